@@ -1,0 +1,23 @@
+package dev.rlproxy.core.limit;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+
+/**
+ * Hands out tickets. Never blocks: a request that can go now gets an already-completed future;
+ * one that must wait is queued (FIFO per bucket) and its future completes when every bucket it
+ * is in has room, or completes exceptionally with {@link TicketRefusedException}.
+ *
+ * <p>Cancelling the returned future ({@code cancel(false)}) withdraws a queued request; the
+ * queue shrinks back at once. Futures complete on the scheduler's thread or the caller's.
+ */
+public interface RateLimiter {
+
+    CompletableFuture<Ticket> acquire(TicketRequest request);
+
+    /** Requests waiting for a ticket right now. */
+    int queueDepth();
+
+    /** Drops configured buckets whose key matches (e.g. after a config reload removed them). */
+    void removeBuckets(Predicate<String> keyMatches);
+}

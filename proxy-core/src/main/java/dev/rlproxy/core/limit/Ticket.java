@@ -1,0 +1,20 @@
+package dev.rlproxy.core.limit;
+
+import dev.rlproxy.core.headers.RateLimitObservation;
+
+/**
+ * Admission to send one request. The holder reports exactly once how it went; later calls are
+ * ignored. Until then the request counts as in flight against every learned bucket it is in.
+ */
+public interface Ticket {
+
+    /** The upstream answered; its headers said {@code observation} (maybe {@link RateLimitObservation#EMPTY}). */
+    void complete(RateLimitObservation observation);
+
+    /**
+     * No answer came (connect failure, timeout, reset, client gone before sending): the in-flight
+     * reservation is returned. A configured-bucket admission stays spent if the request may have
+     * reached the upstream ({@code maybeSent}), and is given back otherwise.
+     */
+    void abandon(boolean maybeSent);
+}

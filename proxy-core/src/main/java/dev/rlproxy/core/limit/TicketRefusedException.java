@@ -1,0 +1,29 @@
+package dev.rlproxy.core.limit;
+
+/** A ticket could not be had; {@link #retryAfterNanos()} is the earliest time worth trying again. */
+public final class TicketRefusedException extends RuntimeException {
+
+    public enum Reason {
+        /** The queue was already at {@code queue.maxDepth}. */
+        QUEUE_FULL,
+        /** The earliest possible admission lies beyond {@code queue.maxWait}, or the wait ran out. */
+        MAX_WAIT
+    }
+
+    private final Reason reason;
+    private final long retryAfterNanos;
+
+    public TicketRefusedException(Reason reason, long retryAfterNanos, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+        this.retryAfterNanos = Math.max(0, retryAfterNanos);
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    public long retryAfterNanos() {
+        return retryAfterNanos;
+    }
+}
