@@ -1,0 +1,50 @@
+package dev.rlproxy.core.headers;
+
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The header dialects by the names the configuration uses ({@code dialect: github}). The built-in
+ * dialects are stateless, so one shared instance each serves every upstream.
+ */
+public final class Dialects {
+
+    private static final Map<String, HeaderDialect> BUILT_IN = new TreeMap<>(Map.of(
+            "github", new GitHubHeaders(),
+            "discord", new DiscordHeaders(),
+            "ietf", new IetfHeaders(),
+            "openai", new OpenAiHeaders(),
+            "shopify", new ShopifyHeaders(),
+            "retry-after", new RetryAfterHeaders()));
+
+    private Dialects() {
+    }
+
+    /**
+     * The built-in dialect with this name (case and surrounding blanks ignored).
+     *
+     * @throws IllegalArgumentException for any other name, listing the valid ones
+     */
+    public static HeaderDialect named(String name) {
+        HeaderDialect dialect = name == null ? null : BUILT_IN.get(name.strip().toLowerCase(Locale.ROOT));
+        if (dialect == null) {
+            throw new IllegalArgumentException("unknown header dialect '" + name + "'; valid names are "
+                    + String.join(", ", BUILT_IN.keySet())
+                    + " (a custom dialect is built from a header mapping instead)");
+        }
+        return dialect;
+    }
+
+    /** A dialect reading the headers the mapping names. */
+    public static HeaderDialect custom(CustomHeaderMapping mapping) {
+        return new CustomHeaders(mapping);
+    }
+
+    /** The names {@link #named} accepts, sorted. */
+    public static Set<String> names() {
+        return Collections.unmodifiableSet(BUILT_IN.keySet());
+    }
+}
