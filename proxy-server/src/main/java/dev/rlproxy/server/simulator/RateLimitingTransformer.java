@@ -1,0 +1,92 @@
+package dev.rlproxy.server.simulator;
+
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole simulated API: WireMock routes every request to one catch-all stub, and this transformer
+ * replaces its answer with 401, a refusal over a limit (a violation) or a 200 JSON echo. The decision
+ * is taken when the request arrives; the configured latency is added afterwards.
+ */
+final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
+
+    private final SimulatorSpec spec;
+    private final TokenAccess access;
+    private final CallerLimiter limiter;
+    private final SimulatorCounters counters;
+    private final DialectResponses dialect;
+    private final String padding;
+
+    RateLimitingTransformer(SimulatorSpec spec, TokenAccess access, CallerLimiter limiter, SimulatorCounters counters) {
+        this.spec = spec;
+        this.access = access;
+        this.limiter = limiter;
+        this.counters = counters;
+        this.dialect = DialectResponses.of(spec.dialect());
+        this.padding = "x".repeat(spec.bodyPaddingBytes());
+    }
+
+    @Override
+    public String getName() {
+        return "rlproxy-rate-limiting-upstream";
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent serveEvent) {
+        LoggedRequest request = serveEvent.getRequest();
+        String method = request.getMethod().getName();
+        String path = pathOf(request.getUrl());
+        Optional<String> token = TokenAccess.tokenIn(request.getHeader(spec.tokenHeader()));
+        String caller = token.orElse(SimulatorSpec.ANONYMOUS);
+        long sequence = counters.seen(caller, path);
+        return toDefinition(answer(token, caller, method, path, sequence));
+    }
+
+    private SimulatedResponse answer(Optional<String> token, String caller, String method, String path, long sequence) {
+        if (!access.admits(token)) {
+            String message = token.isPresent() ? "Bad credentials" : "Requires authentication";
+            return SimulatedResponse.json(401, Map.of(), JsonText.message(message));
+        }
+        Admission admission = limiter.admit(caller, method, path);
+        if (!admission.accepted()) {
+            counters.violation(caller);
+            return dialect.refusal(admission);
+        }
+        counters.accepted(caller);
+        return SimulatedResponse.json(200, dialect.headers(admission), echo(method, path, sequence));
+    }
+
+    private String echo(String method, String path, long sequence) {
+        StringBuilder body = new StringBuilder(64 + padding.length())
+                .append("{\"ok\":true,\"method\":").append(JsonText.quote(method))
+                .append(",\"path\":").append(JsonText.quote(path))
+                .append(",\"n\":").append(sequence);
+        if (!padding.isEmpty()) {
+            body.append(",\"pad\":\"").append(padding).append('"');
+        }
+        return body.append('}').toString();
+    }
+
+    private ResponseDefinition toDefinition(SimulatedResponse response) {
+        ResponseDefinitionBuilder builder = ResponseDefinitionBuilder.responseDefinition()
+                .withStatus(response.status())
+                .withBody(response.body());
+        response.headers().forEach(builder::withHeader);
+        long latencyMillis = spec.latency().toMillis();
+        if (latencyMillis > 0) {
+            builder.withFixedDelay((int) latencyMillis);
+        }
+        return builder.build();
+    }
+
+    private static String pathOf(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
+    }
+}
