@@ -140,10 +140,9 @@ final class TokenSlot {
             probing = false;
             return;
         }
-        if (remaining > 0) {
-            remaining--;
+        if (!observe(observation, now, wallNow) && remaining > 0) {
+            remaining--; // no usable headers: the call still counted upstream
         }
-        observe(observation, now, wallNow);
         if (probing) {
             probing = false;
             if (status == 401) {
@@ -207,20 +206,20 @@ final class TokenSlot {
         }
     }
 
-    /** Corrects the quota from the most restrictive window the response reported. */
-    private void observe(RateLimitObservation observation, long now, long wallNow) {
+    /** Corrects the quota from the most restrictive window the response reported; false if it reported none. */
+    private boolean observe(RateLimitObservation observation, long now, long wallNow) {
         RateLimitWindow window = observation.windows().stream()
                 .filter(w -> w.remaining() >= 0)
                 .min(Comparator.comparingLong(RateLimitWindow::remaining)
                         .thenComparing(Comparator.comparingLong(RateLimitWindow::resetAtEpochMillis).reversed()))
                 .orElse(null);
         if (window == null) {
-            return;
+            return false;
         }
         boolean resetReported = window.resetAtEpochMillis() >= 0;
         long reset = resetReported ? toNanos(window.resetAtEpochMillis(), now, wallNow) : 0;
         if (resetReported && resetKnown && observedThisWindow && resetAtNanos - reset > SAME_WINDOW_NANOS) {
-            return; // a late answer from a window that has already ended
+            return true; // a late answer from a window that has already ended
         }
         long newLimit = window.limit() >= 0 ? window.limit() : limit;
         boolean newWindow = resetReported && (!resetKnown || reset - resetAtNanos > SAME_WINDOW_NANOS);
@@ -239,6 +238,7 @@ final class TokenSlot {
             resetKnown = true;
         }
         observedThisWindow = true;
+        return true;
     }
 
     private void markSpent(RateLimitObservation observation, long now, long wallNow) {
