@@ -28,6 +28,11 @@ final class TokenSlot {
         static final Availability ON_EVENT = new Availability(Kind.ON_EVENT, 0);
     }
 
+    /** Policy order: untouched quota first, then the most calls left; see {@link TokenPool}. */
+    static final Comparator<TokenSlot> PREFERENCE = Comparator
+            .comparing(TokenSlot::untouched)
+            .thenComparingLong(TokenSlot::available);
+
     private final TokenPoolSettings settings;
     private TokenCredential credential;
     private long limit;
@@ -101,11 +106,6 @@ final class TokenSlot {
         }
         return Availability.NOW;
     }
-
-    /** Policy order: untouched quota first, then the most calls left; see {@link TokenPool}. */
-    static final Comparator<TokenSlot> PREFERENCE = Comparator
-            .comparing(TokenSlot::untouched)
-            .thenComparingLong(TokenSlot::available);
 
     /** Nothing used since the last reset: remaining == limit and nothing in flight. */
     boolean untouched() {
