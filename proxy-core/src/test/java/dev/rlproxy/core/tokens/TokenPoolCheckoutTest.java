@@ -33,7 +33,7 @@ class TokenPoolCheckoutTest {
         TokenLease fourth = f.take();
         assertThat(fourth.fingerprint()).as("94 (95 minus one in flight) still beats 90").isEqualTo(second.fingerprint());
         TokenLease fifth = f.take();
-        assertThat(fifth.fingerprint()).as("93 - 1 in flight ... until 90 vs 93: still the same").isEqualTo(second.fingerprint());
+        assertThat(fifth.fingerprint()).as("93 (95 minus two in flight) still beats 90").isEqualTo(second.fingerprint());
     }
 
     @Test
