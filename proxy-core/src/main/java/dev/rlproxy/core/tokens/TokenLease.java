@@ -1,0 +1,64 @@
+package dev.rlproxy.core.tokens;
+
+import dev.rlproxy.core.headers.RateLimitObservation;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A token checked out of a {@link TokenPool} for one upstream request. End it exactly once with
+ * {@link #release} (a response arrived) or {@link #abandon} (none did); later calls are ignored.
+ */
+public final class TokenLease {
+
+    private final TokenPool pool;
+    private final TokenSlot slot;
+    private final Secret secret;
+    private final String fingerprint;
+    private final AtomicBoolean ended = new AtomicBoolean();
+
+    TokenLease(TokenPool pool, TokenSlot slot, Secret secret) {
+        this.pool = pool;
+        this.slot = slot;
+        this.secret = secret;
+        this.fingerprint = slot.fingerprint();
+    }
+
+    /** The pool entry's fingerprint: what logs, metrics and retry exclusions use. */
+    public String fingerprint() {
+        return fingerprint;
+    }
+
+    /** The raw token: only for the header injector. */
+    public String secret() {
+        return secret.value();
+    }
+
+    /** The upstream answered {@code status}; {@code observation} is what its headers said (may be null). */
+    public void release(int status, RateLimitObservation observation) {
+        end(status, observation == null ? RateLimitObservation.EMPTY : observation, true);
+    }
+
+    /** No response (connection failed, client went away): counted as a call, conservatively. */
+    public void abandon() {
+        end(-1, RateLimitObservation.EMPTY, true);
+    }
+
+    /** The lease was never handed to anyone (its checkout was withdrawn): nothing was spent. */
+    void returnUnused() {
+        end(-1, RateLimitObservation.EMPTY, false);
+    }
+
+    TokenSlot slot() {
+        return slot;
+    }
+
+    private void end(int status, RateLimitObservation observation, boolean used) {
+        if (ended.compareAndSet(false, true)) {
+            pool.settle(this, status, observation, used);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TokenLease[" + fingerprint + (ended.get() ? ", ended" : "") + "]";
+    }
+}

@@ -1,0 +1,278 @@
+package dev.rlproxy.core.tokens;
+
+import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.headers.RateLimitWindow;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Optional;
+
+/**
+ * One pool entry's accounting: quota window, requests in flight, throttling and quarantine.
+ * Not thread-safe: {@link TokenPool} guards every slot with its lock. Times are monotonic nanos
+ * (compared by difference, as {@code System.nanoTime} requires); upstream resets arrive as epoch
+ * millis and are translated once, on arrival.
+ */
+final class TokenSlot {
+
+    /** What a throttled response with no reset and no retry-after costs: GitHub's advice is one minute. */
+    private static final long THROTTLE_FALLBACK_NANOS = 60_000_000_000L;
+    /** Resets within this of each other are the same window (resets are rounded to seconds). */
+    private static final long SAME_WINDOW_NANOS = 1_000_000_000L;
+    private static final long UNKNOWN = -1;
+
+    enum Kind { NOW, AT, ON_EVENT }
+
+    /** When this slot can next be checked out: now, at a known time, or after some event (a release, a token). */
+    record Availability(Kind kind, long atNanos) {
+        static final Availability NOW = new Availability(Kind.NOW, 0);
+        static final Availability ON_EVENT = new Availability(Kind.ON_EVENT, 0);
+    }
+
+    /** Policy order: untouched quota first, then the most calls left; see {@link TokenPool}. */
+    static final Comparator<TokenSlot> PREFERENCE = Comparator
+            .comparing(TokenSlot::untouched)
+            .thenComparingLong(TokenSlot::available);
+
+    private final TokenPoolSettings settings;
+    private TokenCredential credential;
+    private long limit;
+    private long remaining;
+    private boolean resetKnown;
+    private long resetAtNanos;
+    private boolean observedThisWindow;
+    private boolean spent;
+    private long spentUntilNanos;
+    private int inFlight;
+    private long lastCheckoutWallMillis = UNKNOWN;
+    private boolean quarantined;
+    private boolean probing;
+    private int strikes;
+    private long quarantinedUntilNanos;
+    private boolean retiring;
+
+    TokenSlot(TokenCredential credential, TokenPoolSettings settings) {
+        this.credential = credential;
+        this.settings = settings;
+        this.limit = settings.defaultLimit() == null ? UNKNOWN : settings.defaultLimit();
+        this.remaining = limit;
+    }
+
+    String fingerprint() {
+        return credential.fingerprint();
+    }
+
+    Optional<Secret> currentSecret() {
+        return credential.current();
+    }
+
+    int inFlight() {
+        return inFlight;
+    }
+
+    boolean retiring() {
+        return retiring;
+    }
+
+    void retire() {
+        retiring = true;
+    }
+
+    /** Configured again (possibly by another source): back in service with its accounting intact. */
+    void revive(TokenCredential replacement) {
+        credential = replacement;
+        retiring = false;
+    }
+
+    Availability availability(long now) {
+        if (credential.current().isEmpty()) {
+            return Availability.ON_EVENT;
+        }
+        if (quarantined) {
+            if (probing) {
+                return Availability.ON_EVENT;
+            }
+            return quarantinedUntilNanos - now > 0 ? new Availability(Kind.AT, quarantinedUntilNanos) : Availability.NOW;
+        }
+        if (spent && spentUntilNanos - now > 0) {
+            return new Availability(Kind.AT, spentUntilNanos);
+        }
+        spent = false;
+        rollWindow(now);
+        if (remaining == 0) {
+            return new Availability(Kind.AT, resetAtNanos + graceNanos());
+        }
+        if (remaining != UNKNOWN && remaining - inFlight <= 0) {
+            return Availability.ON_EVENT;
+        }
+        return Availability.NOW;
+    }
+
+    /** Nothing used since the last reset: remaining == limit and nothing in flight. */
+    boolean untouched() {
+        return inFlight == 0 && (remaining == UNKNOWN ? !observedThisWindow : remaining == limit);
+    }
+
+    /** Calls left minus requests in flight; a token with unknown quota counts as unlimited. */
+    long available() {
+        return (remaining == UNKNOWN ? Long.MAX_VALUE / 2 : remaining) - inFlight;
+    }
+
+    void onCheckout(long now, long wallNow) {
+        inFlight++;
+        lastCheckoutWallMillis = wallNow;
+        if (quarantined) {
+            probing = true;
+        }
+        if (remaining != UNKNOWN && !resetKnown) {
+            // The assumed default window starts with the first call.
+            resetAtNanos = now + settings.resetInterval().toNanos();
+            resetKnown = true;
+        }
+    }
+
+    /**
+     * A lease ended. {@code status} is -1 when there was no response; {@code used} is false when the
+     * token never left the pool (a checkout withdrawn before use).
+     */
+    void onRelease(int status, RateLimitObservation observation, boolean used, long now, long wallNow) {
+        inFlight--;
+        if (!used) {
+            probing = false;
+            return;
+        }
+        if (!observe(observation, now, wallNow) && remaining > 0) {
+            remaining--; // no usable headers: the call still counted upstream
+        }
+        if (probing) {
+            probing = false;
+            if (status == 401) {
+                quarantine(now);
+            } else if (status > 0) {
+                quarantined = false;
+                strikes = 0;
+            }
+        } else if (status == 401 && !quarantined) {
+            quarantine(now);
+        }
+        if (status == 429 || observation.throttled()) {
+            markSpent(observation, now, wallNow);
+        }
+    }
+
+    TokenState state(long now) {
+        if (retiring) {
+            return TokenState.RETIRING;
+        }
+        if (credential.current().isEmpty()) {
+            return TokenState.PENDING;
+        }
+        if (quarantined) {
+            return TokenState.QUARANTINED;
+        }
+        if (spent && spentUntilNanos - now > 0) {
+            return TokenState.SPENT;
+        }
+        rollWindow(now);
+        return remaining == 0 ? TokenState.SPENT : TokenState.ACTIVE;
+    }
+
+    /** Calls this token can still make now, for the pool's estimate; 0 unless usable, -1 if unknown. */
+    long estimateRemaining(long now) {
+        if (state(now) != TokenState.ACTIVE) {
+            return 0;
+        }
+        return remaining == UNKNOWN ? UNKNOWN : Math.max(0, remaining - inFlight);
+    }
+
+    TokenStatus status(long now, long wallNow) {
+        TokenState state = state(now);
+        Instant resetAt = resetKnown ? Instant.ofEpochMilli(wallNow + (resetAtNanos - now) / 1_000_000L) : null;
+        Instant lastCheckout = lastCheckoutWallMillis == UNKNOWN ? null : Instant.ofEpochMilli(lastCheckoutWallMillis);
+        return new TokenStatus(fingerprint(), state, limit, remaining, resetAt, inFlight, lastCheckout);
+    }
+
+    private void rollWindow(long now) {
+        if (!resetKnown || now - (resetAtNanos + graceNanos()) < 0) {
+            return;
+        }
+        remaining = limit;
+        observedThisWindow = false;
+        long interval = settings.resetInterval().toNanos();
+        if (limit == UNKNOWN) {
+            resetKnown = false;
+        } else {
+            // Project the next window; the upstream's next report corrects it.
+            resetAtNanos += ((now - resetAtNanos) / interval + 1) * interval;
+        }
+    }
+
+    /** Corrects the quota from the most restrictive window the response reported; false if it reported none. */
+    private boolean observe(RateLimitObservation observation, long now, long wallNow) {
+        RateLimitWindow window = observation.windows().stream()
+                .filter(w -> w.remaining() >= 0)
+                .min(Comparator.comparingLong(RateLimitWindow::remaining)
+                        .thenComparing(Comparator.comparingLong(RateLimitWindow::resetAtEpochMillis).reversed()))
+                .orElse(null);
+        if (window == null) {
+            return false;
+        }
+        boolean resetReported = window.resetAtEpochMillis() >= 0;
+        long reset = resetReported ? toNanos(window.resetAtEpochMillis(), now, wallNow) : 0;
+        if (resetReported && resetKnown && observedThisWindow && resetAtNanos - reset > SAME_WINDOW_NANOS) {
+            return true; // a late answer from a window that has already ended
+        }
+        long newLimit = window.limit() >= 0 ? window.limit() : limit;
+        boolean newWindow = resetReported && (!resetKnown || reset - resetAtNanos > SAME_WINDOW_NANOS);
+        if (!observedThisWindow || newLimit != limit || newWindow || remaining == UNKNOWN) {
+            remaining = window.remaining();
+        } else {
+            // Same window: answers can arrive out of order, so the lowest count is the truest.
+            remaining = Math.min(remaining, window.remaining());
+        }
+        limit = newLimit;
+        if (resetReported) {
+            resetAtNanos = reset;
+            resetKnown = true;
+        } else if (!resetKnown) {
+            resetAtNanos = now + settings.resetInterval().toNanos();
+            resetKnown = true;
+        }
+        observedThisWindow = true;
+        return true;
+    }
+
+    private void markSpent(RateLimitObservation observation, long now, long wallNow) {
+        boolean known = false;
+        long until = now;
+        if (observation.retryAfterMillis() >= 0) {
+            until = now + observation.retryAfterMillis() * 1_000_000L;
+            known = true;
+        }
+        for (RateLimitWindow window : observation.windows()) {
+            if (window.remaining() == 0 && window.resetAtEpochMillis() >= 0) {
+                long reset = toNanos(window.resetAtEpochMillis(), now, wallNow);
+                until = known && until - reset > 0 ? until : reset;
+                known = true;
+            }
+        }
+        if (!known) {
+            until = now + THROTTLE_FALLBACK_NANOS;
+        }
+        spent = true;
+        spentUntilNanos = until + graceNanos();
+    }
+
+    private void quarantine(long now) {
+        strikes++;
+        quarantined = true;
+        quarantinedUntilNanos = now + settings.quarantineBackoff().delayNanos(strikes);
+    }
+
+    private long graceNanos() {
+        return settings.grace().toNanos();
+    }
+
+    private static long toNanos(long epochMillis, long now, long wallNow) {
+        return now + (epochMillis - wallNow) * 1_000_000L;
+    }
+}

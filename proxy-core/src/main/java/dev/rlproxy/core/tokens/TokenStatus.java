@@ -1,0 +1,21 @@
+package dev.rlproxy.core.tokens;
+
+import java.time.Instant;
+
+/**
+ * One token as /status and metrics show it: by fingerprint only.
+ *
+ * @param limit        calls per window, or -1 when unknown
+ * @param remaining    calls left in the window, projected to now (requests in flight not subtracted), or -1
+ * @param resetAt      when the window resets, or {@code null} when unknown
+ * @param lastCheckout the last checkout, or {@code null} when never checked out
+ */
+public record TokenStatus(
+        String fingerprint,
+        TokenState state,
+        long limit,
+        long remaining,
+        Instant resetAt,
+        int inFlight,
+        Instant lastCheckout) {
+}

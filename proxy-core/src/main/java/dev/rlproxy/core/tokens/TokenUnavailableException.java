@@ -1,0 +1,34 @@
+package dev.rlproxy.core.tokens;
+
+/**
+ * No token could be checked out in time. {@link #retryAfterNanos()} is the earliest moment worth
+ * trying again (the server turns it into {@code Retry-After}). The message names no token.
+ */
+public final class TokenUnavailableException extends RuntimeException {
+
+    public enum Reason {
+        /** The pool has no tokens configured (or is closed). */
+        NO_TOKENS,
+        /** Every token the pool has is in the caller's exclusion set. */
+        ONLY_EXCLUDED,
+        /** Every eligible token is spent, quarantined, busy or pending beyond the allowed wait. */
+        EXHAUSTED
+    }
+
+    private final Reason reason;
+    private final long retryAfterNanos;
+
+    public TokenUnavailableException(Reason reason, long retryAfterNanos, String message) {
+        super(message, null, false, false);
+        this.reason = reason;
+        this.retryAfterNanos = Math.max(0, retryAfterNanos);
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+
+    public long retryAfterNanos() {
+        return retryAfterNanos;
+    }
+}
