@@ -97,7 +97,7 @@ public final class ConfigLoader {
         try (ConfigYamlParser parser = open(text, substitution, sourceMap)) {
             config = ConfigMapper.MAPPER.readerFor(ProxyConfig.class)
                     .withAttribute(UnknownKeyHandler.ERRORS_ATTRIBUTE, errors)
-                    .withAttribute(UnknownKeyHandler.SOURCE_ATTRIBUTE, sourceMap)
+                    .withAttribute(UnknownKeyHandler.PARSER_ATTRIBUTE, parser)
                     .withAttribute(TokenFileDeserializer.BASE_DIR_ATTRIBUTE, baseDir)
                     .readValue(parser);
         } catch (JsonProcessingException e) {
