@@ -19,10 +19,6 @@ public record DataSize(long bytes) {
         }
     }
 
-    public static DataSize ofBytes(long bytes) {
-        return new DataSize(bytes);
-    }
-
     public static DataSize ofMebibytes(long mebibytes) {
         return new DataSize(Math.multiplyExact(mebibytes, 1024L * 1024));
     }
