@@ -97,6 +97,22 @@ class ConfigErrorsTest {
                 "12:5: routes[0].colour: unknown key; expected one of: match, tokens, upstream");
     }
 
+    /** Jackson reports keys before a record's last constructor key late, from a buffer: same locations. */
+    @Test
+    void unknownKeysBeforeAndAfterARecordIsComplete() {
+        assertThat(problems(withUpstreamKeys("""
+                    tokens:
+                      static: [a]
+                      inject:
+                        early: 1
+                        header: X-Key
+                        format: "{token}"
+                        late: 2
+                """))).containsExactly(
+                "7:9: upstreams.api.tokens.inject.early: unknown key; expected one of: format, header",
+                "10:9: upstreams.api.tokens.inject.late: unknown key; expected one of: format, header");
+    }
+
     @Test
     void unknownTopLevelSection() {
         assertThat(problems(MINIMAL + "servr: {}\n")).containsExactly("7:1: servr: unknown key, did you mean 'server'?");
