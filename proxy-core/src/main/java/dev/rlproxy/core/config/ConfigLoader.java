@@ -1,0 +1,124 @@
+package dev.rlproxy.core.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Loads a {@link ProxyConfig} from a YAML file, or fails with every problem found as
+ * {@code FILE:LINE:COLUMN: message}.
+ *
+ * <p>The file is read twice. The first pass checks the YAML syntax, the top-level shape and every
+ * {@code ${VAR}}, so all missing variables are reported together. The second binds the records,
+ * collecting unknown keys as it goes; binding stops at the first invalid value, and a record that
+ * validates several things (e.g. routes naming unknown upstreams) reports all of them.
+ */
+public final class ConfigLoader {
+
+    private static final String SECTIONS = "server, admin, store, queue, upstreams, routes";
+
+    private ConfigLoader() {
+    }
+
+    /** Loads {@code file}, substituting variables from the process environment. */
+    public static ProxyConfig load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    /** Loads {@code file}, substituting {@code ${VAR}} from {@code env}. */
+    public static ProxyConfig load(Path file, Map<String, String> env) {
+        String source = file.toString();
+        String text = read(file, source);
+        EnvSubstitution substitution = new EnvSubstitution(env);
+        checkShapeAndVariables(text, source, substitution);
+        return bind(text, source, substitution, file.toAbsolutePath().getParent());
+    }
+
+    private static String read(Path file, String source) {
+        try {
+            return Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw fileError(source, "config file not found");
+        } catch (MalformedInputException e) {
+            throw fileError(source, "config file is not UTF-8 text");
+        } catch (IOException e) {
+            throw fileError(source, "cannot read config file: " + e.getMessage());
+        }
+    }
+
+    private static ConfigException fileError(String source, String message) {
+        return new ConfigException(List.of(new ConfigError(source, 1, 1, message)));
+    }
+
+    private static void checkShapeAndVariables(String text, String source, EnvSubstitution substitution) {
+        SourceMap sourceMap = new SourceMap(source);
+        List<ConfigError> errors = new ArrayList<>();
+        ConfigYamlParser parser = open(text, substitution, sourceMap);
+        try (parser) {
+            JsonToken first = parser.nextToken();
+            if (first == null) {
+                errors.add(sourceMap.errorAt((JsonLocation) null, "config file is empty; expected " + SECTIONS));
+            } else if (first != JsonToken.START_OBJECT) {
+                errors.add(sourceMap.errorAt(parser.currentTokenLocation(),
+                        "expected a mapping of sections (" + SECTIONS + ") at the top level"));
+            } else {
+                parser.skipChildren(); // reads every token, so each string is substituted
+                if (parser.nextToken() != null) {
+                    errors.add(sourceMap.errorAt(parser.currentTokenLocation(),
+                            "only one YAML document per config file"));
+                }
+            }
+        } catch (JsonProcessingException e) {
+            errors.add(ErrorTranslator.syntaxError(e, sourceMap));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        errors.addAll(parser.envErrors());
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+    }
+
+    private static ProxyConfig bind(String text, String source, EnvSubstitution substitution, Path baseDir) {
+        SourceMap sourceMap = new SourceMap(source);
+        List<ConfigError> errors = new ArrayList<>();
+        ProxyConfig config = null;
+        try (ConfigYamlParser parser = open(text, substitution, sourceMap)) {
+            config = ConfigMapper.MAPPER.readerFor(ProxyConfig.class)
+                    .withAttribute(UnknownKeyHandler.ERRORS_ATTRIBUTE, errors)
+                    .withAttribute(UnknownKeyHandler.PARSER_ATTRIBUTE, parser)
+                    .withAttribute(TokenFileDeserializer.BASE_DIR_ATTRIBUTE, baseDir)
+                    .readValue(parser);
+        } catch (JsonProcessingException e) {
+            errors.addAll(ErrorTranslator.translate(e, sourceMap));
+        } catch (InvalidConfigException e) {
+            errors.addAll(ErrorTranslator.violations(List.of(), e, sourceMap));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!errors.isEmpty()) {
+            throw new ConfigException(errors);
+        }
+        return config;
+    }
+
+    private static ConfigYamlParser open(String text, EnvSubstitution substitution, SourceMap sourceMap) {
+        try {
+            JsonParser yaml = ConfigMapper.MAPPER.getFactory().createParser(text);
+            return new ConfigYamlParser(yaml, substitution, sourceMap);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

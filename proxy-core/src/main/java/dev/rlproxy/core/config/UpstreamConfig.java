@@ -1,0 +1,84 @@
+package dev.rlproxy.core.config;
+
+import com.fasterxml.jackson.annotation.JacksonInject;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.OptBoolean;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * One API the proxy forwards to.
+ *
+ * @param name            the key under {@code upstreams} (not a YAML key of its own)
+ * @param url             base URL, http or https, no query or fragment
+ * @param dialect         how its rate-limit headers read: one of {@link #DIALECTS} (default retry-after)
+ * @param custom          header mapping, required exactly when dialect is custom
+ * @param connectTimeout  default 2s
+ * @param responseTimeout default 30s
+ * @param retry           default maxAttempts 3
+ * @param tokens          the token pool; null means requests keep the client's own credentials
+ * @param buckets         configured limits (names unique), all must pass
+ * @param quotas          daily/monthly quotas (names unique)
+ */
+@JsonIgnoreProperties("name") // the map key; a "name:" key in the file is refused (FAIL_ON_IGNORED_PROPERTIES)
+public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUTE, useInput = OptBoolean.FALSE)
+                             String name,
+                             URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
+                             Duration responseTimeout, RetryConfig retry, TokensConfig tokens,
+                             List<BucketConfig> buckets, List<QuotaConfig> quotas) {
+
+    public static final List<String> DIALECTS =
+            List.of("github", "discord", "ietf", "openai", "shopify", "retry-after", "custom");
+    public static final String DEFAULT_DIALECT = "retry-after";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+
+    /** The loader passes the map key in under this name while it builds the upstream. */
+    static final String NAME_ATTRIBUTE = "rlproxy.upstream.name";
+
+    public UpstreamConfig {
+        dialect = dialect == null ? DEFAULT_DIALECT : dialect.strip();
+        connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+        responseTimeout = responseTimeout == null ? DEFAULT_RESPONSE_TIMEOUT : responseTimeout;
+        retry = retry == null ? RetryConfig.defaults() : retry;
+        buckets = buckets == null ? List.of() : buckets;
+        quotas = quotas == null ? List.of() : quotas;
+        Violations v = new Violations();
+        v.check(Names.isIdentifier(name), "name", "upstream name " + Names.IDENTIFIER_RULE);
+        String urlProblem = HttpUrls.problem(url);
+        v.check(urlProblem == null, "url", urlProblem);
+        if (v.check(DIALECTS.contains(dialect), "dialect", "expected " + String.join(" | ", DIALECTS))) {
+            boolean isCustom = dialect.equals("custom");
+            v.check(!isCustom || custom != null, "custom", "required when dialect is custom");
+            v.check(isCustom || custom == null, "custom", "only allowed when dialect is custom");
+        }
+        v.check(Durations.isPositive(connectTimeout), "connectTimeout", "must be positive");
+        v.check(Durations.isPositive(responseTimeout), "responseTimeout", "must be positive");
+        checkUniqueNames(v, "buckets", buckets, BucketConfig::name);
+        checkUniqueNames(v, "quotas", quotas, QuotaConfig::name);
+        v.throwIfAny();
+        buckets = List.copyOf(buckets);
+        quotas = List.copyOf(quotas);
+    }
+
+    private static <T> void checkUniqueNames(Violations v, String key, List<T> items, Function<T, String> name) {
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            T item = items.get(i);
+            if (v.check(item != null, key + "[" + i + "]", "must not be empty")) {
+                v.check(seen.add(name.apply(item)), key + "[" + i + "].name",
+                        "duplicate name '" + name.apply(item) + "'");
+            }
+        }
+    }
+
+    /** Whether forwarded requests get a pooled token. */
+    public boolean hasTokens() {
+        return tokens != null;
+    }
+}
