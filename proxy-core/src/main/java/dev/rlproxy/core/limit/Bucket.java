@@ -1,0 +1,92 @@
+package dev.rlproxy.core.limit;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * What configured and learned buckets share: a lock, a FIFO of waiting requests, and a place in
+ * the global lock order.
+ *
+ * <p><b>Why locks rather than DESIGN's "immutable value swapped by CAS".</b> A request must pass
+ * several buckets atomically, with no partial consumption when one refuses. A CAS per bucket
+ * cannot do that without a multi-word CAS, and one CAS over a combined value would serialise every
+ * bucket in the proxy. Instead each bucket has a lock held for nanoseconds (never across I/O,
+ * scheduling or waiting); a request locks all its buckets in ascending {@link #id} order (so no two
+ * requests can deadlock), checks them all, then commits them all. The uncontended lock is an
+ * uncontended CAS, allocation-free, like the CAS rule wanted.
+ */
+abstract class Bucket {
+
+    /** {@link #earliestNanos} result: no known time; it waits for an in-flight request to finish. */
+    static final long UNTIL_RELEASE = Long.MAX_VALUE;
+
+    private static final AtomicLong IDS = new AtomicLong();
+
+    /** Position in the global lock order. */
+    final long id = IDS.incrementAndGet();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Waiting requests, oldest first; guarded by {@link #lock}. */
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** No longer in its registry: requests that meet it look their buckets up again. */
+    private boolean retired;
+
+    /**
+     * The earliest time {@code cost} admissions may go: {@code now} or earlier means now, a later
+     * time means not before then, {@link #UNTIL_RELEASE} means only after an in-flight request
+     * finishes. Call with the lock held; may update time-driven state.
+     */
+    abstract long earliestNanos(long now, int cost);
+
+    /** Takes {@code cost} admissions at {@code now}; call with the lock held after a go-now answer. */
+    abstract void admit(long now, int cost);
+
+    final void lock() {
+        lock.lock();
+    }
+
+    final void unlock() {
+        lock.unlock();
+    }
+
+    static void lockAll(Bucket[] ordered) {
+        for (Bucket b : ordered) {
+            b.lock();
+        }
+    }
+
+    static void unlockAll(Bucket[] ordered) {
+        for (int i = ordered.length - 1; i >= 0; i--) {
+            ordered[i].unlock();
+        }
+    }
+
+    final boolean hasWaiters() {
+        return !waiters.isEmpty();
+    }
+
+    final Waiter headWaiter() {
+        return waiters.peekFirst();
+    }
+
+    final void addWaiter(Waiter w) {
+        waiters.addLast(w);
+    }
+
+    final void removeWaiter(Waiter w) {
+        if (waiters.peekFirst() == w) {
+            waiters.pollFirst();
+        } else {
+            waiters.remove(w);
+        }
+    }
+
+    final boolean isRetired() {
+        return retired;
+    }
+
+    /** Call with the lock held. */
+    final void retire() {
+        retired = true;
+    }
+}

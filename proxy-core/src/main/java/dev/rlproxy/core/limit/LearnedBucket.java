@@ -1,0 +1,146 @@
+package dev.rlproxy.core.limit;
+
+import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.headers.RateLimitWindow;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A bucket learned from response headers: the upstream's own remaining and reset, with the
+ * requests we have in flight counted against remaining (available = remaining − in flight).
+ * State is guarded by the bucket lock; see {@link Bucket}.
+ *
+ * <p>Before the first report a route bucket lets exactly one request fly at a time (or follows the
+ * assumed limit if the route has one); the scope-wide global bucket lets everything through until
+ * the upstream says otherwise.
+ */
+final class LearnedBucket extends Bucket {
+
+    /** How long a throttled response without Retry-After (and without windows) blocks the bucket. */
+    static final long THROTTLE_WITHOUT_RETRY_AFTER_NANOS = 1_000_000_000L;
+
+    /** False for the scope-wide global bucket, which does not limit until told to. */
+    private final boolean oneAtATimeUntilHeard;
+    private final BucketLimit assumedLimit;
+    private final List<ReportedWindow> windows = new ArrayList<>(2);
+    private int inFlight;
+    private long blockedUntilNanos = Long.MIN_VALUE;
+    private long lastActivityNanos;
+
+    LearnedBucket(boolean oneAtATimeUntilHeard, BucketLimit assumedLimit, long nowNanos) {
+        this.oneAtATimeUntilHeard = oneAtATimeUntilHeard;
+        this.assumedLimit = assumedLimit;
+        this.lastActivityNanos = nowNanos;
+    }
+
+    @Override
+    long earliestNanos(long now, int cost) {
+        if (windows.isEmpty() && assumedLimit != null) {
+            windows.add(ReportedWindow.assumed(assumedLimit, now));
+        }
+        long known = now;
+        boolean untilRelease = windows.isEmpty() && oneAtATimeUntilHeard && inFlight > 0;
+        for (int i = 0; i < windows.size(); i++) {
+            ReportedWindow w = windows.get(i);
+            w.refresh(now);
+            long e = w.earliestNanos(now, inFlight);
+            if (e == UNTIL_RELEASE) {
+                untilRelease = true;
+            } else {
+                known = Math.max(known, e);
+            }
+        }
+        known = Math.max(known, blockedUntilNanos);
+        // A known time comes first: when it passes, the release (if still needed) is waited for.
+        return known > now ? known : untilRelease ? UNTIL_RELEASE : now;
+    }
+
+    @Override
+    void admit(long now, int cost) {
+        inFlight++;
+        lastActivityNanos = now;
+    }
+
+    int inFlight() {
+        return inFlight;
+    }
+
+    /** The smallest remaining over the windows, or -1 when nothing was reported yet. */
+    long remaining() {
+        long min = -1;
+        for (ReportedWindow w : windows) {
+            min = min < 0 ? w.remaining() : Math.min(min, w.remaining());
+        }
+        return min;
+    }
+
+    /**
+     * A request charged here is over. If it may have reached the upstream, every window lost one
+     * (the report, applied next, may correct that).
+     */
+    void release(boolean reachedUpstream, long now) {
+        inFlight = Math.max(0, inFlight - 1);
+        lastActivityNanos = now;
+        if (reachedUpstream) {
+            for (ReportedWindow w : windows) {
+                w.consumeOne();
+            }
+        }
+    }
+
+    /**
+     * Applies what a response said about this bucket: its windows, and if it was a refusal, a
+     * block until its Retry-After (plus margin) has passed.
+     *
+     * @param wallNowMillis the wall clock now, to turn reset epochs into monotonic deadlines
+     */
+    void apply(RateLimitObservation observation, boolean applyWindows, boolean applyThrottle,
+               long now, long wallNowMillis, long resetMarginNanos) {
+        if (applyWindows && !observation.windows().isEmpty()) {
+            windows.removeIf(w -> w.assumed);
+            for (RateLimitWindow reported : observation.windows()) {
+                long resetAt = reported.resetAtEpochMillis() < 0
+                        ? Long.MIN_VALUE
+                        : now + Math.max(0, reported.resetAtEpochMillis() - wallNowMillis) * 1_000_000L;
+                window(reported.name()).apply(reported.limit(), reported.remaining(), resetAt, resetMarginNanos, now);
+            }
+        }
+        if (applyThrottle) {
+            long waitNanos = observation.retryAfterMillis() >= 0
+                    ? observation.retryAfterMillis() * 1_000_000L + resetMarginNanos
+                    : windows.isEmpty() ? THROTTLE_WITHOUT_RETRY_AFTER_NANOS + resetMarginNanos : 0;
+            blockedUntilNanos = Math.max(blockedUntilNanos, now + waitNanos);
+        }
+        lastActivityNanos = now;
+    }
+
+    /** Nothing in flight or waiting, nothing pending in time, unused for {@code idleNanos}. */
+    boolean isIdle(long now, long idleNanos) {
+        if (inFlight > 0 || hasWaiters() || now < blockedUntilNanos || now - lastActivityNanos <= idleNanos) {
+            return false;
+        }
+        for (ReportedWindow w : windows) {
+            if (!w.isSettled(now)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private ReportedWindow window(String name) {
+        for (ReportedWindow w : windows) {
+            if (w.name.equals(name)) {
+                return w;
+            }
+        }
+        ReportedWindow w = ReportedWindow.reported(name);
+        windows.add(w);
+        return w;
+    }
+
+    @Override
+    public String toString() {
+        return "LearnedBucket" + windows + "[inFlight=" + inFlight + "]";
+    }
+}

@@ -1,0 +1,80 @@
+package dev.rlproxy.core.limit;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The learned buckets of one scope (typically upstream + token): one per upstream bucket id, one
+ * per route the upstream has not yet named a bucket for, and the scope-wide global bucket every
+ * request of the scope also passes (Discord's global limit).
+ */
+final class LearnedScope {
+
+    final LearnedBucket global;
+    /** Routes the upstream has told us a bucket id for. */
+    private final ConcurrentHashMap<String, String> bucketIdByRoute = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LearnedBucket> byBucketId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, LearnedBucket> byUnnamedRoute = new ConcurrentHashMap<>();
+
+    LearnedScope(long now) {
+        this.global = new LearnedBucket(false, null, now);
+    }
+
+    /** The bucket a route's requests are charged to now. */
+    LearnedBucket forRoute(String route, BucketLimit assumedLimit, long now) {
+        String bucketId = bucketIdByRoute.get(route);
+        if (bucketId != null) {
+            return named(bucketId, assumedLimit, now);
+        }
+        LearnedBucket bucket = byUnnamedRoute.get(route);
+        return bucket != null
+                ? bucket
+                : byUnnamedRoute.computeIfAbsent(route, r -> new LearnedBucket(true, assumedLimit, now));
+    }
+
+    /** The upstream said {@code route} is in bucket {@code bucketId}: from now on it is charged there. */
+    LearnedBucket bind(String route, String bucketId, BucketLimit assumedLimit, long now) {
+        bucketIdByRoute.put(route, bucketId);
+        byUnnamedRoute.remove(route);
+        return named(bucketId, assumedLimit, now);
+    }
+
+    /** Retires idle buckets; true when nothing at all is left in use (the scope may go). */
+    boolean evictIdle(long now, long idleNanos) {
+        evictFrom(byBucketId, now, idleNanos);
+        evictFrom(byUnnamedRoute, now, idleNanos);
+        if (!byBucketId.isEmpty() || !byUnnamedRoute.isEmpty()) {
+            return false;
+        }
+        global.lock();
+        try {
+            if (global.isIdle(now, idleNanos)) {
+                global.retire();
+                return true;
+            }
+            return false;
+        } finally {
+            global.unlock();
+        }
+    }
+
+    private LearnedBucket named(String bucketId, BucketLimit assumedLimit, long now) {
+        LearnedBucket bucket = byBucketId.get(bucketId);
+        return bucket != null
+                ? bucket
+                : byBucketId.computeIfAbsent(bucketId, id -> new LearnedBucket(true, assumedLimit, now));
+    }
+
+    private static void evictFrom(ConcurrentHashMap<String, LearnedBucket> map, long now, long idleNanos) {
+        map.forEach((key, bucket) -> {
+            bucket.lock();
+            try {
+                if (bucket.isIdle(now, idleNanos)) {
+                    bucket.retire();
+                    map.remove(key, bucket);
+                }
+            } finally {
+                bucket.unlock();
+            }
+        });
+    }
+}

@@ -1,0 +1,147 @@
+package dev.rlproxy.core.limit;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+/**
+ * The in-memory {@link RateLimiter}: configured buckets ({@link ConfiguredBucket}: an exact
+ * {@link SlidingLog} or conservative {@link SubWindowCounters}, plus {@link BurstSpacing}), learned
+ * buckets ({@link LearnedBucket}) and the {@link TicketQueue} for requests that must wait.
+ *
+ * <p>A request locks all its buckets in global order (see {@link Bucket} for why locks), checks
+ * them all and commits them all, so either every bucket is charged or none is. A request that
+ * cannot go now is queued; nothing ever sleeps or blocks on time.
+ */
+public final class LocalRateLimiter implements RateLimiter {
+
+    /** How often idle buckets are looked for. */
+    static final long SWEEP_INTERVAL_NANOS = 60_000_000_000L;
+
+    private final Clock clock;
+    private final Scheduler scheduler;
+    private final ConfiguredBuckets configured;
+    private final LearnedScopes learned = new LearnedScopes();
+    private final TicketSettlement settlement;
+    private final TicketQueue queue;
+    private final AtomicBoolean sweepScheduled = new AtomicBoolean();
+
+    public LocalRateLimiter(Clock clock, Scheduler scheduler, LimiterSettings settings) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(settings, "settings");
+        this.configured = new ConfiguredBuckets(settings.windowMargin().toNanos());
+        this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos());
+        this.queue = new TicketQueue(clock, scheduler, settings.maxQueueDepth(), settlement);
+        settlement.wakes(queue);
+    }
+
+    @Override
+    public CompletableFuture<Ticket> acquire(TicketRequest request) {
+        Objects.requireNonNull(request, "request");
+        ensureSweepScheduled();
+        while (true) {
+            RequestBuckets buckets;
+            try {
+                buckets = resolve(request, clock.nanoTime());
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+            Waiter waiter;
+            boolean limitsChanged;
+            TicketRefusedException[] refusal = null;
+            Bucket.lockAll(buckets.ordered);
+            try {
+                if (buckets.anyRetired()) {
+                    continue; // dropped meanwhile: look the buckets up again
+                }
+                long now = clock.nanoTime();
+                limitsChanged = buckets.reconcileLimits(now);
+                if (!buckets.anyWaiters() && buckets.allAdmitNow(now, request.cost())) {
+                    buckets.admitAll(now, request.cost());
+                    return CompletableFuture.completedFuture(settlement.ticket(buckets, request.cost(), now));
+                }
+                refusal = new TicketRefusedException[1];
+                waiter = queue.enqueueLocked(buckets, request, now, refusal);
+            } finally {
+                Bucket.unlockAll(buckets.ordered);
+            }
+            if (limitsChanged) {
+                queue.wake(buckets.ordered); // a looser limit may let earlier waiters go sooner
+            }
+            if (waiter == null) {
+                return CompletableFuture.failedFuture(refusal[0]);
+            }
+            queue.started(waiter);
+            return waiter.future;
+        }
+    }
+
+    @Override
+    public int queueDepth() {
+        return queue.depth();
+    }
+
+    @Override
+    public void removeBuckets(Predicate<String> keyMatches) {
+        Objects.requireNonNull(keyMatches, "keyMatches");
+        List<ConfiguredBucket> removed = configured.remove(keyMatches);
+        queue.wake(removed.toArray(new Bucket[0]));
+    }
+
+    /** Forgets buckets nobody has used for a while, so per-token buckets do not pile up. */
+    void evictIdle() {
+        long now = clock.nanoTime();
+        configured.evictIdle(now);
+        learned.evictIdle(now);
+    }
+
+    /** Configured buckets currently held (for tests and status). */
+    int configuredBucketCount() {
+        return configured.size();
+    }
+
+    private RequestBuckets resolve(TicketRequest request, long now) {
+        List<BucketRef> refs = request.buckets();
+        ConfiguredBucket[] buckets = new ConfiguredBucket[refs.size()];
+        BucketLimit[] limits = new BucketLimit[refs.size()];
+        for (int i = 0; i < buckets.length; i++) {
+            BucketRef ref = refs.get(i);
+            if (request.cost() > ref.limit().limit()) {
+                throw new IllegalArgumentException("cost " + request.cost() + " exceeds the limit "
+                        + ref.limit().limit() + " of bucket '" + ref.key() + "': it could never be admitted");
+            }
+            for (int j = 0; j < i; j++) {
+                if (refs.get(j).key().equals(ref.key())) {
+                    throw new IllegalArgumentException("bucket '" + ref.key() + "' is named twice in one request");
+                }
+            }
+            buckets[i] = configured.get(ref, now);
+            limits[i] = ref.limit();
+        }
+        LearnedRef learnedRef = request.learned();
+        if (learnedRef == null) {
+            return new RequestBuckets(buckets, limits, null, null, null);
+        }
+        LearnedScope scope = learned.get(learnedRef.scope(), now);
+        LearnedBucket route = scope.forRoute(learnedRef.route(), learnedRef.assumedLimit(), now);
+        return new RequestBuckets(buckets, limits, scope, learnedRef, route);
+    }
+
+    private void ensureSweepScheduled() {
+        if (!sweepScheduled.get() && sweepScheduled.compareAndSet(false, true)) {
+            scheduler.schedule(this::sweep, SWEEP_INTERVAL_NANOS);
+        }
+    }
+
+    private void sweep() {
+        evictIdle();
+        if (configured.size() > 0 || learned.size() > 0) {
+            scheduler.schedule(this::sweep, SWEEP_INTERVAL_NANOS);
+        } else {
+            sweepScheduled.set(false);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.rlproxy.core.limit;
+
+/**
+ * Every bucket one request must pass, resolved from its {@link TicketRequest}: the configured ones
+ * (with the limits the request names for them) and, if it has a {@link LearnedRef}, its learned
+ * route bucket and the scope's global bucket. {@link #ordered} holds them all in lock order.
+ */
+final class RequestBuckets {
+
+    final ConfiguredBucket[] configured;
+    private final BucketLimit[] wantedLimits;
+    /** Null when the request has no learned position; then {@link #route} and {@link #global} are too. */
+    final LearnedScope scope;
+    final LearnedRef learnedRef;
+    final LearnedBucket route;
+    final LearnedBucket global;
+    /** All buckets, distinct, ascending {@link Bucket#id}. */
+    final Bucket[] ordered;
+
+    RequestBuckets(ConfiguredBucket[] configured, BucketLimit[] wantedLimits,
+                   LearnedScope scope, LearnedRef learnedRef, LearnedBucket route) {
+        this.configured = configured;
+        this.wantedLimits = wantedLimits;
+        this.scope = scope;
+        this.learnedRef = learnedRef;
+        this.route = route;
+        this.global = scope == null ? null : scope.global;
+        int n = configured.length + (scope == null ? 0 : 2);
+        Bucket[] all = new Bucket[n];
+        System.arraycopy(configured, 0, all, 0, configured.length);
+        if (scope != null) {
+            all[n - 2] = route;
+            all[n - 1] = global;
+        }
+        sortById(all);
+        this.ordered = all;
+    }
+
+    /** Whether a bucket was dropped from its registry since it was resolved. Call with all locked. */
+    boolean anyRetired() {
+        for (Bucket b : ordered) {
+            if (b.isRetired()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Brings each configured bucket to the limit this request names. Call with all locked. */
+    boolean reconcileLimits(long now) {
+        boolean changed = false;
+        for (int i = 0; i < configured.length; i++) {
+            changed |= configured[i].ensureLimit(wantedLimits[i], now);
+        }
+        return changed;
+    }
+
+    /** Whether anyone waits in any of the buckets. Call with all locked. */
+    boolean anyWaiters() {
+        for (Bucket b : ordered) {
+            if (b.hasWaiters()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether every bucket admits {@code cost} now. Call with all locked. */
+    boolean allAdmitNow(long now, int cost) {
+        for (Bucket b : ordered) {
+            if (b.earliestNanos(now, cost) > now) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Takes the admissions in every bucket. Call with all locked, after {@link #allAdmitNow}. */
+    void admitAll(long now, int cost) {
+        for (Bucket b : ordered) {
+            b.admit(now, cost);
+        }
+    }
+
+    /**
+     * The latest known time any bucket names, or {@code now}; {@link Bucket#UNTIL_RELEASE} only if
+     * no bucket names a later time but one waits for an in-flight request. Call with all locked.
+     */
+    long earliestNanos(long now, int cost) {
+        long known = now;
+        boolean untilRelease = false;
+        for (Bucket b : ordered) {
+            long e = b.earliestNanos(now, cost);
+            if (e == Bucket.UNTIL_RELEASE) {
+                untilRelease = true;
+            } else {
+                known = Math.max(known, e);
+            }
+        }
+        return known > now ? known : untilRelease ? Bucket.UNTIL_RELEASE : now;
+    }
+
+    private static void sortById(Bucket[] a) {
+        for (int i = 1; i < a.length; i++) {
+            Bucket b = a[i];
+            int j = i - 1;
+            while (j >= 0 && a[j].id > b.id) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = b;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.rlproxy.core.limit;
+
+import dev.rlproxy.core.headers.RateLimitObservation;
+
+/**
+ * Issues tickets and settles them: feeds what the upstream said back into the learned buckets,
+ * returns reservations, and wakes the queue of every bucket that changed.
+ */
+final class TicketSettlement {
+
+    private final Clock clock;
+    private final long resetMarginNanos;
+    private TicketQueue queue;
+
+    TicketSettlement(Clock clock, long resetMarginNanos) {
+        this.clock = clock;
+        this.resetMarginNanos = resetMarginNanos;
+    }
+
+    /** Breaks the construction cycle: the queue issues tickets, tickets wake the queue. */
+    void wakes(TicketQueue queue) {
+        this.queue = queue;
+    }
+
+    Ticket ticket(RequestBuckets buckets, int cost, long admittedAtNanos) {
+        return new GrantedTicket(this, buckets, cost, admittedAtNanos);
+    }
+
+    void complete(RequestBuckets buckets, RateLimitObservation observation) {
+        if (buckets.scope == null) {
+            return; // configured admissions stay spent; nothing else to learn or wake
+        }
+        long now = clock.nanoTime();
+        long wallNow = clock.wallMillis();
+        LearnedBucket charged = buckets.route;
+        LearnedBucket target = observation.bucket() == null
+                ? charged
+                : buckets.scope.bind(buckets.learnedRef.route(), observation.bucket(),
+                        buckets.learnedRef.assumedLimit(), now);
+        boolean throttleHere = observation.throttled() && !observation.global();
+        if (target != charged) {
+            // Apply the report before the in-flight slot frees up, so no one slips in between.
+            target.lock();
+            try {
+                target.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos);
+            } finally {
+                target.unlock();
+            }
+        }
+        charged.lock();
+        try {
+            charged.release(true, now);
+            if (target == charged) {
+                charged.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos);
+            }
+        } finally {
+            charged.unlock();
+        }
+        LearnedBucket global = buckets.global;
+        global.lock();
+        try {
+            if (observation.global()) {
+                global.apply(observation, false, observation.throttled(), now, wallNow, resetMarginNanos);
+            }
+            global.release(true, now);
+        } finally {
+            global.unlock();
+        }
+        queue.wake(charged, target, global);
+    }
+
+    void abandon(RequestBuckets buckets, int cost, long admittedAtNanos, boolean maybeSent) {
+        long now = clock.nanoTime();
+        if (!maybeSent) {
+            for (ConfiguredBucket bucket : buckets.configured) {
+                bucket.lock();
+                try {
+                    bucket.giveBack(admittedAtNanos, cost);
+                } finally {
+                    bucket.unlock();
+                }
+            }
+        }
+        if (buckets.scope != null) {
+            for (LearnedBucket bucket : new LearnedBucket[] {buckets.route, buckets.global}) {
+                bucket.lock();
+                try {
+                    bucket.release(maybeSent, now);
+                } finally {
+                    bucket.unlock();
+                }
+            }
+        }
+        queue.wake(buckets.ordered);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.rlproxy.core.limit;
+
+import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.headers.RateLimitWindow;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static dev.rlproxy.core.limit.LocalRateLimiterTest.refusal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Limits learned from response headers, through the limiter. Reset margin 500 ms. */
+class LearnedLimitsTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long SECOND = 1_000 * MS;
+
+    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final LocalRateLimiter limiter =
+            new LocalRateLimiter(clock, scheduler, new LimiterSettings(100, Duration.ofMillis(500)));
+
+    private CompletableFuture<Ticket> acquire(String scope, String route) {
+        return acquire(new LearnedRef(scope, route, null));
+    }
+
+    private CompletableFuture<Ticket> acquire(LearnedRef ref) {
+        return limiter.acquire(new TicketRequest(List.of(), ref, 1, 600 * SECOND));
+    }
+
+    private RateLimitObservation report(String bucket, long limit, long remaining, long resetInMillis) {
+        return new RateLimitObservation(bucket,
+                List.of(new RateLimitWindow("default", limit, remaining, clock.wallMillis() + resetInMillis)),
+                false, false, -1);
+    }
+
+    @Test
+    void aBucketNeverHeardFromSendsOneRequestAtATime() {
+        Ticket first = acquire("s", "GET /a").join();
+        CompletableFuture<Ticket> second = acquire("s", "GET /a");
+        assertThat(second).isNotDone();
+
+        first.complete(RateLimitObservation.EMPTY);
+
+        assertThat(second).isCompleted();
+        assertThat(acquire("s", "GET /a")).as("still unheard: one at a time").isNotDone();
+    }
+
+    @Test
+    void afterAReportAvailableIsRemainingMinusInFlight() {
+        acquire("s", "r").join().complete(report(null, 5, 2, 10_000));
+
+        Ticket a = acquire("s", "r").join();
+        Ticket b = acquire("s", "r").join();
+        CompletableFuture<Ticket> c = acquire("s", "r");
+        assertThat(c).isNotDone();
+
+        a.complete(report(null, 5, 1, 10_000));
+        b.complete(report(null, 5, 0, 10_000));
+        assertThat(c).as("nothing remains until the reset").isNotDone();
+
+        scheduler.advanceNanos(10_500 * MS - 1);
+        assertThat(c).isNotDone();
+        scheduler.advanceNanos(1);
+        assertThat(c).as("reset plus margin restores the limit").isCompleted();
+    }
+
+    @Test
+    void aStaleReportInTheSameWindowCannotRaiseRemaining() {
+        Ticket a = acquire("s", "r").join();
+        a.complete(report(null, 10, 3, 10_000));
+        Ticket b = acquire("s", "r").join();
+        Ticket c = acquire("s", "r").join();
+        b.complete(report(null, 10, 1, 10_000)); // remaining min(3-1, 1) = 1, c in flight
+        c.complete(report(null, 10, 2, 10_000)); // older news: min(1-1, 2) = 0
+
+        assertThat(acquire("s", "r")).isNotDone();
+    }
+
+    @Test
+    void aLaterResetIsANewWindowTakenAsReported() {
+        acquire("s", "r").join().complete(report(null, 10, 0, 1_000));
+        CompletableFuture<Ticket> waiting = acquire("s", "r");
+        assertThat(waiting).isNotDone();
+        scheduler.advanceNanos(1_500 * MS);
+        Ticket t = waiting.join();
+
+        t.complete(report(null, 10, 3, 2_000));
+
+        Ticket x = acquire("s", "r").join();
+        Ticket y = acquire("s", "r").join();
+        Ticket z = acquire("s", "r").join();
+        assertThat(List.of(x, y, z)).doesNotContainNull();
+        assertThat(acquire("s", "r")).isNotDone();
+    }
+
+    @Test
+    void throttledWithRetryAfterBlocksUntilRetryAfterPlusMargin() {
+        acquire("s", "r").join().complete(report(null, 10, 5, 60_000));
+        Ticket t = acquire("s", "r").join();
+        t.complete(new RateLimitObservation(null, List.of(), true, false, 2_000));
+
+        CompletableFuture<Ticket> waiting = acquire("s", "r");
+        scheduler.advanceNanos(2_500 * MS - 1);
+        assertThat(waiting).isNotDone();
+        scheduler.advanceNanos(1);
+        assertThat(waiting).isCompleted();
+    }
+
+    @Test
+    void aGlobalRefusalHoldsEveryRouteOfTheScopeButNoOtherScope() {
+        acquire("s", "a").join().complete(report(null, 10, 5, 60_000));
+        acquire("s", "b").join().complete(report(null, 10, 5, 60_000));
+        Ticket t = acquire("s", "a").join();
+        t.complete(new RateLimitObservation(null, List.of(), true, true, 1_000));
+
+        CompletableFuture<Ticket> otherRoute = acquire("s", "b");
+        assertThat(otherRoute).isNotDone();
+        assertThat(acquire("other", "b")).isCompleted();
+
+        scheduler.advanceNanos(1_500 * MS);
+        assertThat(otherRoute).isCompleted();
+    }
+
+    @Test
+    void routesTheUpstreamPutsInOneBucketShareIt() {
+        acquire("s", "a").join().complete(report("shared", 10, 1, 60_000));
+        acquire("s", "b").join().complete(report("shared", 10, 1, 60_000));
+
+        Ticket viaA = acquire("s", "a").join();
+        assertThat(acquire("s", "b")).as("the shared bucket has one left, held by a").isNotDone();
+        viaA.abandon(false);
+    }
+
+    @Test
+    void anAssumedLimitLetsThatManyFlyBeforeAnyReport() {
+        LearnedRef ref = new LearnedRef("s", "r", BucketLimit.of(3, Duration.ofSeconds(10)));
+        acquire(ref).join();
+        acquire(ref).join();
+        acquire(ref).join();
+        assertThat(acquire(ref)).isNotDone();
+    }
+
+    @Test
+    void theMostRestrictiveWindowGoverns() {
+        long reset = clock.wallMillis() + 60_000;
+        acquire("s", "r").join().complete(new RateLimitObservation(null, List.of(
+                new RateLimitWindow("requests", 100, 50, reset),
+                new RateLimitWindow("tokens", 10_000, 1, reset)), false, false, -1));
+
+        acquire("s", "r").join();
+        assertThat(acquire("s", "r")).isNotDone();
+    }
+
+    @Test
+    void abandoningFreesTheInFlightSlotAndWakesTheQueue() {
+        Ticket first = acquire("s", "r").join();
+        CompletableFuture<Ticket> second = acquire("s", "r");
+
+        first.abandon(true);
+        first.abandon(true);
+
+        assertThat(second).isCompleted();
+        assertThat(limiter.queueDepth()).isZero();
+    }
+
+    @Test
+    void aWaiterBlockedOnlyByInFlightRequestsIsNotRefusedAtOnceButTimesOut() {
+        acquire("s", "r").join();
+        CompletableFuture<Ticket> waiting = limiter.acquire(
+                new TicketRequest(List.of(), new LearnedRef("s", "r", null), 1, SECOND));
+        assertThat(waiting).isNotDone();
+        scheduler.advanceNanos(SECOND);
+        assertThat(refusal(waiting).reason()).isEqualTo(TicketRefusedException.Reason.MAX_WAIT);
+    }
+
+    @Test
+    void learnedAndConfiguredBucketsPassTogether() {
+        BucketRef configured = new BucketRef("c", BucketLimit.of(5, Duration.ofSeconds(1)));
+        LearnedRef learned = new LearnedRef("s", "r", null);
+        Ticket first = limiter.acquire(new TicketRequest(List.of(configured), learned, 1, 0)).join();
+        // The learned bucket refuses (one in flight): the configured one must not be charged.
+        limiter.acquire(new TicketRequest(List.of(configured), learned, 1, 0));
+        for (int i = 0; i < 4; i++) {
+            assertThat(limiter.acquire(new TicketRequest(List.of(configured), null, 1, 0))).isCompleted();
+        }
+        first.complete(RateLimitObservation.EMPTY);
+    }
+}

@@ -1,0 +1,81 @@
+package dev.rlproxy.core.limit;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SlidingLogTest {
+
+    private final SlidingLog log = new SlidingLog(3, 100);
+
+    @Test
+    void admitsUpToTheLimitThenNamesWhenTheOldestLeavesTheWindow() {
+        log.record(0, 1);
+        log.record(10, 1);
+        log.record(20, 1);
+
+        assertThat(log.earliestNanos(20, 1)).isEqualTo(100);
+        assertThat(log.earliestNanos(99, 1)).isEqualTo(100);
+        assertThat(log.earliestNanos(100, 1)).isEqualTo(100);
+        assertThat(log.earliestNanos(150, 1)).isEqualTo(150);
+    }
+
+    @Test
+    void aCostOfSeveralLooksFurtherBack() {
+        log.record(0, 1);
+        log.record(10, 1);
+
+        // Two more at once need the admission at 0 gone (it is 3 - 2 = 1 place back from the newest).
+        assertThat(log.earliestNanos(10, 2)).isEqualTo(100);
+        assertThat(log.earliestNanos(10, 1)).isEqualTo(10);
+    }
+
+    @Test
+    void ringWrapsAndKeepsOnlyWhatMatters() {
+        java.util.List<Long> admitted = new java.util.ArrayList<>();
+        long at = 0;
+        for (int i = 0; i < 10; i++) {
+            at = log.earliestNanos(at + 10, 1);
+            log.record(at, 1);
+            admitted.add(at);
+        }
+        assertThat(admitted).containsExactly(10L, 20L, 30L, 110L, 120L, 130L, 210L, 220L, 230L, 310L);
+        assertThat(WindowCheck.violation(admitted, 3, 100)).isNull();
+    }
+
+    @Test
+    void givingBackFreesTheSlot() {
+        log.record(0, 1);
+        log.record(10, 2);
+        assertThat(log.earliestNanos(20, 1)).isEqualTo(100);
+
+        log.giveBack(10, 1);
+
+        assertThat(log.earliestNanos(20, 1)).isEqualTo(20);
+        assertThat(log.earliestNanos(20, 2)).isEqualTo(100);
+    }
+
+    @Test
+    void givingBackSomethingUnknownChangesNothing() {
+        log.record(0, 3);
+        log.giveBack(5, 1);
+        assertThat(log.earliestNanos(50, 1)).isEqualTo(100);
+    }
+
+    @Test
+    void replayCarriesTheHistory() {
+        log.record(0, 1);
+        log.record(10, 1);
+        SlidingLog smaller = new SlidingLog(2, 100);
+
+        log.replayInto(smaller, 10);
+
+        assertThat(smaller.earliestNanos(10, 1)).isEqualTo(100);
+    }
+
+    @Test
+    void aCostAboveTheLimitIsAnError() {
+        assertThatThrownBy(() -> log.earliestNanos(0, 4)).hasMessageContaining("exceeds the limit 3");
+    }
+}
