@@ -87,6 +87,7 @@ final class ConfiguredBucket extends Bucket {
         return saturatedAdd(l.per().toNanos(), windowMarginNanos);
     }
 
+    /** Absurdly long windows are capped well below overflow, since times get added to them. */
     private static long saturatedAdd(long a, long b) {
         long sum = a + b;
         return sum < 0 ? Long.MAX_VALUE / 4 : sum;

@@ -58,6 +58,9 @@ final class LearnedBucket extends Bucket {
 
     @Override
     void admit(long now, int cost) {
+        for (ReportedWindow w : windows) {
+            w.admitting(now, inFlight);
+        }
         inFlight++;
         lastActivityNanos = now;
     }
@@ -78,15 +81,30 @@ final class LearnedBucket extends Bucket {
     /**
      * A request charged here is over. If it may have reached the upstream, every window lost one
      * (the report, applied next, may correct that).
+     *
+     * @param report what its response said about this bucket, applied next; null for nothing
      */
-    void release(boolean reachedUpstream, long now) {
+    void release(boolean reachedUpstream, RateLimitObservation report, long now, long wallNowMillis,
+                 long resetMarginNanos) {
         inFlight = Math.max(0, inFlight - 1);
         lastActivityNanos = now;
         if (reachedUpstream) {
             for (ReportedWindow w : windows) {
-                w.consumeOne();
+                w.consumeOne(now, report != null && reportsFresh(report, w.name, wallNowMillis, resetMarginNanos));
             }
         }
+    }
+
+    /** Whether the report carries a window of that name whose reset (plus margin) is still ahead. */
+    private static boolean reportsFresh(RateLimitObservation report, String windowName, long wallNowMillis,
+                                        long resetMarginNanos) {
+        for (RateLimitWindow w : report.windows()) {
+            if (w.name().equals(windowName) && w.remaining() >= 0 && w.resetAtEpochMillis() >= 0
+                    && (w.resetAtEpochMillis() - wallNowMillis) * 1_000_000L + resetMarginNanos > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -100,9 +118,10 @@ final class LearnedBucket extends Bucket {
         if (applyWindows && !observation.windows().isEmpty()) {
             windows.removeIf(w -> w.assumed);
             for (RateLimitWindow reported : observation.windows()) {
+                // A reset already past stays past: the report is then about a window that is over.
                 long resetAt = reported.resetAtEpochMillis() < 0
                         ? Long.MIN_VALUE
-                        : now + Math.max(0, reported.resetAtEpochMillis() - wallNowMillis) * 1_000_000L;
+                        : now + (reported.resetAtEpochMillis() - wallNowMillis) * 1_000_000L;
                 window(reported.name()).apply(reported.limit(), reported.remaining(), resetAt, resetMarginNanos, now);
             }
         }

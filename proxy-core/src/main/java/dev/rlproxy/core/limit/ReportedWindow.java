@@ -7,6 +7,9 @@ package dev.rlproxy.core.limit;
  */
 final class ReportedWindow {
 
+    /** Resets closer than this (or the reset margin) are taken as the same: clocks and rounding jitter. */
+    static final long RESET_JITTER_NANOS = 10_000_000L;
+
     final String name;
     /** Whether this is a {@link LearnedRef#assumedLimit()} stand-in rather than a report. */
     final boolean assumed;
@@ -20,6 +23,20 @@ final class ReportedWindow {
     private long deadlineNanos;
     /** The deadline passed and remaining was restored; reports for the old window are stale. */
     private boolean expired;
+    /**
+     * Requests that reached the upstream at or after the reset without a report of this window
+     * (abandoned maybe-sent, or answered without headers). They may count in the upstream's next
+     * window, and no report will ever tell us, so every fresh start (restore or new window) takes
+     * them off.
+     */
+    private long unreportedSinceReset;
+    /** The reset the upstream last reported (not extrapolated), to measure its window length. */
+    private long lastReportedResetNanos = Long.MIN_VALUE;
+    /** Distance between the last two distinct reported resets; 0 while unknown. */
+    private long windowLengthNanos;
+    private long probeMarginNanos;
+    /** When the last probe (a request sent with nothing known to remain) went. */
+    private long lastProbeNanos = Long.MIN_VALUE;
 
     private ReportedWindow(String name, boolean assumed, long assumedPeriodNanos) {
         this.name = name;
@@ -60,8 +77,18 @@ final class ReportedWindow {
             deadlineNanos = resetAtNanos;
         } else if (!expired) {
             // Unknown limit: allow one request to learn the new state.
-            remaining = limit >= 0 ? limit : 1;
-            expired = true;
+            remaining = limit >= 0 ? Math.max(0, limit - unreportedSinceReset) : 1;
+            unreportedSinceReset = 0;
+            if (windowLengthNanos > 0) {
+                // Assume the next window ends one window length later, so that if this one is used
+                // up without any report we wait for that rather than guess.
+                long behind = now - deadlineNanos;
+                long windows = behind / windowLengthNanos + 1;
+                resetAtNanos += windows * windowLengthNanos;
+                deadlineNanos += windows * windowLengthNanos;
+            } else {
+                expired = true;
+            }
         }
     }
 
@@ -77,12 +104,42 @@ final class ReportedWindow {
             return deadlineNanos;
         }
         // No reset to wait for: wait for what is in flight, or probe with one request if nothing is.
-        return inFlight > 0 ? Bucket.UNTIL_RELEASE : now;
+        if (inFlight > 0) {
+            return Bucket.UNTIL_RELEASE;
+        }
+        return Math.max(now, nextProbeNanos());
     }
 
-    /** A request counted against this window reached the upstream: the upstream counted it too. */
-    void consumeOne() {
+    /** Call before the request counts as in flight. */
+    void admitting(long now, int inFlight) {
+        if (remaining - inFlight < 1) {
+            lastProbeNanos = now;
+        }
+    }
+
+    /**
+     * A probe that brought back nothing fresh must not be followed by another in the same upstream
+     * window: once the window length and one reset are known, the next probe waits for the next
+     * window boundary (plus margin). Otherwise (nothing known) it is one at a time.
+     */
+    private long nextProbeNanos() {
+        if (lastProbeNanos == Long.MIN_VALUE || windowLengthNanos == 0 || lastReportedResetNanos == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        long windowsAfter = Math.floorDiv(lastProbeNanos - lastReportedResetNanos, windowLengthNanos) + 1;
+        return lastReportedResetNanos + windowsAfter * windowLengthNanos + probeMarginNanos;
+    }
+
+    /**
+     * A request counted against this window reached the upstream: the upstream counted it too.
+     *
+     * @param reportFollows whether a report of this window comes with it (applied next)
+     */
+    void consumeOne(long now, boolean reportFollows) {
         remaining = Math.max(0, remaining - 1);
+        if (!reportFollows && hasReset && now >= resetAtNanos) {
+            unreportedSinceReset++;
+        }
     }
 
     /**
@@ -101,20 +158,50 @@ final class ReportedWindow {
             remaining = hasReset && !expired ? Math.min(remaining, reportedRemaining) : reportedRemaining;
             return;
         }
+        probeMarginNanos = marginNanos;
+        long tolerance = Math.max(marginNanos, RESET_JITTER_NANOS);
+        learnWindowLength(reportedResetAtNanos, tolerance);
         long reportedDeadline = reportedResetAtNanos + marginNanos;
         if (reportedDeadline <= now) {
             return; // describes a window that is already over
         }
-        boolean newWindow = !hasReset || expired || reportedResetAtNanos > deadlineNanos;
+        boolean newWindow = !hasReset || expired || reportedResetAtNanos > resetAtNanos + tolerance;
         if (newWindow) {
-            remaining = reportedRemaining;
+            // The report is a snapshot from when its request was sent; requests since then are in
+            // flight (counted apart) or consumed without a report (taken off here).
+            long fromReport = Math.max(0, reportedRemaining - unreportedSinceReset);
+            remaining = expired ? Math.min(remaining, fromReport) : fromReport;
+            unreportedSinceReset = 0;
             hasReset = true;
             expired = false;
             resetAtNanos = reportedResetAtNanos;
             deadlineNanos = reportedDeadline;
         } else {
             remaining = Math.min(remaining, reportedRemaining);
+            if (reportedResetAtNanos > resetAtNanos) {
+                // A reset a little later (within the tolerance) may be the next upstream window
+                // already: restoring at the earlier deadline would forget what it counted.
+                resetAtNanos = reportedResetAtNanos;
+                deadlineNanos = reportedDeadline;
+            }
         }
+    }
+
+    /**
+     * Two reported resets further apart than the jitter are a whole number of windows apart: the
+     * latest such distance is what {@link #refresh} extrapolates with. Stale reports count too.
+     */
+    private void learnWindowLength(long reportedResetAtNanos, long tolerance) {
+        if (lastReportedResetNanos != Long.MIN_VALUE) {
+            long apart = Math.abs(reportedResetAtNanos - lastReportedResetNanos);
+            if (apart > tolerance) {
+                windowLengthNanos = apart;
+                if (expired) {
+                    expired = false; // the next refresh restores and extrapolates to the current window
+                }
+            }
+        }
+        lastReportedResetNanos = reportedResetAtNanos;
     }
 
     /** Nothing left that matters: the deadline (if any) has passed. */
@@ -124,6 +211,6 @@ final class ReportedWindow {
 
     @Override
     public String toString() {
-        return name + "[limit=" + limit + ", remaining=" + remaining + ", resetAt=" + resetAtNanos + "]";
+        return name + "[limit=" + limit + ", remaining=" + remaining + ", resetAt=" + resetAtNanos / 1_000_000 + ", deadline=" + deadlineNanos / 1_000_000 + ", expired=" + expired + ", W=" + windowLengthNanos / 1_000_000 + ", unrep=" + unreportedSinceReset + "]";
     }
 }

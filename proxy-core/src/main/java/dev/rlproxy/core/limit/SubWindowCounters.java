@@ -1,5 +1,7 @@
 package dev.rlproxy.core.limit;
 
+import java.util.Arrays;
+
 /**
  * Conservative counters for large limits, where a log of every admission would cost too much.
  *
@@ -26,11 +28,15 @@ final class SubWindowCounters implements AdmissionWindow {
     /** Which sub-window each slot currently counts; a slot holding an older one counts zero. */
     private final long[] subWindow = new long[SLOTS];
     private final long[] counts = new long[SLOTS];
+    /** The latest sub-window seen; {@link #total} covers {@code current − K … current}. */
+    private long current = Long.MIN_VALUE;
+    /** Running sum over the last K+1 sub-windows, so a go-now check is O(1). */
+    private long total;
 
     SubWindowCounters(long limit, long spanNanos) {
         this.limit = limit;
         this.width = Math.max(1, (spanNanos + SUB_WINDOWS - 1) / SUB_WINDOWS);
-        java.util.Arrays.fill(subWindow, Long.MIN_VALUE);
+        Arrays.fill(subWindow, Long.MIN_VALUE);
     }
 
     @Override
@@ -39,9 +45,15 @@ final class SubWindowCounters implements AdmissionWindow {
             throw new IllegalArgumentException("cost " + cost + " exceeds the limit " + limit);
         }
         long j = Math.floorDiv(now, width);
-        long sum = 0;
-        for (long i = j - SUB_WINDOWS; i <= j; i++) {
-            sum += count(i);
+        long sum;
+        if (j >= current) {
+            advanceTo(j);
+            sum = total;
+        } else {
+            sum = 0; // a clock read from before the latest admission: sum that window itself
+            for (long i = j - SUB_WINDOWS; i <= j; i++) {
+                sum += count(i);
+            }
         }
         if (sum + cost <= limit) {
             return now;
@@ -58,20 +70,27 @@ final class SubWindowCounters implements AdmissionWindow {
     @Override
     public void record(long at, int cost) {
         long j = Math.floorDiv(at, width);
-        int slot = (int) Math.floorMod(j, SLOTS);
+        advanceTo(j);
+        if (j < current - SUB_WINDOWS) {
+            return; // too old to matter to anyone any more
+        }
+        int slot = slot(j);
         if (subWindow[slot] != j) {
             subWindow[slot] = j;
             counts[slot] = 0;
         }
         counts[slot] += cost;
+        total += cost;
     }
 
     @Override
     public void giveBack(long at, int cost) {
         long j = Math.floorDiv(at, width);
-        int slot = (int) Math.floorMod(j, SLOTS);
-        if (subWindow[slot] == j) {
-            counts[slot] = Math.max(0, counts[slot] - cost);
+        int slot = slot(j);
+        if (subWindow[slot] == j && j >= current - SUB_WINDOWS) {
+            long returned = Math.min(cost, counts[slot]);
+            counts[slot] -= returned;
+            total -= returned;
         }
     }
 
@@ -90,8 +109,34 @@ final class SubWindowCounters implements AdmissionWindow {
         }
     }
 
+    /** Moves the running sum forward to sub-window {@code j}, dropping what fell out. */
+    private void advanceTo(long j) {
+        if (j <= current) {
+            return;
+        }
+        if (current == Long.MIN_VALUE || j - current > SUB_WINDOWS) {
+            Arrays.fill(subWindow, Long.MIN_VALUE);
+            Arrays.fill(counts, 0);
+            total = 0;
+        } else {
+            for (long i = current - SUB_WINDOWS; i < j - SUB_WINDOWS; i++) {
+                int slot = slot(i);
+                if (subWindow[slot] == i) {
+                    total -= counts[slot];
+                    counts[slot] = 0;
+                    subWindow[slot] = Long.MIN_VALUE;
+                }
+            }
+        }
+        current = j;
+    }
+
+    private static int slot(long j) {
+        return Math.floorMod(j, SLOTS);
+    }
+
     private long count(long j) {
-        int slot = (int) Math.floorMod(j, SLOTS);
+        int slot = slot(j);
         return subWindow[slot] == j ? counts[slot] : 0;
     }
 }

@@ -49,7 +49,7 @@ final class TicketSettlement {
         }
         charged.lock();
         try {
-            charged.release(true, now);
+            charged.release(true, target == charged ? observation : null, now, wallNow, resetMarginNanos);
             if (target == charged) {
                 charged.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos);
             }
@@ -62,7 +62,7 @@ final class TicketSettlement {
             if (observation.global()) {
                 global.apply(observation, false, observation.throttled(), now, wallNow, resetMarginNanos);
             }
-            global.release(true, now);
+            global.release(true, observation.global() ? observation : null, now, wallNow, resetMarginNanos);
         } finally {
             global.unlock();
         }
@@ -71,6 +71,7 @@ final class TicketSettlement {
 
     void abandon(RequestBuckets buckets, int cost, long admittedAtNanos, boolean maybeSent) {
         long now = clock.nanoTime();
+        long wallNow = clock.wallMillis();
         if (!maybeSent) {
             for (ConfiguredBucket bucket : buckets.configured) {
                 bucket.lock();
@@ -85,7 +86,7 @@ final class TicketSettlement {
             for (LearnedBucket bucket : new LearnedBucket[] {buckets.route, buckets.global}) {
                 bucket.lock();
                 try {
-                    bucket.release(maybeSent, now);
+                    bucket.release(maybeSent, null, now, wallNow, resetMarginNanos);
                 } finally {
                     bucket.unlock();
                 }

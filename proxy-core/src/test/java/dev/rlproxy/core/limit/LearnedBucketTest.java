@@ -1,0 +1,91 @@
+package dev.rlproxy.core.limit;
+
+import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.headers.RateLimitWindow;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The learned-bucket rules on the class itself; wall clock 0 ms = monotonic 0 ns here. */
+class LearnedBucketTest {
+
+    private static final long MS = 1_000_000L;
+    private static final long MARGIN = 100 * MS;
+
+    private final LearnedBucket bucket = new LearnedBucket(true, null, 0);
+
+    private static RateLimitObservation report(long remaining, long resetAtMillis) {
+        return new RateLimitObservation(null, List.of(new RateLimitWindow("default", 10, remaining, resetAtMillis)),
+                false, false, -1);
+    }
+
+    private void completeOne(long nowMs, RateLimitObservation report) {
+        bucket.admit(nowMs * MS, 1);
+        bucket.release(true, report, nowMs * MS, nowMs, MARGIN);
+        bucket.apply(report, true, report.throttled(), nowMs * MS, nowMs, MARGIN);
+    }
+
+    @Test
+    void unheardIsOneAtATimeAndWaitsForTheRelease() {
+        assertThat(bucket.earliestNanos(0, 1)).isZero();
+        bucket.admit(0, 1);
+        assertThat(bucket.inFlight()).isEqualTo(1);
+        assertThat(bucket.earliestNanos(0, 1)).isEqualTo(Bucket.UNTIL_RELEASE);
+        assertThat(bucket.remaining()).as("nothing reported yet").isEqualTo(-1);
+    }
+
+    @Test
+    void availableIsRemainingMinusInFlightThenTheDeadline() {
+        completeOne(0, report(2, 1_000));
+        assertThat(bucket.remaining()).isEqualTo(2);
+        bucket.admit(0, 1);
+        bucket.admit(0, 1);
+        assertThat(bucket.earliestNanos(10 * MS, 1)).isEqualTo(1_000 * MS + MARGIN);
+    }
+
+    @Test
+    void aReportLowersButNeverRaisesWithinTheWindow() {
+        completeOne(0, report(5, 1_000));
+        completeOne(10, report(7, 1_000));
+        assertThat(bucket.remaining()).isEqualTo(4);
+        completeOne(20, report(1, 1_000));
+        assertThat(bucket.remaining()).isEqualTo(1);
+    }
+
+    @Test
+    void aLaterResetIsANewWindowAndAPastOneIsIgnored() {
+        completeOne(0, report(0, 1_000));
+        completeOne(1_200, report(8, 2_000));
+        assertThat(bucket.remaining()).isEqualTo(8);
+        completeOne(1_300, report(9, 1_000)); // stale: that window is over
+        assertThat(bucket.remaining()).isEqualTo(7);
+    }
+
+    @Test
+    void theDeadlinePassingRestoresTheLimitButInFlightStillCounts() {
+        completeOne(0, report(0, 1_000));
+        bucket.admit(0, 1); // still in flight when the window resets
+        assertThat(bucket.earliestNanos(1_100 * MS, 1)).isEqualTo(1_100 * MS);
+        assertThat(bucket.remaining()).isEqualTo(10);
+        assertThat(bucket.inFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void throttledBlocksUntilRetryAfterPlusMargin() {
+        completeOne(0, report(5, 60_000));
+        RateLimitObservation throttled = new RateLimitObservation(null, List.of(), true, false, 2_000);
+        bucket.apply(throttled, true, true, 0, 0, MARGIN);
+        assertThat(bucket.earliestNanos(0, 1)).isEqualTo(2_000 * MS + MARGIN);
+    }
+
+    @Test
+    void idleOnlyWhenNothingIsPending() {
+        completeOne(0, report(5, 1_000));
+        assertThat(bucket.isIdle(500 * MS, 0)).as("deadline ahead").isFalse();
+        assertThat(bucket.isIdle(2_000 * MS, 0)).isTrue();
+        bucket.admit(2_000 * MS, 1);
+        assertThat(bucket.isIdle(3_000 * MS, 0)).as("in flight").isFalse();
+    }
+}
