@@ -1,0 +1,19 @@
+package dev.rlproxy.server.proxy;
+
+import dev.rlproxy.core.limit.BucketLimit;
+
+/**
+ * A configured bucket of one upstream, before its scope is known: the scope decides which bucket
+ * instance a request lands in (one for the upstream, one per token, per route, or per value of a
+ * request header such as {@code X-Tenant}).
+ */
+public record BucketSpec(String name, BucketLimit limit, Scope scope, String header) {
+
+    public enum Scope { UPSTREAM, TOKEN, ROUTE, HEADER }
+
+    public BucketSpec {
+        if (scope == Scope.HEADER && (header == null || header.isBlank())) {
+            throw new IllegalArgumentException("bucket '" + name + "': header scope needs a header name");
+        }
+    }
+}

@@ -1,0 +1,136 @@
+package dev.rlproxy.server.proxy;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.ReferenceCountUtil;
+
+import java.util.ArrayDeque;
+
+/**
+ * One client connection: turns each request into a {@link ProxyExchange}, one at a time.
+ * AUTO_READ is off; the connection reads the next request only when the previous response is
+ * done, and reads body chunks only when the exchange asks. Requests pipelined behind the current
+ * one wait in a small backlog (bounded by what one read delivers).
+ */
+final class ClientConnectionHandler extends ChannelInboundHandlerAdapter implements ExchangeListener {
+
+    private final ProxyRuntime runtime;
+    private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
+    private ChannelHandlerContext ctx;
+    private ProxyExchange exchange;
+    private RequestBody body;
+
+    ClientConnectionHandler(ProxyRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        ctx.read();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (exchange != null && body.fullyReceived()) {
+            pipelined.add(msg);
+        } else if (exchange != null && msg instanceof HttpContent content) {
+            body.onContent(content);
+            if (exchange != null && body.fullyReceived()) {
+                // Keep one read pending while the exchange waits: with AUTO_READ off, this is how a
+                // client that hangs up is noticed (and its ticket withdrawn). Anything it sends
+                // meanwhile is a pipelined request and waits in the backlog.
+                ctx.read();
+            }
+        } else if (msg instanceof HttpRequest request) {
+            begin(request);
+        } else {
+            ReferenceCountUtil.release(msg); // the rest of a body we already refused
+            ctx.read();
+        }
+    }
+
+    private void begin(HttpRequest request) {
+        ReferenceCountUtil.release(request);
+        ProxyError invalid = RequestChecks.reject(request, runtime.maxRequestBodyBytes());
+        if (invalid != null) {
+            ctx.writeAndFlush(invalid.toResponse(ctx.alloc(), false)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        Route route = runtime.router().match(request.headers().get(HttpHeaderNames.HOST), request.uri());
+        RequestBody.Mode mode = bodyMode(request);
+        if (route == null) {
+            ProxyError notFound = ProxyError.noRoute(request.method().name(), pathOnly(request.uri()));
+            // Without a body to skip, the connection can serve the next request.
+            boolean keepAlive = mode == RequestBody.Mode.NONE && HttpUtil.isKeepAlive(request);
+            ctx.writeAndFlush(notFound.toResponse(ctx.alloc(), keepAlive))
+                    .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+            return;
+        }
+        body = new RequestBody(mode, HttpUtil.isTransferEncodingChunked(request),
+                runtime.maxRequestBodyBytes(), ctx);
+        exchange = new ProxyExchange(ctx, runtime, request, route, body, this);
+        runtime.inFlight().incrementAndGet();
+        body.attach(exchange);
+        exchange.start();
+    }
+
+    private RequestBody.Mode bodyMode(HttpRequest request) {
+        if (HttpUtil.isTransferEncodingChunked(request)) {
+            return RequestBody.Mode.STREAMED;
+        }
+        long length = HttpUtil.getContentLength(request, 0L);
+        if (length == 0) {
+            return RequestBody.Mode.NONE;
+        }
+        return length <= runtime.replayBufferBytes() ? RequestBody.Mode.BUFFERED : RequestBody.Mode.STREAMED;
+    }
+
+    @Override
+    public void exchangeDone(boolean keepAlive) {
+        if (exchange == null) {
+            return;
+        }
+        runtime.inFlight().decrementAndGet();
+        exchange = null;
+        body = null;
+        if (!keepAlive) {
+            ctx.close();
+            return;
+        }
+        while (exchange == null && !pipelined.isEmpty()) {
+            channelRead(ctx, pipelined.poll());
+        }
+        if (exchange == null) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientGone();
+            exchange = null;
+            runtime.inFlight().decrementAndGet();
+        }
+        pipelined.forEach(ReferenceCountUtil::release);
+        pipelined.clear();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close();
+    }
+
+    private static String pathOnly(String uri) {
+        int query = uri.indexOf('?');
+        return query >= 0 ? uri.substring(0, query) : uri;
+    }
+}

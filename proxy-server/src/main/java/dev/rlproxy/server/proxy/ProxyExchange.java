@@ -1,0 +1,478 @@
+package dev.rlproxy.server.proxy;
+
+import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.headers.UpstreamResponse;
+import dev.rlproxy.core.limit.Ticket;
+import dev.rlproxy.core.limit.TicketRefusedException;
+import dev.rlproxy.core.tokens.TokenLease;
+import dev.rlproxy.core.tokens.TokenUnavailableException;
+import dev.rlproxy.server.upstream.UpstreamConnections;
+import dev.rlproxy.server.upstream.UpstreamListener;
+import dev.rlproxy.server.upstream.UpstreamRelayHandler;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One client request's journey, top to bottom:
+ * token → tickets → pooled connection → send → response head → feedback into limiter and pool
+ * (before relaying) → maybe retry with another token → relay → release.
+ *
+ * <p>Everything runs on the client channel's event loop; futures completed elsewhere (limiter,
+ * token pool) hop back onto it. Nothing blocks. The request body arrives separately through
+ * {@link RequestBody}; the client connection reads more only when this exchange asks.
+ */
+final class ProxyExchange implements UpstreamListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+
+    private enum State { ADMITTING, SENDING, RELAYING, DONE }
+
+    private final ChannelHandlerContext client;
+    private final ProxyRuntime runtime;
+    private final HttpRequest request;
+    private final Route route;
+    private final Upstream upstream;
+    private final String routeKey;
+    private final RequestBody body;
+    private final ExchangeListener listener;
+    private final boolean clientKeepAlive;
+    private final long deadlineNanos;
+    private final Set<String> throttledTokens = new HashSet<>();
+
+    private State state = State.ADMITTING;
+    private int attempts;
+    private boolean resentAfterStaleConnection;
+    private CompletableFuture<?> waiting;
+    private TokenLease lease;
+    private Ticket ticket;
+    private Channel connection;
+    private ScheduledFuture<?> responseTimer;
+    private boolean responseKeepAlive;
+
+    ProxyExchange(ChannelHandlerContext client, ProxyRuntime runtime, HttpRequest request, Route route,
+                  RequestBody body, ExchangeListener listener) {
+        this.client = client;
+        this.runtime = runtime;
+        this.request = request;
+        this.route = route;
+        this.upstream = route.upstream();
+        this.routeKey = RouteKeys.of(request.method().name(), route.upstreamPath(request.uri()));
+        this.body = body;
+        this.listener = listener;
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.deadlineNanos = runtime.clock().nanoTime() + runtime.maxWaitNanos();
+    }
+
+    /** Starts admission now, or once a buffered body has fully arrived. */
+    void start() {
+        if (!body.mustArriveBeforeSending()) {
+            admit();
+        }
+    }
+
+    /** A buffered body is complete: admission may begin. */
+    void bodyComplete() {
+        if (state == State.ADMITTING && waiting == null && ticket == null) {
+            admit();
+        }
+    }
+
+    // ---- 1. a token ----------------------------------------------------------------------------
+
+    private void admit() {
+        attempts++;
+        if (upstream.tokens() == null || route.passthrough()) {
+            onToken(null);
+            return;
+        }
+        CompletableFuture<TokenLease> checkout = upstream.tokens().checkout(remainingWaitNanos(), throttledTokens);
+        await(checkout, this::onToken, lease -> lease.abandon());
+    }
+
+    // ---- 2. tickets in every bucket ------------------------------------------------------------
+
+    private void onToken(TokenLease lease) {
+        this.lease = lease;
+        String fingerprint = lease != null ? lease.fingerprint() : passthroughScope();
+        CompletableFuture<Ticket> tickets = runtime.limiter().acquire(
+                upstream.ticketRequest(routeKey, fingerprint, request.headers(), remainingWaitNanos()));
+        await(tickets, this::onTicket, ticket -> ticket.abandon(false));
+    }
+
+    // ---- 3. a pooled connection ----------------------------------------------------------------
+
+    private void onTicket(Ticket ticket) {
+        this.ticket = ticket;
+        UpstreamConnections connections = upstream.connections();
+        Future<Channel> acquired = connections.acquire(client.channel().eventLoop());
+        acquired.addListener(f -> {
+            if (!f.isSuccess()) {
+                onAcquireFailed(f.cause());
+            } else if (state == State.DONE) {
+                connections.release(acquired.getNow());
+            } else {
+                send(acquired.getNow());
+            }
+        });
+    }
+
+    private void onAcquireFailed(Throwable cause) {
+        if (state == State.DONE) {
+            return;
+        }
+        ticket.abandon(false);
+        abandonLease();
+        fail(ProxyError.upstreamUnreachable(upstream.name(), describe(cause)));
+    }
+
+    // ---- 4. send -------------------------------------------------------------------------------
+
+    private void send(Channel connection) {
+        this.connection = connection;
+        this.state = State.SENDING;
+        UpstreamRelayHandler.bind(connection, this);
+        String secret = lease != null ? lease.secret() : null;
+        HttpRequest outgoing = RequestRewriter.rewrite(request, route, clientAddress(), secret,
+                body.replayableCopy(), body.isStreamed(), body.isChunked());
+        connection.write(outgoing).addListener(f -> {
+            if (!f.isSuccess() && this.connection == connection) {
+                onUpstreamFailure(f.cause());
+            }
+        });
+        body.streamTo(connection);
+        connection.flush();
+        connection.read();
+        responseTimer = client.executor().schedule(this::onResponseTimeout,
+                upstream.responseTimeoutNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    // ---- 5. response head: feedback first, then retry or relay ---------------------------------
+
+    @Override
+    public void onResponse(HttpResponse response) {
+        if (state != State.SENDING) {
+            return;
+        }
+        cancelResponseTimer();
+        RateLimitObservation observation = observe(response);
+        ticket.complete(observation);
+        if (lease != null) {
+            lease.release(response.status().code(), observation);
+        }
+        if (observation.throttled() && mayRetryWithAnotherToken()) {
+            throttledTokens.add(lease.fingerprint());
+            log.info("upstream '{}' throttled token {}; retrying with another token", upstream.name(), lease.fingerprint());
+            retry();
+            return;
+        }
+        state = State.RELAYING;
+        responseKeepAlive = HttpUtil.isKeepAlive(response);
+        client.writeAndFlush(relayHead(response)).addListener(writeThenReadUpstream(false));
+    }
+
+    private RateLimitObservation observe(HttpResponse response) {
+        UpstreamResponse view = new UpstreamResponse(response.status().code(),
+                new NettyResponseHeaders(response.headers()));
+        return upstream.dialect().parse(view, runtime.clock().wallMillis());
+    }
+
+    private boolean mayRetryWithAnotherToken() {
+        return lease != null && attempts < upstream.maxAttempts() && body.isReplayable()
+                && remainingWaitNanos() > 0;
+    }
+
+    private void retry() {
+        upstream.connections().discard(detachConnection());
+        ticket = null;
+        lease = null;
+        state = State.ADMITTING;
+        admit();
+    }
+
+    private HttpResponse relayHead(HttpResponse response) {
+        HttpResponse head = new DefaultHttpResponse(response.protocolVersion(), response.status());
+        head.headers().set(response.headers());
+        HopByHopHeaders.strip(head.headers());
+        boolean hasLength = head.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
+        if (!hasLength && mayHaveBody(response)) {
+            // The body is re-framed as chunks: the upstream's own framing ends at our codec.
+            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        if (!clientKeepAlive) {
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        return head;
+    }
+
+    private boolean mayHaveBody(HttpResponse response) {
+        int code = response.status().code();
+        return !request.method().equals(HttpMethod.HEAD) && code >= 200 && code != 204 && code != 304;
+    }
+
+    // ---- 6. relay the body, reading upstream only as fast as the client takes it ---------------
+
+    @Override
+    public void onContent(HttpContent content) {
+        if (state != State.RELAYING) {
+            content.release();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        client.writeAndFlush(content).addListener(writeThenReadUpstream(last));
+    }
+
+    private ChannelFutureListener writeThenReadUpstream(boolean last) {
+        return f -> {
+            if (!f.isSuccess()) {
+                abortMidResponse();
+            } else if (last) {
+                complete();
+            } else if (connection != null) {
+                connection.read();
+            }
+        };
+    }
+
+    private void complete() {
+        Channel used = detachConnection();
+        if (responseKeepAlive && body.fullySent()) {
+            upstream.connections().release(used);
+        } else {
+            upstream.connections().discard(used);
+        }
+        finish(clientKeepAlive);
+    }
+
+    // ---- failures ------------------------------------------------------------------------------
+
+    @Override
+    public void onUpstreamFailure(Throwable cause) {
+        if (state == State.SENDING) {
+            cancelResponseTimer();
+            upstream.connections().discard(detachConnection());
+            ticket.abandon(true);
+            if (!resentAfterStaleConnection && isIdempotent() && body.isReplayable() && remainingWaitNanos() > 0) {
+                // A pooled keep-alive connection the upstream had already closed: send once more.
+                resentAfterStaleConnection = true;
+                ticket = null;
+                abandonLease();
+                state = State.ADMITTING;
+                admit();
+                return;
+            }
+            abandonLease();
+            fail(ProxyError.upstreamUnreachable(upstream.name(), describe(cause)));
+        } else if (state == State.RELAYING) {
+            abortMidResponse();
+        }
+    }
+
+    private void onResponseTimeout() {
+        if (state != State.SENDING) {
+            return;
+        }
+        upstream.connections().discard(detachConnection());
+        ticket.abandon(true);
+        abandonLease();
+        fail(ProxyError.upstreamTimeout(upstream.name(), "no response within "
+                + TimeUnit.NANOSECONDS.toMillis(upstream.responseTimeoutNanos()) + " ms"));
+    }
+
+    /** The client went away: withdraw from every queue, give back what is held. */
+    void clientGone() {
+        if (state == State.DONE) {
+            return;
+        }
+        boolean sent = state != State.ADMITTING;
+        state = State.DONE;
+        if (waiting != null) {
+            waiting.cancel(false);
+            waiting = null;
+        }
+        cancelResponseTimer();
+        if (ticket != null && sent) {
+            ticket.abandon(true);
+        } else if (ticket != null) {
+            ticket.abandon(false);
+        }
+        abandonLease();
+        Channel used = detachConnection();
+        if (used != null) {
+            upstream.connections().discard(used);
+        }
+        body.discard();
+    }
+
+    private void abortMidResponse() {
+        if (state == State.DONE) {
+            return;
+        }
+        Channel used = detachConnection();
+        if (used != null) {
+            upstream.connections().discard(used);
+        }
+        state = State.DONE;
+        body.discard();
+        client.close();
+    }
+
+    /** Answers with the proxy's own JSON error; the exchange is over. */
+    void fail(ProxyError error) {
+        if (state == State.DONE) {
+            return;
+        }
+        state = State.DONE;
+        cancelResponseTimer();
+        boolean keepAlive = clientKeepAlive && body.fullyReceived();
+        body.discard();
+        client.writeAndFlush(error.toResponse(client.alloc(), keepAlive))
+                .addListener(f -> listener.exchangeDone(keepAlive && f.isSuccess()));
+    }
+
+    private void finish(boolean keepAlive) {
+        state = State.DONE;
+        body.discard();
+        listener.exchangeDone(keepAlive && body.fullyReceived());
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    /**
+     * Waits for a token or ticket without blocking: the continuation runs on this exchange's event
+     * loop. A result that arrives after the exchange ended is given back with {@code giveBack}.
+     */
+    private <T> void await(CompletableFuture<T> future, java.util.function.Consumer<T> next,
+                           java.util.function.Consumer<T> giveBack) {
+        waiting = future;
+        future.whenComplete((value, error) -> onLoop(() -> {
+            if (waiting == future) {
+                waiting = null;
+            }
+            if (state == State.DONE) {
+                if (value != null) {
+                    giveBack.accept(value);
+                }
+            } else if (error != null) {
+                refuse(unwrap(error));
+            } else {
+                next.accept(value);
+            }
+        }));
+    }
+
+    private void refuse(Throwable error) {
+        abandonLease();
+        if (error instanceof TicketRefusedException refused) {
+            fail(ProxyError.rateLimited(refused.getMessage(), refused.retryAfterNanos()));
+        } else if (error instanceof TokenUnavailableException unavailable) {
+            fail(ProxyError.rateLimited(unavailable.getMessage(), unavailable.retryAfterNanos()));
+        } else if (!(error instanceof CancellationException)) {
+            log.warn("admission failed for upstream '{}'", upstream.name(), error);
+            fail(ProxyError.unavailable("could not admit the request: " + error.getClass().getSimpleName()));
+        }
+    }
+
+    private void onLoop(Runnable task) {
+        if (client.executor().inEventLoop()) {
+            task.run();
+        } else {
+            client.executor().execute(task);
+        }
+    }
+
+    private Channel detachConnection() {
+        Channel used = connection;
+        connection = null;
+        if (used != null) {
+            UpstreamRelayHandler.unbind(used);
+        }
+        return used;
+    }
+
+    private void abandonLease() {
+        if (lease != null) {
+            lease.abandon();
+            lease = null;
+        }
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    private long remainingWaitNanos() {
+        return Math.max(0, deadlineNanos - runtime.clock().nanoTime());
+    }
+
+    private boolean isIdempotent() {
+        HttpMethod m = request.method();
+        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
+    }
+
+    private String passthroughScope() {
+        String credential = request.headers().get(upstream.injectHeader());
+        return credential == null ? null : dev.rlproxy.core.tokens.Fingerprint.of(credential);
+    }
+
+    private String clientAddress() {
+        return client.channel().remoteAddress() instanceof InetSocketAddress address
+                ? address.getAddress().getHostAddress() : "unknown";
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private static String describe(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** The client sent more than {@code server.maxRequestBody}. */
+    void bodyTooLarge() {
+        if (state == State.ADMITTING) {
+            if (waiting != null) {
+                waiting.cancel(false);
+                waiting = null;
+            }
+            if (ticket != null) {
+                ticket.abandon(false);
+            }
+            abandonLease();
+            fail(ProxyError.bodyTooLarge(runtime.maxRequestBodyBytes()));
+        } else {
+            if (ticket != null && state == State.SENDING) {
+                ticket.abandon(true);
+                abandonLease();
+            }
+            abortMidResponse();
+        }
+    }
+}

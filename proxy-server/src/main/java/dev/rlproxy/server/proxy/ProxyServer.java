@@ -1,0 +1,91 @@
+package dev.rlproxy.server.proxy;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The client-facing listener. Each connection gets the HTTP codec (with a strict request decoder),
+ * automatic {@code 100 Continue}
+ * and a {@link ClientConnectionHandler}; AUTO_READ is off so nothing is read faster than it can
+ * be forwarded.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final Channel listener;
+    private final AtomicInteger inFlight;
+
+    private ProxyServer(Channel listener, AtomicInteger inFlight) {
+        this.listener = listener;
+        this.inFlight = inFlight;
+    }
+
+    /** Binds {@code host:port} (port 0 picks a free one) and starts serving on {@code workers}. */
+    public static ProxyServer start(String host, int port, ProxyRuntime runtime, EventLoopGroup workers,
+                                    Class<? extends io.netty.channel.ServerChannel> channelType)
+            throws InterruptedException {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(workers)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast("http", new CombinedChannelDuplexHandler<>(
+                                        new StrictRequestDecoder(), new HttpResponseEncoder()))
+                                .addLast("continue", new HttpServerExpectContinueHandler())
+                                .addLast("proxy", new ClientConnectionHandler(runtime));
+                    }
+                });
+        Channel channel = bootstrap.bind(host, port).sync().channel();
+        log.info("proxy listening on {}", channel.localAddress());
+        return new ProxyServer(channel, runtime.inFlight());
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    public int port() {
+        return address().getPort();
+    }
+
+    /**
+     * Stops accepting, then lets in-flight exchanges finish for up to {@code drain}. The event
+     * loops belong to the caller and keep running.
+     */
+    public void stop(Duration drain) {
+        listener.close().syncUninterruptibly();
+        long deadline = System.nanoTime() + drain.toNanos();
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // shutdown thread only, never an event loop
+        }
+        if (inFlight.get() > 0) {
+            log.warn("stopping with {} exchanges still in flight after {}", inFlight.get(), drain);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,160 @@
+package dev.rlproxy.server.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+
+import java.util.ArrayDeque;
+
+/**
+ * A request body on its way through the proxy, in one of three shapes:
+ * <ul>
+ *   <li>{@code NONE} — no body;</li>
+ *   <li>{@code BUFFERED} — small enough ({@code Content-Length} ≤ the replay buffer) to hold whole, so
+ *       a throttled request can be sent again with another token;</li>
+ *   <li>{@code STREAMED} — forwarded chunk by chunk once an upstream connection is ready, reading
+ *       the client only after each chunk is written upstream (backpressure; bounded heap).</li>
+ * </ul>
+ * Lives on the client connection's event loop.
+ */
+final class RequestBody {
+
+    enum Mode { NONE, BUFFERED, STREAMED }
+
+    private final Mode mode;
+    private final boolean chunked;
+    private final long maxBytes;
+    private final ChannelHandlerContext client;
+    private final CompositeByteBuf buffered;
+    private final ArrayDeque<HttpContent> waitingForUpstream = new ArrayDeque<>();
+    private ProxyExchange exchange;
+    private Channel upstream;
+    private long receivedBytes;
+    private boolean received;
+    private boolean sent;
+
+    RequestBody(Mode mode, boolean chunked, long maxBytes, ChannelHandlerContext client) {
+        this.mode = mode;
+        this.chunked = chunked;
+        this.maxBytes = maxBytes;
+        this.client = client;
+        this.buffered = mode == Mode.BUFFERED ? client.alloc().compositeBuffer(Integer.MAX_VALUE) : null;
+        this.sent = mode != Mode.STREAMED;
+    }
+
+    void attach(ProxyExchange exchange) {
+        this.exchange = exchange;
+    }
+
+    boolean mustArriveBeforeSending() {
+        return mode == Mode.BUFFERED;
+    }
+
+    boolean isReplayable() {
+        return mode != Mode.STREAMED;
+    }
+
+    boolean isStreamed() {
+        return mode == Mode.STREAMED;
+    }
+
+    boolean isChunked() {
+        return mode == Mode.STREAMED && chunked;
+    }
+
+    boolean fullyReceived() {
+        return received;
+    }
+
+    boolean fullySent() {
+        return sent;
+    }
+
+    /** A part of the body arrived from the client; ownership passes here. */
+    void onContent(HttpContent content) {
+        if (received) {
+            content.release();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        receivedBytes += content.content().readableBytes();
+        if (receivedBytes > maxBytes) {
+            content.release();
+            received = true;
+            exchange.bodyTooLarge();
+            return;
+        }
+        received = last;
+        switch (mode) {
+            case NONE -> content.release();
+            case BUFFERED -> {
+                buffered.addComponent(true, content.content());
+                if (last) {
+                    exchange.bodyComplete();
+                } else {
+                    client.read();
+                }
+            }
+            case STREAMED -> {
+                if (upstream == null) {
+                    waitingForUpstream.add(content);
+                } else {
+                    writeUpstream(content, true);
+                }
+            }
+        }
+    }
+
+    /** A retained view of a buffered body for one attempt; {@code null} when there is none to hold. */
+    ByteBuf replayableCopy() {
+        return mode == Mode.BUFFERED ? buffered.retainedDuplicate() : null;
+    }
+
+    /** The upstream connection is ready: send what waited, then keep streaming as the client sends. */
+    void streamTo(Channel upstream) {
+        if (mode != Mode.STREAMED) {
+            return;
+        }
+        this.upstream = upstream;
+        if (waitingForUpstream.isEmpty()) {
+            if (!received) {
+                client.read();
+            }
+            return;
+        }
+        while (!waitingForUpstream.isEmpty()) {
+            HttpContent content = waitingForUpstream.poll();
+            writeUpstream(content, waitingForUpstream.isEmpty());
+        }
+    }
+
+    private void writeUpstream(HttpContent content, boolean thenReadClient) {
+        boolean last = content instanceof LastHttpContent;
+        HttpContent toSend = last ? content : new DefaultHttpContent(content.content());
+        upstream.writeAndFlush(toSend).addListener(f -> {
+            if (!f.isSuccess()) {
+                return; // the upstream relay reports the broken connection to the exchange
+            }
+            if (last) {
+                sent = true;
+            } else if (thenReadClient && !received) {
+                client.read();
+            }
+        });
+    }
+
+    /** Frees whatever is still held. Safe to call more than once. */
+    void discard() {
+        if (buffered != null && buffered.refCnt() > 0) {
+            buffered.release();
+        }
+        HttpContent content;
+        while ((content = waitingForUpstream.poll()) != null) {
+            content.release();
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.rlproxy.server.proxy;
+
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+/**
+ * Builds the request the upstream sees: its own path and Host, hop-by-hop headers gone,
+ * {@code X-Forwarded-*} added, and the pooled token in place of whatever credential the client sent.
+ */
+final class RequestRewriter {
+
+    private RequestRewriter() {
+    }
+
+    /**
+     * @param body     the whole body when buffered (its reference is handed over), or {@code null}
+     * @param streamed the body follows the head as separate chunks; otherwise the returned request is
+     *                 complete on its own (a full request, so the codec is ready for the next one)
+     */
+    static HttpRequest rewrite(HttpRequest client, Route route, String clientAddress, String secret,
+                               ByteBuf body, boolean streamed, boolean chunked) {
+        Upstream upstream = route.upstream();
+        String uri = upstream.connections().target().requestUri(route.upstreamPath(client.uri()));
+        HttpRequest out = streamed
+                ? new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri)
+                : new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri,
+                        body != null ? body : Unpooled.EMPTY_BUFFER);
+        HttpHeaders headers = out.headers();
+        headers.set(client.headers());
+        String originalHost = client.headers().get(HttpHeaderNames.HOST);
+        HopByHopHeaders.strip(headers);
+
+        headers.set(HttpHeaderNames.HOST, upstream.connections().target().hostHeader());
+        String forwardedFor = client.headers().get("X-Forwarded-For");
+        headers.set("X-Forwarded-For", forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
+        headers.set("X-Forwarded-Proto", "http");
+        if (originalHost != null) {
+            headers.set("X-Forwarded-Host", originalHost);
+        }
+        if (secret != null) {
+            headers.remove(HttpHeaderNames.AUTHORIZATION);
+            headers.set(upstream.injectHeader(), upstream.authorizationValue(secret));
+        }
+        if (body != null) {
+            headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        } else if (chunked) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.rlproxy.server.proxy;
+
+/**
+ * One configured route: requests whose path starts with {@code pathPrefix} (stripped before
+ * forwarding), or whose Host is {@code host} (path kept), go to {@code upstream}.
+ *
+ * @param passthrough forward the client's own credentials instead of a pooled token
+ */
+public record Route(String pathPrefix, String host, Upstream upstream, boolean passthrough) {
+
+    public Route {
+        if ((pathPrefix == null) == (host == null)) {
+            throw new IllegalArgumentException("a route matches either a path prefix or a host");
+        }
+    }
+
+    /** The path to send upstream: the prefix is stripped, keeping one leading slash. */
+    public String upstreamPath(String uri) {
+        if (pathPrefix == null) {
+            return uri;
+        }
+        return "/" + uri.substring(pathPrefix.length());
+    }
+}

@@ -1,0 +1,57 @@
+package dev.rlproxy.server.proxy;
+
+import dev.rlproxy.core.headers.HeaderDialect;
+import dev.rlproxy.core.limit.BucketLimit;
+import dev.rlproxy.core.limit.BucketRef;
+import dev.rlproxy.core.limit.LearnedRef;
+import dev.rlproxy.core.limit.TicketRequest;
+import dev.rlproxy.core.tokens.TokenPool;
+import dev.rlproxy.server.upstream.UpstreamConnections;
+import io.netty.handler.codec.http.HttpHeaders;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the request path needs to know about one upstream, built once from configuration.
+ *
+ * @param tokens       the token pool, or {@code null} when the upstream gets the client's own credentials
+ * @param injectHeader header that carries the token (e.g. Authorization)
+ * @param injectFormat its value with {@code {token}} standing for the secret (e.g. {@code Bearer {token}})
+ * @param assumedLimit limit assumed for a learned bucket not yet heard from, or {@code null}
+ * @param maxAttempts  tries per request when a throttled answer can be retried with another token
+ */
+public record Upstream(String name, UpstreamConnections connections, HeaderDialect dialect, TokenPool tokens,
+                       String injectHeader, String injectFormat, List<BucketSpec> buckets,
+                       BucketLimit assumedLimit, int maxAttempts, long responseTimeoutNanos) {
+
+    public Upstream {
+        buckets = List.copyOf(buckets);
+    }
+
+    /** The tickets a request needs: every configured bucket in its scope, plus its learned position. */
+    TicketRequest ticketRequest(String routeKey, String tokenFingerprint, HttpHeaders requestHeaders,
+                                long maxWaitNanos) {
+        String token = tokenFingerprint == null ? "none" : tokenFingerprint;
+        List<BucketRef> refs = new ArrayList<>(buckets.size());
+        for (BucketSpec spec : buckets) {
+            String scopeValue = switch (spec.scope()) {
+                case UPSTREAM -> "";
+                case TOKEN -> "token=" + token;
+                case ROUTE -> "route=" + routeKey;
+                case HEADER -> spec.header() + "=" + orEmpty(requestHeaders.get(spec.header()));
+            };
+            refs.add(new BucketRef(name + "/" + spec.name() + "/" + scopeValue, spec.limit()));
+        }
+        LearnedRef learned = new LearnedRef(name + "|" + token, routeKey, assumedLimit);
+        return new TicketRequest(refs, learned, 1, maxWaitNanos);
+    }
+
+    String authorizationValue(String secret) {
+        return injectFormat.replace("{token}", secret);
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

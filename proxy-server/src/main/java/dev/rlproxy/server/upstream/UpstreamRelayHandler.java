@@ -1,0 +1,73 @@
+package dev.rlproxy.server.upstream;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.AttributeKey;
+import io.netty.util.ReferenceCountUtil;
+
+import java.io.IOException;
+
+/**
+ * The last handler on an upstream connection: hands every response part to the exchange that
+ * currently holds the connection. An idle pooled connection has no listener; anything it receives
+ * (or its closing) is dropped, and the pool's health check discards it.
+ */
+public final class UpstreamRelayHandler extends ChannelInboundHandlerAdapter {
+
+    private static final AttributeKey<UpstreamListener> LISTENER = AttributeKey.valueOf("rlproxy.listener");
+
+    /** Binds a freshly acquired connection to the exchange that will use it. */
+    public static void bind(Channel channel, UpstreamListener listener) {
+        channel.attr(LISTENER).set(listener);
+    }
+
+    /** Unbinds before returning the connection to the pool. */
+    public static void unbind(Channel channel) {
+        channel.attr(LISTENER).set(null);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        UpstreamListener listener = ctx.channel().attr(LISTENER).get();
+        if (listener == null) {
+            ReferenceCountUtil.release(msg);
+            ctx.close();
+            return;
+        }
+        if (msg instanceof HttpResponse response) {
+            if (response.decoderResult().isFailure()) {
+                ReferenceCountUtil.release(msg);
+                fail(ctx, new IOException("malformed upstream response: " + response.decoderResult().cause()));
+                return;
+            }
+            listener.onResponse(response);
+        }
+        if (msg instanceof HttpContent content) {
+            listener.onContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        fail(ctx, new IOException("upstream closed the connection"));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        fail(ctx, cause);
+        ctx.close();
+    }
+
+    private static void fail(ChannelHandlerContext ctx, Throwable cause) {
+        UpstreamListener listener = ctx.channel().attr(LISTENER).getAndSet(null);
+        if (listener != null) {
+            listener.onUpstreamFailure(cause);
+        }
+    }
+}
