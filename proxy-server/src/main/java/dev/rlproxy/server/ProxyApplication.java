@@ -1,0 +1,104 @@
+package dev.rlproxy.server;
+
+import dev.rlproxy.core.config.ProxyConfig;
+import dev.rlproxy.core.limit.Clock;
+import dev.rlproxy.core.limit.LimiterSettings;
+import dev.rlproxy.core.limit.LocalRateLimiter;
+import dev.rlproxy.core.limit.RateLimiter;
+import dev.rlproxy.server.proxy.EventLoopScheduler;
+import dev.rlproxy.server.proxy.ProxyRuntime;
+import dev.rlproxy.server.proxy.ProxyServer;
+import dev.rlproxy.server.proxy.Route;
+import dev.rlproxy.server.proxy.Router;
+import dev.rlproxy.server.proxy.Upstream;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The assembled proxy: event loops, the limiter, one {@link Upstream} per configured upstream,
+ * the router and the listener, built from a validated {@link ProxyConfig}.
+ */
+public final class ProxyApplication implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyApplication.class);
+
+    /** Bodies up to this size are held so a throttled request can be sent again with another token. */
+    static final long REPLAY_BUFFER_BYTES = 1024 * 1024;
+    /** Extra room on every configured window: the upstream sees a request a little after we admit it. */
+    static final Duration WINDOW_MARGIN = Duration.ofMillis(100);
+    static final Duration RESET_MARGIN = Duration.ofMillis(500);
+
+    private final EventLoopGroup workers;
+    private final ProxyServer server;
+    private final RateLimiter limiter;
+    private final Map<String, Upstream> upstreams;
+
+    private ProxyApplication(EventLoopGroup workers, ProxyServer server, RateLimiter limiter,
+                             Map<String, Upstream> upstreams) {
+        this.workers = workers;
+        this.server = server;
+        this.limiter = limiter;
+        this.upstreams = upstreams;
+    }
+
+    public static ProxyApplication start(ProxyConfig config) throws InterruptedException {
+        return start(config, Clock.system());
+    }
+
+    public static ProxyApplication start(ProxyConfig config, Clock clock) throws InterruptedException {
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        try {
+            EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
+            RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
+                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, WINDOW_MARGIN));
+            UpstreamFactory factory = new UpstreamFactory(clock, scheduler, NioSocketChannel.class);
+            Map<String, Upstream> upstreams = new LinkedHashMap<>();
+            config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
+            List<Route> routes = new ArrayList<>();
+            for (var route : config.routes()) {
+                routes.add(factory.route(route, upstreams.get(route.upstream())));
+            }
+            ProxyRuntime runtime = new ProxyRuntime(new Router(routes), limiter, clock,
+                    config.queue().maxWait().toNanos(), config.server().maxRequestBody().bytes(),
+                    Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()));
+            ProxyServer server = ProxyServer.start(config.server().listen().host(), config.server().listen().port(),
+                    runtime, workers, NioServerSocketChannel.class);
+            log.info("proxy ready on port {} with upstreams {}", server.port(), upstreams.keySet());
+            return new ProxyApplication(workers, server, limiter, upstreams);
+        } catch (RuntimeException | InterruptedException e) {
+            workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public RateLimiter limiter() {
+        return limiter;
+    }
+
+    public Map<String, Upstream> upstreams() {
+        return upstreams;
+    }
+
+    /** Stops accepting, drains in-flight exchanges (up to 10 s), then releases everything. */
+    @Override
+    public void close() {
+        server.stop(Duration.ofSeconds(10));
+        upstreams.values().forEach(u -> u.connections().close());
+        workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+    }
+}

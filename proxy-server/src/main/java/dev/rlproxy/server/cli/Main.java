@@ -1,0 +1,29 @@
+package dev.rlproxy.server.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar proxy.jar run|validate|demo}. Exit codes: 0 fine, 2 bad configuration, 1 anything else. */
+@Command(name = "proxy.jar",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "A reverse proxy that enforces upstream API rate limits.",
+        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, validate or demo");
+    }
+}

@@ -1,0 +1,38 @@
+package dev.rlproxy.server.cli;
+
+import dev.rlproxy.core.config.ConfigException;
+import dev.rlproxy.core.config.ConfigLoader;
+import dev.rlproxy.core.config.ProxyConfig;
+import dev.rlproxy.server.ProxyApplication;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Run the proxy.")
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the YAML configuration")
+    Path config;
+
+    @Override
+    public Integer call() throws Exception {
+        ProxyConfig parsed;
+        try {
+            parsed = ConfigLoader.load(config);
+        } catch (ConfigException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.BAD_CONFIG;
+        }
+        ProxyApplication app = ProxyApplication.start(parsed);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "rlproxy-shutdown"));
+        stopped.await();
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.rlproxy.server.cli;
+
+import picocli.CommandLine;
+
+final class VersionProvider implements CommandLine.IVersionProvider {
+
+    @Override
+    public String[] getVersion() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return new String[]{"rlproxy " + (version == null ? "development build" : version)};
+    }
+}
