@@ -1,0 +1,115 @@
+package dev.rlproxy.server.it;
+
+import dev.rlproxy.server.simulator.SimulatorSpec;
+import dev.rlproxy.server.simulator.UpstreamSimulator;
+import dev.rlproxy.server.simulator.WindowMode;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A real client load through a real proxy to an upstream that enforces its limits: the proxy must
+ * cause zero violations while still getting (almost) all of its quota.
+ */
+class RateLimitEnforcementIntegrationTest {
+
+    private static final String TOKEN = "it-token-0001";
+
+    @Test
+    void configuredBucketKeepsAStrictSlidingUpstreamAtZeroViolations() {
+        // 300 requests, 25 connections, against 100 per 2 s: three full windows of demand.
+        try (UpstreamSimulator upstream = UpstreamSimulator.start(SimulatorSpec.none(100, Duration.ofSeconds(2))
+                .withWindowMode(WindowMode.SLIDING));
+             RunningProxy proxy = RunningProxy.start("""
+                     server: { listen: "127.0.0.1:0" }
+                     queue: { maxWait: 30s }
+                     upstreams:
+                       api:
+                         url: "%s"
+                         tokens:
+                           static: ["${TOKEN}"]
+                         buckets:
+                           - { name: strict, limit: 100, per: 2s, scope: token }
+                     routes:
+                       - match: { pathPrefix: "/api/" }
+                         upstream: api
+                     """.formatted(upstream.baseUrl()), Map.of("TOKEN", TOKEN))) {
+
+            ConcurrentLoad load = ConcurrentLoad.run(proxy.client, proxy.url("/api/items/"), 300, 25);
+
+            assertThat(upstream.violations()).as("upstream violations").isZero();
+            assertThat(load.transportErrors.get()).isZero();
+            assertThat(load.count(200)).as("all served: maxWait is long enough").isEqualTo(300);
+            assertThat(upstream.acceptedByToken()).containsOnlyKeys(TOKEN);
+            assertThat(proxy.app.limiter().queueDepth()).isZero();
+        }
+    }
+
+    @Test
+    void shortMaxWaitRefusesWithRetryAfterInsteadOfViolating() {
+        try (UpstreamSimulator upstream = UpstreamSimulator.start(SimulatorSpec.none(10, Duration.ofSeconds(10))
+                .withWindowMode(WindowMode.SLIDING));
+             RunningProxy proxy = RunningProxy.start("""
+                     server: { listen: "127.0.0.1:0" }
+                     queue: { maxWait: 200ms }
+                     upstreams:
+                       api:
+                         url: "%s"
+                         buckets:
+                           - { name: slow, limit: 10, per: 10s }
+                     routes:
+                       - match: { pathPrefix: "/api/" }
+                         upstream: api
+                     """.formatted(upstream.baseUrl()))) {
+
+            ConcurrentLoad load = ConcurrentLoad.run(proxy.client, proxy.url("/api/items/"), 200, 20);
+
+            assertThat(upstream.violations()).isZero();
+            assertThat(load.count(200)).isEqualTo(10);
+            assertThat(load.count(429)).isEqualTo(190);
+            assertThat(load.proxyRefusals.get()).isEqualTo(190);
+        }
+    }
+
+    @Test
+    void learnsGitHubLimitsFromHeadersWithoutAnyConfiguredBucket() {
+        assertLearnsWithoutViolations(SimulatorSpec.github(20, Duration.ofSeconds(2)), "github");
+    }
+
+    @Test
+    void learnsDiscordLimitsFromHeadersWithoutAnyConfiguredBucket() {
+        assertLearnsWithoutViolations(SimulatorSpec.discord(20, Duration.ofSeconds(2)), "discord");
+    }
+
+    @Test
+    void learnsIetfLimitsFromHeadersWithoutAnyConfiguredBucket() {
+        assertLearnsWithoutViolations(SimulatorSpec.ietf(20, Duration.ofSeconds(2)), "ietf");
+    }
+
+    private void assertLearnsWithoutViolations(SimulatorSpec spec, String dialect) {
+        try (UpstreamSimulator upstream = UpstreamSimulator.start(spec.withValidTokens(Set.of(TOKEN)));
+             RunningProxy proxy = RunningProxy.start("""
+                     server: { listen: "127.0.0.1:0" }
+                     queue: { maxWait: 30s }
+                     upstreams:
+                       api:
+                         url: "%s"
+                         dialect: %s
+                         tokens:
+                           static: ["${TOKEN}"]
+                     routes:
+                       - match: { pathPrefix: "/api/" }
+                         upstream: api
+                     """.formatted(upstream.baseUrl(), dialect), Map.of("TOKEN", TOKEN))) {
+
+            ConcurrentLoad load = ConcurrentLoad.run(proxy.client, proxy.url("/api/channels/1/messages?n="), 60, 20);
+
+            assertThat(upstream.violations()).as(dialect + " violations").isZero();
+            assertThat(load.count(200)).as(dialect + " served").isEqualTo(60);
+        }
+    }
+}
