@@ -43,13 +43,17 @@ public final class ProxyApplication implements AutoCloseable {
     private final ProxyServer server;
     private final RateLimiter limiter;
     private final Map<String, Upstream> upstreams;
+    private final UpstreamFactory factory;
+    private ProxyConfig config;
 
     private ProxyApplication(EventLoopGroup workers, ProxyServer server, RateLimiter limiter,
-                             Map<String, Upstream> upstreams) {
+                             Map<String, Upstream> upstreams, UpstreamFactory factory, ProxyConfig config) {
         this.workers = workers;
         this.server = server;
         this.limiter = limiter;
         this.upstreams = upstreams;
+        this.factory = factory;
+        this.config = config;
     }
 
     public static ProxyApplication start(ProxyConfig config) throws InterruptedException {
@@ -75,7 +79,7 @@ public final class ProxyApplication implements AutoCloseable {
             ProxyServer server = ProxyServer.start(config.server().listen().host(), config.server().listen().port(),
                     runtime, workers, NioServerSocketChannel.class);
             log.info("proxy ready on port {} with upstreams {}", server.port(), upstreams.keySet());
-            return new ProxyApplication(workers, server, limiter, upstreams);
+            return new ProxyApplication(workers, server, limiter, upstreams, factory, config);
         } catch (RuntimeException | InterruptedException e) {
             workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             throw e;
@@ -94,11 +98,36 @@ public final class ProxyApplication implements AutoCloseable {
         return upstreams;
     }
 
+    /**
+     * Applies a changed, already validated configuration while running. Token sets are made to
+     * equal the new configuration at once (new tokens join, removed ones retire once their
+     * in-flight requests finish). Other changes take effect on restart; they are logged as such.
+     */
+    public synchronized void reload(ProxyConfig changed) {
+        changed.upstreams().forEach((name, upstreamConfig) -> {
+            Upstream running = upstreams.get(name);
+            if (running != null && running.tokens() != null && upstreamConfig.tokens() != null) {
+                running.tokens().reconcile(factory.tokenSources(name, upstreamConfig.tokens()));
+                log.info("upstream '{}': token pool reconciled with the reloaded configuration", name);
+            }
+        });
+        List<String> needRestart = RestartRequiredChanges.between(config, changed);
+        if (!needRestart.isEmpty()) {
+            log.warn("configuration changes that take effect only after a restart: {}", needRestart);
+        }
+        config = changed;
+    }
+
     /** Stops accepting, drains in-flight exchanges (up to 10 s), then releases everything. */
     @Override
     public void close() {
         server.stop(Duration.ofSeconds(10));
-        upstreams.values().forEach(u -> u.connections().close());
+        upstreams.values().forEach(u -> {
+            u.connections().close();
+            if (u.tokens() != null) {
+                u.tokens().close();
+            }
+        });
         workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

@@ -13,6 +13,7 @@ import dev.rlproxy.core.headers.HeaderDialect;
 import dev.rlproxy.core.limit.BucketLimit;
 import dev.rlproxy.core.limit.Clock;
 import dev.rlproxy.core.limit.Scheduler;
+import dev.rlproxy.core.tokens.Fingerprint;
 import dev.rlproxy.core.tokens.OAuth2ClientCredentials;
 import dev.rlproxy.core.tokens.RefreshingCredential;
 import dev.rlproxy.core.tokens.Secret;
@@ -95,6 +96,16 @@ final class UpstreamFactory {
         TokenPoolSettings settings = config.defaultLimit() == null ? TokenPoolSettings.DEFAULTS
                 : TokenPoolSettings.DEFAULTS.withDefaultLimit(config.defaultLimit(), config.resetInterval());
         TokenPool pool = new TokenPool(upstream, settings, clock, scheduler);
+        pool.reconcile(tokenSources(upstream, config));
+        return pool;
+    }
+
+    /**
+     * The token sources a configuration names. Sources are identified by key (a static token's
+     * fingerprint, a file's path, an OAuth2 client's settings), so reconciling a pool with a fresh
+     * list keeps unchanged tokens and their accounting, adds new ones and retires removed ones.
+     */
+    List<TokenSource> tokenSources(String upstream, TokensConfig config) {
         List<TokenSource> sources = new ArrayList<>();
         if (!config.staticTokens().isEmpty()) {
             sources.add(TokenSource.staticValues(config.staticTokens()));
@@ -105,8 +116,7 @@ final class UpstreamFactory {
         if (config.oauth2() != null) {
             sources.add(TokenSource.generated(oauth2(upstream, config.oauth2())));
         }
-        pool.reconcile(sources);
-        return pool;
+        return sources;
     }
 
     private RefreshingCredential oauth2(String upstream, OAuth2Config config) {
@@ -116,10 +126,11 @@ final class UpstreamFactory {
         OAuth2ClientCredentials generator = new OAuth2ClientCredentials(new OAuth2ClientCredentials.Settings(
                 config.tokenUrl(), config.clientId(), Secret.of(config.clientSecret()), config.scope(),
                 OAuth2ClientCredentials.ClientAuthentication.BASIC, Duration.ofSeconds(30)), oauthHttp, clock);
-        RefreshingCredential credential = new RefreshingCredential(upstream + "/oauth2", generator,
+        // Named after its settings: a reload with a changed client replaces the credential.
+        String settings = String.join("\n", config.tokenUrl().toString(), config.clientId(), config.clientSecret(),
+                String.valueOf(config.scope()));
+        return new RefreshingCredential(upstream + "/oauth2/" + Fingerprint.of(settings), generator,
                 config.refreshBefore(), clock, scheduler);
-        credential.start();
-        return credential;
     }
 
     private static List<BucketSpec> buckets(List<BucketConfig> configs) {

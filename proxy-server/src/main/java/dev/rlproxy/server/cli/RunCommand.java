@@ -3,16 +3,21 @@ package dev.rlproxy.server.cli;
 import dev.rlproxy.core.config.ConfigException;
 import dev.rlproxy.core.config.ConfigLoader;
 import dev.rlproxy.core.config.ProxyConfig;
+import dev.rlproxy.server.ConfigWatcher;
 import dev.rlproxy.server.ProxyApplication;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the proxy.")
 final class RunCommand implements Callable<Integer> {
+
+    /** How often the configuration file is checked for changes (hot reload of token sets). */
+    static final Duration RELOAD_POLL = Duration.ofSeconds(2);
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the YAML configuration")
     Path config;
@@ -27,8 +32,10 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         ProxyApplication app = ProxyApplication.start(parsed);
+        ConfigWatcher watcher = ConfigWatcher.watch(config, System.getenv(), RELOAD_POLL, app::reload);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            watcher.close();
             app.close();
             stopped.countDown();
         }, "rlproxy-shutdown"));

@@ -1,0 +1,90 @@
+package dev.rlproxy.server;
+
+import dev.rlproxy.core.config.ConfigException;
+import dev.rlproxy.core.config.ConfigLoader;
+import dev.rlproxy.core.config.ProxyConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Hot reload: polls the configuration file and hands each new valid version to the application.
+ * An invalid edit is logged with its {@code FILE:LINE:COLUMN} errors and changes nothing: the
+ * running configuration stays in force until a good file appears.
+ */
+public final class ConfigWatcher implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
+
+    private final Path file;
+    private final Map<String, String> env;
+    private final Consumer<ProxyConfig> apply;
+    private final ScheduledExecutorService poller;
+    private byte[] lastDigest;
+
+    private ConfigWatcher(Path file, Map<String, String> env, Consumer<ProxyConfig> apply) {
+        this.file = file;
+        this.env = env;
+        this.apply = apply;
+        this.lastDigest = digest();
+        this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "rlproxy-config-watcher");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts polling {@code file} every {@code interval}. */
+    public static ConfigWatcher watch(Path file, Map<String, String> env, Duration interval, Consumer<ProxyConfig> apply) {
+        ConfigWatcher watcher = new ConfigWatcher(file, env, apply);
+        watcher.poller.scheduleWithFixedDelay(watcher::checkNow, interval.toMillis(), interval.toMillis(),
+                TimeUnit.MILLISECONDS);
+        return watcher;
+    }
+
+    /** Reloads if the file's content changed since the last look. */
+    synchronized void checkNow() {
+        byte[] now = digest();
+        if (now == null || Arrays.equals(now, lastDigest)) {
+            return;
+        }
+        lastDigest = now;
+        try {
+            ProxyConfig changed = ConfigLoader.load(file, env);
+            apply.accept(changed);
+            log.info("reloaded configuration from {}", file);
+        } catch (ConfigException e) {
+            log.error("configuration change rejected, keeping the running configuration:\n{}", e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("configuration change could not be applied, keeping the running configuration", e);
+        }
+    }
+
+    private byte[] digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file));
+        } catch (IOException e) {
+            log.warn("cannot read configuration file {} ({}); keeping the running configuration", file, e.getMessage());
+            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        poller.shutdownNow();
+    }
+}
