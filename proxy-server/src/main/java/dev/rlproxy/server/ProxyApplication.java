@@ -1,6 +1,7 @@
 package dev.rlproxy.server;
 
 import dev.rlproxy.core.config.ProxyConfig;
+import dev.rlproxy.core.config.StoreType;
 import dev.rlproxy.core.limit.Clock;
 import dev.rlproxy.core.limit.LimiterSettings;
 import dev.rlproxy.core.limit.LocalRateLimiter;
@@ -61,6 +62,11 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     public static ProxyApplication start(ProxyConfig config, Clock clock) throws InterruptedException {
+        if (config.store().type() == StoreType.REDIS) {
+            // Running several replicas on private in-memory state would multiply every limit.
+            throw new UnsupportedConfigurationException("store.type: redis is not available in this version; "
+                    + "use store.type: memory and run a single replica");
+        }
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         try {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());

@@ -5,6 +5,7 @@ import dev.rlproxy.core.config.ConfigLoader;
 import dev.rlproxy.core.config.ProxyConfig;
 import dev.rlproxy.server.ConfigWatcher;
 import dev.rlproxy.server.ProxyApplication;
+import dev.rlproxy.server.UnsupportedConfigurationException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,7 +32,13 @@ final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return ExitCodes.BAD_CONFIG;
         }
-        ProxyApplication app = ProxyApplication.start(parsed);
+        ProxyApplication app;
+        try {
+            app = ProxyApplication.start(parsed);
+        } catch (UnsupportedConfigurationException e) {
+            System.err.println(config + ": " + e.getMessage());
+            return ExitCodes.BAD_CONFIG;
+        }
         ConfigWatcher watcher = ConfigWatcher.watch(config, System.getenv(), RELOAD_POLL, app::reload);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Matches a request to a route: host routes by the Host header (port ignored), prefix routes by
+ * Matches a request to a route: host routes by the Host header (its port too, when the route
+ * names one), prefix routes by
  * path. First match in configuration order wins. No match → the caller answers 404; the proxy
  * never forwards anywhere no upstream names.
  */
@@ -17,13 +18,22 @@ public final class Router {
     }
 
     public Route match(String hostHeader, String uri) {
-        String host = hostOnly(hostHeader);
         for (Route route : routes) {
-            if (route.host() != null ? route.host().equalsIgnoreCase(host) : matchesPrefix(route.pathPrefix(), uri)) {
+            if (route.host() != null ? matchesHost(route.host(), hostHeader) : matchesPrefix(route.pathPrefix(), uri)) {
                 return route;
             }
         }
         return null;
+    }
+
+    /** A configured host without a port matches any port; one with a port matches only that port. */
+    private static boolean matchesHost(String configured, String hostHeader) {
+        if (hostHeader == null) {
+            return false;
+        }
+        boolean configuredHasPort = !hostOnly(configured).equalsIgnoreCase(configured.trim());
+        String actual = configuredHasPort ? hostHeader.trim() : hostOnly(hostHeader);
+        return configured.trim().equalsIgnoreCase(actual);
     }
 
     public List<Route> routes() {

@@ -66,7 +66,8 @@ public final class UpstreamConnections implements AutoCloseable {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis());
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
+                        (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
         return new FixedChannelPool(bootstrap, new UpstreamChannelInitializer(target, sslContext),
                 ChannelHealthChecker.ACTIVE, FixedChannelPool.AcquireTimeoutAction.FAIL,
                 settings.connectTimeout().toMillis() + settings.responseTimeout().toMillis(),

@@ -27,6 +27,15 @@ class RouterTest {
     }
 
     @Test
+    void hostWithPortMatchesOnlyThatPort() {
+        Route withPort = new Route(null, "api.example.com:8443", null, false);
+        Router strict = new Router(List.of(withPort));
+        assertThat(strict.match("API.example.com:8443", "/x")).isSameAs(withPort);
+        assertThat(strict.match("api.example.com", "/x")).isNull();
+        assertThat(strict.match("api.example.com:443", "/x")).isNull();
+    }
+
+    @Test
     void noMatchGivesNull() {
         assertThat(router.match("evil.example", "/githubx/repos")).isNull();
         assertThat(router.match(null, "/other")).isNull();

@@ -1,0 +1,82 @@
+package dev.rlproxy.server.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command-line contract of CONFIG.md: validate prints OK or FILE:LINE:COLUMN errors, exit 0 / 2. */
+class MainTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void capture() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    private static final String GOOD = """
+            upstreams:
+              api: { url: "http://127.0.0.1:9" }
+            routes:
+              - match: { pathPrefix: "/api/" }
+                upstream: api
+            """;
+
+    @Test
+    void validateSaysOkForAGoodFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("ok.yaml"), GOOD);
+        assertThat(Main.execute("validate", "--config", file.toString())).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("OK");
+    }
+
+    @Test
+    void validateNamesFileLineAndColumnAndExitsTwo(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), GOOD.replace("pathPrefix", "pathPrefx"));
+        assertThat(Main.execute("validate", "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(file + ":4:")
+                .contains("did you mean 'pathPrefix'");
+    }
+
+    @Test
+    void runRefusesTheRedisStoreItCannotProvide(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("redis.yaml"), "store: { type: redis }\n" + GOOD);
+        assertThat(Main.execute("run", "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("store.type: redis is not available");
+    }
+
+    @Test
+    void versionAndHelpWork() {
+        assertThat(Main.execute("--version")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("rlproxy ");
+        assertThat(Main.execute("validate", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--config");
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        assertThat(Main.execute()).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing command");
+    }
+}
