@@ -23,7 +23,7 @@ final class GrantedTicket implements Ticket {
     @Override
     public void complete(RateLimitObservation observation) {
         if (settled.compareAndSet(false, true)) {
-            settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation);
+            settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos);
         }
     }
 

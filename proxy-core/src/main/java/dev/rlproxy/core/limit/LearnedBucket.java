@@ -82,15 +82,17 @@ final class LearnedBucket extends Bucket {
      * A request charged here is over. If it may have reached the upstream, every window lost one
      * (the report, applied next, may correct that).
      *
-     * @param report what its response said about this bucket, applied next; null for nothing
+     * @param report          what its response said about this bucket, applied next; null for nothing
+     * @param admittedAtNanos when the request was admitted
      */
-    void release(boolean reachedUpstream, RateLimitObservation report, long now, long wallNowMillis,
-                 long resetMarginNanos) {
+    void release(boolean reachedUpstream, RateLimitObservation report, long admittedAtNanos, long now,
+                 long wallNowMillis, long resetMarginNanos) {
         inFlight = Math.max(0, inFlight - 1);
         lastActivityNanos = now;
         if (reachedUpstream) {
             for (ReportedWindow w : windows) {
-                w.consumeOne(now, report != null && reportsFresh(report, w.name, wallNowMillis, resetMarginNanos));
+                w.consumeOne(now, admittedAtNanos,
+                        report != null && reportsFresh(report, w.name, wallNowMillis, resetMarginNanos));
             }
         }
     }

@@ -30,6 +30,14 @@ final class ReportedWindow {
      * them off.
      */
     private long unreportedSinceReset;
+    /**
+     * Requests of the current window that reached the upstream without a report. A later report of
+     * this window may predate them, so it is taken minus these (conservative: one it already
+     * counted is counted twice, never none).
+     */
+    private long unreportedThisWindow;
+    /** When a report last set {@code remaining}: requests admitted by then may be counted in it. */
+    private long snapshotAtNanos = Long.MIN_VALUE;
     /** The reset the upstream last reported (not extrapolated), to measure its window length. */
     private long lastReportedResetNanos = Long.MIN_VALUE;
     /** Distance between the last two distinct reported resets; 0 while unknown. */
@@ -78,6 +86,7 @@ final class ReportedWindow {
         } else if (!expired) {
             // Unknown limit: allow one request to learn the new state.
             remaining = limit >= 0 ? Math.max(0, limit - unreportedSinceReset) : 1;
+            unreportedThisWindow = unreportedSinceReset;
             unreportedSinceReset = 0;
             if (windowLengthNanos > 0) {
                 // Assume the next window ends one window length later, so that if this one is used
@@ -133,12 +142,27 @@ final class ReportedWindow {
     /**
      * A request counted against this window reached the upstream: the upstream counted it too.
      *
-     * @param reportFollows whether a report of this window comes with it (applied next)
+     * <p>A request that was already in flight when the current snapshot was taken may be counted
+     * in it; when its own fresh report follows, that report counts it too (upstreams report what
+     * is left after the request), so taking the minimum of the two is exact and nothing is taken
+     * off here. Taking one off as well would lose a slot for every response that arrives out of
+     * order. A request admitted after the snapshot cannot be in it, so it is taken off.
+     *
+     * @param admittedAtNanos when the request was admitted
+     * @param reportFollows   whether a report of this window comes with it (applied next)
      */
-    void consumeOne(long now, boolean reportFollows) {
+    void consumeOne(long now, long admittedAtNanos, boolean reportFollows) {
+        if (reportFollows && admittedAtNanos <= snapshotAtNanos) {
+            return;
+        }
         remaining = Math.max(0, remaining - 1);
-        if (!reportFollows && hasReset && now >= resetAtNanos) {
+        if (reportFollows) {
+            return;
+        }
+        if (hasReset && now >= resetAtNanos) {
             unreportedSinceReset++;
+        } else {
+            unreportedThisWindow++;
         }
     }
 
@@ -156,6 +180,7 @@ final class ReportedWindow {
         if (reportedResetAtNanos == Long.MIN_VALUE) {
             // No reset: windows cannot be told apart, the newest report is the best we have.
             remaining = hasReset && !expired ? Math.min(remaining, reportedRemaining) : reportedRemaining;
+            snapshotAtNanos = now;
             return;
         }
         probeMarginNanos = marginNanos;
@@ -171,13 +196,16 @@ final class ReportedWindow {
             // flight (counted apart) or consumed without a report (taken off here).
             long fromReport = Math.max(0, reportedRemaining - unreportedSinceReset);
             remaining = expired ? Math.min(remaining, fromReport) : fromReport;
+            unreportedThisWindow = unreportedSinceReset;
             unreportedSinceReset = 0;
+            snapshotAtNanos = now;
             hasReset = true;
             expired = false;
             resetAtNanos = reportedResetAtNanos;
             deadlineNanos = reportedDeadline;
         } else {
-            remaining = Math.min(remaining, reportedRemaining);
+            remaining = Math.min(remaining, Math.max(0, reportedRemaining - unreportedThisWindow));
+            snapshotAtNanos = now;
             if (reportedResetAtNanos > resetAtNanos) {
                 // A reset a little later (within the tolerance) may be the next upstream window
                 // already: restoring at the earlier deadline would forget what it counted.

@@ -26,7 +26,7 @@ final class TicketSettlement {
         return new GrantedTicket(this, buckets, cost, admittedAtNanos);
     }
 
-    void complete(RequestBuckets buckets, RateLimitObservation observation) {
+    void complete(RequestBuckets buckets, RateLimitObservation observation, long admittedAtNanos) {
         if (buckets.scope == null) {
             return; // configured admissions stay spent; nothing else to learn or wake
         }
@@ -49,7 +49,7 @@ final class TicketSettlement {
         }
         charged.lock();
         try {
-            charged.release(true, target == charged ? observation : null, now, wallNow, resetMarginNanos);
+            charged.release(true, target == charged ? observation : null, admittedAtNanos, now, wallNow, resetMarginNanos);
             if (target == charged) {
                 charged.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos);
             }
@@ -62,7 +62,8 @@ final class TicketSettlement {
             if (observation.global()) {
                 global.apply(observation, false, observation.throttled(), now, wallNow, resetMarginNanos);
             }
-            global.release(true, observation.global() ? observation : null, now, wallNow, resetMarginNanos);
+            global.release(true, observation.global() ? observation : null, admittedAtNanos, now, wallNow,
+                    resetMarginNanos);
         } finally {
             global.unlock();
         }
@@ -86,7 +87,7 @@ final class TicketSettlement {
             for (LearnedBucket bucket : new LearnedBucket[] {buckets.route, buckets.global}) {
                 bucket.lock();
                 try {
-                    bucket.release(maybeSent, null, now, wallNow, resetMarginNanos);
+                    bucket.release(maybeSent, null, admittedAtNanos, now, wallNow, resetMarginNanos);
                 } finally {
                     bucket.unlock();
                 }

@@ -71,11 +71,50 @@ class LearnedLimitsTest {
     void aStaleReportInTheSameWindowCannotRaiseRemaining() {
         Ticket a = acquire("s", "r").join();
         a.complete(report(null, 10, 3, 10_000));
+        clock.advanceNanos(MS);
         Ticket b = acquire("s", "r").join();
         Ticket c = acquire("s", "r").join();
-        b.complete(report(null, 10, 1, 10_000)); // remaining min(3-1, 1) = 1, c in flight
-        c.complete(report(null, 10, 2, 10_000)); // older news: min(1-1, 2) = 0
+        clock.advanceNanos(MS);
+        b.complete(report(null, 10, 1, 10_000)); // the upstream counted b and c: 1 left, c in flight
+        c.complete(report(null, 10, 2, 10_000)); // older news, already in b's report: still 1
 
+        assertThat(acquire("s", "r")).isDone();
+        assertThat(acquire("s", "r")).isNotDone();
+    }
+
+    @Test
+    void responsesArrivingOutOfOrderCostNoQuota() {
+        acquire("s", "r").join().complete(report(null, 10, 10, 10_000));
+        clock.advanceNanos(MS);
+        List<Ticket> inFlight = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            inFlight.add(acquire("s", "r").join());
+        }
+        clock.advanceNanos(MS);
+        // The upstream counted them in order (9, 8, 7, 6 left); the answers come back reversed.
+        for (int i = 3; i >= 0; i--) {
+            inFlight.get(i).complete(report(null, 10, 9 - i, 10_000));
+        }
+
+        for (int i = 0; i < 6; i++) {
+            assertThat(acquire("s", "r")).as("slot %d of the 6 left", i + 1).isDone();
+        }
+        assertThat(acquire("s", "r")).isNotDone();
+    }
+
+    @Test
+    void aReportCannotHideARequestThatReachedTheUpstreamWithoutOne() {
+        acquire("s", "r").join().complete(report(null, 10, 10, 10_000));
+        clock.advanceNanos(MS);
+        Ticket reported = acquire("s", "r").join();
+        Ticket lost = acquire("s", "r").join();
+        clock.advanceNanos(MS);
+        lost.abandon(true);                              // may have been counted: 9 left at most
+        reported.complete(report(null, 10, 9, 10_000)); // counted before the lost one, or not at all
+
+        for (int i = 0; i < 8; i++) {
+            assertThat(acquire("s", "r")).isDone();
+        }
         assertThat(acquire("s", "r")).isNotDone();
     }
 
