@@ -100,6 +100,17 @@ public final class ProxyApplication implements AutoCloseable {
         return limiter;
     }
 
+    /** Requests waiting for a token or a ticket right now. */
+    public long waitingRequests() {
+        long waiting = limiter.queueDepth();
+        for (Upstream upstream : upstreams.values()) {
+            if (upstream.tokens() != null) {
+                waiting += upstream.tokens().waitingCheckouts();
+            }
+        }
+        return waiting;
+    }
+
     public Map<String, Upstream> upstreams() {
         return upstreams;
     }

@@ -89,7 +89,7 @@ public final class Demo {
     }
 
     private static String progressLine(DemoLoad load, UpstreamSimulator upstream, ProxyApplication proxy, long start) {
-        long queued = proxy == null ? 0 : proxy.limiter().queueDepth();
+        long queued = proxy == null ? 0 : proxy.waitingRequests();
         return String.format("   %5.1fs  sent %4d  queued %4d  completed %4d  ok %4d  upstream 429/403s %4d",
                 (System.nanoTime() - start) / 1e9, load.sent.get(), queued, load.completed.get(), load.ok.get(),
                 upstream.violations());
