@@ -55,7 +55,9 @@ final class UnknownKeyCheck {
                 value(map.values());
             }
         } else if (token == JsonToken.START_ARRAY && shape instanceof ConfigShape.ListOf list) {
-            while (parser.nextToken() != JsonToken.END_ARRAY) {
+            // Stops at null too: a truncated list must not spin (the YAML parser normally throws first).
+            for (JsonToken next = parser.nextToken(); next != null && next != JsonToken.END_ARRAY;
+                 next = parser.nextToken()) {
                 value(list.elements());
             }
         } else {
