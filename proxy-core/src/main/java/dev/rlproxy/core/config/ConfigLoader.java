@@ -19,10 +19,12 @@ import java.util.Map;
  * Loads a {@link ProxyConfig} from a YAML file, or fails with every problem found as
  * {@code FILE:LINE:COLUMN: message}.
  *
- * <p>The file is read twice. The first pass checks the YAML syntax, the top-level shape and every
- * {@code ${VAR}}, so all missing variables are reported together. The second binds the records,
- * collecting unknown keys as it goes; binding stops at the first invalid value, and a record that
- * validates several things (e.g. routes naming unknown upstreams) reports all of them.
+ * <p>The file is read twice. The first pass checks the YAML syntax, the top-level shape, every
+ * {@code ${VAR}} (so all missing variables are reported together) and every key (so all unknown
+ * keys are reported together, even those whose typo also leaves a record invalid). The second
+ * binds the records, unless the first found a problem other than unknown keys; binding stops at
+ * the first invalid value, and a record that validates several things (e.g. routes naming unknown
+ * upstreams) reports all of them, alongside the unknown keys.
  */
 public final class ConfigLoader {
 
@@ -41,8 +43,8 @@ public final class ConfigLoader {
         String source = file.toString();
         String text = read(file, source);
         EnvSubstitution substitution = new EnvSubstitution(env);
-        checkShapeAndVariables(text, source, substitution);
-        return bind(text, source, substitution, file.toAbsolutePath().getParent());
+        List<ConfigError> unknownKeys = checkShapeVariablesAndKeys(text, source, substitution);
+        return bind(text, source, substitution, file.toAbsolutePath().getParent(), unknownKeys);
     }
 
     private static String read(Path file, String source) {
@@ -61,9 +63,15 @@ public final class ConfigLoader {
         return new ConfigException(List.of(new ConfigError(source, 1, 1, message)));
     }
 
-    private static void checkShapeAndVariables(String text, String source, EnvSubstitution substitution) {
+    /**
+     * Returns the unknown keys, which still let the file be bound (to report invalid values beside
+     * them); throws with everything found if the file has a problem that does not.
+     */
+    private static List<ConfigError> checkShapeVariablesAndKeys(String text, String source,
+                                                                EnvSubstitution substitution) {
         SourceMap sourceMap = new SourceMap(source);
         List<ConfigError> errors = new ArrayList<>();
+        List<ConfigError> unknownKeys = new ArrayList<>();
         ConfigYamlParser parser = open(text, substitution, sourceMap);
         try (parser) {
             JsonToken first = parser.nextToken();
@@ -73,7 +81,8 @@ public final class ConfigLoader {
                 errors.add(sourceMap.errorAt(parser.currentTokenLocation(),
                         "expected a mapping of sections (" + SECTIONS + ") at the top level"));
             } else {
-                parser.skipChildren(); // reads every token, so each string is substituted
+                // Reads every token, so each string is substituted.
+                UnknownKeyCheck.check(parser, ConfigShape.FILE, unknownKeys);
                 if (parser.nextToken() != null) {
                     errors.add(sourceMap.errorAt(parser.currentTokenLocation(),
                             "only one YAML document per config file"));
@@ -86,18 +95,19 @@ public final class ConfigLoader {
         }
         errors.addAll(parser.envErrors());
         if (!errors.isEmpty()) {
+            errors.addAll(unknownKeys);
             throw new ConfigException(errors);
         }
+        return unknownKeys;
     }
 
-    private static ProxyConfig bind(String text, String source, EnvSubstitution substitution, Path baseDir) {
+    private static ProxyConfig bind(String text, String source, EnvSubstitution substitution, Path baseDir,
+                                    List<ConfigError> unknownKeys) {
         SourceMap sourceMap = new SourceMap(source);
-        List<ConfigError> errors = new ArrayList<>();
+        List<ConfigError> errors = new ArrayList<>(unknownKeys);
         ProxyConfig config = null;
         try (ConfigYamlParser parser = open(text, substitution, sourceMap)) {
             config = ConfigMapper.MAPPER.readerFor(ProxyConfig.class)
-                    .withAttribute(UnknownKeyHandler.ERRORS_ATTRIBUTE, errors)
-                    .withAttribute(UnknownKeyHandler.PARSER_ATTRIBUTE, parser)
                     .withAttribute(TokenFileDeserializer.BASE_DIR_ATTRIBUTE, baseDir)
                     .readValue(parser);
         } catch (JsonProcessingException e) {

@@ -97,7 +97,7 @@ class ConfigErrorsTest {
                 "12:5: routes[0].colour: unknown key; expected one of: match, tokens, upstream");
     }
 
-    /** Jackson reports keys before a record's last constructor key late, from a buffer: same locations. */
+    /** Unknown keys before and after the keys a record needs, each at its own location. */
     @Test
     void unknownKeysBeforeAndAfterARecordIsComplete() {
         assertThat(problems(withUpstreamKeys("""
