@@ -3,12 +3,13 @@ package dev.rlproxy.server.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar proxy.jar run|validate|demo}. Exit codes: 0 fine, 2 bad configuration, 1 anything else. */
+/** {@code java -jar proxy.jar run|validate|demo|simulate}. Exit codes: 0 fine, 2 bad configuration, 1 anything else. */
 @Command(name = "proxy.jar",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "A reverse proxy that enforces upstream API rate limits.",
-        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, ValidateCommand.class, DemoCommand.class, SimulateCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -24,6 +25,6 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, validate or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: run, validate, demo or simulate");
     }
 }
