@@ -5,20 +5,6 @@ import dev.rlproxy.server.simulator.SimulatedDialect;
 import dev.rlproxy.server.simulator.SimulatorSpec;
 import dev.rlproxy.server.simulator.UpstreamSimulator;
 import dev.rlproxy.server.simulator.WindowMode;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +14,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.BindException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,9 +29,7 @@ import java.util.concurrent.TimeUnit;
  * {@code proxy.jar simulate}: the rate-limit-enforcing {@link UpstreamSimulator} in the foreground on
  * {@code 127.0.0.1}, for trying the proxy (or a client) against a realistic upstream by hand.
  *
- * <p>The simulator binds a free port of its own; a small byte relay on the requested port forwards
- * to it, so {@code --port} works without changing the simulator. Tokens given with {@code --tokens}
- * are secrets: only their number is ever printed.
+ * <p>Tokens given with {@code --tokens} are secrets: only their number is ever printed.
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {
@@ -134,39 +117,39 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SimulatorSpec simulatorSpec = simulatorSpec();
         PrintWriter out = spec.commandLine().getOut();
-        EventLoopGroup relayLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         CountDownLatch closed = new CountDownLatch(1);
-        UpstreamSimulator simulator = null;
+        UpstreamSimulator simulator;
         try {
-            Relay relay = new Relay(relayLoop);
-            Channel listener;
-            try {
-                listener = relay.bind(port);
-            } catch (Exception e) {
-                if (e instanceof BindException || e.getCause() instanceof BindException) {
-                    spec.commandLine().getErr().printf("Cannot listen on %s:%d: %s (is something else using it? "
-                            + "Try another --port, or --port 0 for a free one.)%n", HOST, port, e.getMessage());
-                    return ExitCodes.FAILURE;
-                }
-                throw e;
+            simulator = UpstreamSimulator.start(simulatorSpec, port);
+        } catch (RuntimeException e) {
+            if (isBindFailure(e)) {
+                spec.commandLine().getErr().printf("Cannot listen on %s:%d: %s (is something else using it? "
+                        + "Try another --port, or --port 0 for a free one.)%n", HOST, port, e.getMessage());
+                return ExitCodes.FAILURE;
             }
-            simulator = UpstreamSimulator.start(simulatorSpec);
-            relay.target(simulator.port());
-            int boundPort = ((InetSocketAddress) listener.localAddress()).getPort();
+            throw e;
+        }
+        try {
             out.printf("Simulated %s upstream on http://%s:%d  (limit %d per %s per token, %s windows, %s, latency %s)%n",
-                    dialect.name().toLowerCase(Locale.ROOT), HOST, boundPort, limit, format(window),
+                    dialect.name().toLowerCase(Locale.ROOT), HOST, simulator.port(), limit, format(window),
                     windowMode.name().toLowerCase(Locale.ROOT), describeTokens(simulatorSpec), format(latency));
             out.println("Press Ctrl-C to stop.");
             out.flush();
             runUntilShutdown(simulator, out, closed);
             return ExitCodes.OK;
         } finally {
-            if (simulator != null) {
-                simulator.close();
-            }
-            relayLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            simulator.close();
             closed.countDown();
         }
+    }
+
+    private static boolean isBindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Prints the counters while they change; at Ctrl-C prints them once more and returns. */
@@ -259,98 +242,6 @@ final class SimulateCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.TypeConversionException(
                         "'" + value + "' is not a window mode; expected fixed or sliding");
-            }
-        }
-    }
-
-    /**
-     * Forwards bytes between a listener on the requested port and the simulator, one upstream
-     * connection per client connection, reading only after the previous write went out.
-     */
-    private static final class Relay {
-
-        private final EventLoopGroup loop;
-        private volatile int targetPort;
-
-        Relay(EventLoopGroup loop) {
-            this.loop = loop;
-        }
-
-        void target(int port) {
-            this.targetPort = port;
-        }
-
-        Channel bind(int port) throws InterruptedException {
-            return new ServerBootstrap()
-                    .group(loop)
-                    .channel(NioServerSocketChannel.class)
-                    .childOption(ChannelOption.AUTO_READ, false)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<Channel>() {
-                        @Override
-                        protected void initChannel(Channel client) {
-                            connect(client);
-                        }
-                    })
-                    .bind(HOST, port).sync().channel();
-        }
-
-        private void connect(Channel client) {
-            new Bootstrap()
-                    .group(client.eventLoop())
-                    .channel(NioSocketChannel.class)
-                    .option(ChannelOption.AUTO_READ, false)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .handler(new Pipe(client))
-                    .connect(HOST, targetPort)
-                    .addListener((ChannelFutureListener) f -> {
-                        if (f.isSuccess() && !client.isActive()) {
-                            f.channel().close();
-                        } else if (f.isSuccess()) {
-                            client.pipeline().addLast(new Pipe(f.channel()));
-                            client.read();
-                            f.channel().read();
-                        } else {
-                            client.close();
-                        }
-                    });
-        }
-    }
-
-    /** Writes what its channel reads to {@code peer}; closes the peer (after flushing) when its channel closes. */
-    private static final class Pipe extends ChannelInboundHandlerAdapter {
-
-        private final Channel peer;
-
-        Pipe(Channel peer) {
-            this.peer = peer;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            peer.writeAndFlush(msg).addListener((ChannelFutureListener) f -> {
-                if (f.isSuccess()) {
-                    ctx.channel().read();
-                } else {
-                    f.channel().close();
-                    ctx.channel().close();
-                }
-            });
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            closeOnFlush(peer);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            closeOnFlush(ctx.channel());
-        }
-
-        private static void closeOnFlush(Channel channel) {
-            if (channel.isActive()) {
-                channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
             }
         }
     }

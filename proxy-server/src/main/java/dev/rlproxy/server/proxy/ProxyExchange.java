@@ -346,7 +346,9 @@ final class ProxyExchange implements UpstreamListener {
         }
         state = State.DONE;
         cancelResponseTimer();
-        boolean keepAlive = clientKeepAlive && body.fullyReceived();
+        // A body still arriving is skipped by the connection if it is the rest of a small one; a
+        // streamed body may be huge, so then the connection closes instead.
+        boolean keepAlive = clientKeepAlive && (body.fullyReceived() || !body.isStreamed());
         body.discard();
         client.writeAndFlush(error.toResponse(client.alloc(), keepAlive))
                 .addListener(f -> listener.exchangeDone(keepAlive && f.isSuccess()));

@@ -32,14 +32,14 @@ public final class UpstreamSimulator implements AutoCloseable {
     private final SimulatorCounters counters;
     private final int port;
 
-    private UpstreamSimulator(SimulatorSpec spec) {
+    private UpstreamSimulator(SimulatorSpec spec, int port) {
         this.spec = Objects.requireNonNull(spec, "spec must not be null");
         this.access = new TokenAccess(spec.validTokens());
         this.limiter = new CallerLimiter(spec);
         this.counters = new SimulatorCounters();
         WireMockConfiguration options = WireMockConfiguration.options()
                 .bindAddress("127.0.0.1")
-                .dynamicPort()
+                .port(port)
                 .containerThreads(spec.containerThreads())
                 // Latency is served from a timer pool, so slow answers do not pin Jetty threads.
                 .asynchronousResponseEnabled(true)
@@ -57,9 +57,17 @@ public final class UpstreamSimulator implements AutoCloseable {
         server.stubFor(any(anyUrl()).willReturn(ok()));
     }
 
-    /** Starts a simulator; close it when done. */
+    /** Starts a simulator on a free port; close it when done. */
     public static UpstreamSimulator start(SimulatorSpec spec) {
-        return new UpstreamSimulator(spec);
+        return start(spec, 0);
+    }
+
+    /** Starts a simulator on {@code port} (0 picks a free one); close it when done. */
+    public static UpstreamSimulator start(SimulatorSpec spec, int port) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("port must be 0..65535, was " + port);
+        }
+        return new UpstreamSimulator(spec, port);
     }
 
     /** {@code http://127.0.0.1:PORT}, no trailing slash. */
