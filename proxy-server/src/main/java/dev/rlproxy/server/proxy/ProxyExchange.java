@@ -165,6 +165,23 @@ final class ProxyExchange implements UpstreamListener {
         body.streamTo(connection);
         connection.flush();
         connection.read();
+        restartResponseTimer();
+    }
+
+    /**
+     * The upstream accepted more of the request body. {@code responseTimeout} counts from the last
+     * progress, so a long upload does not eat into the time the upstream has to answer, while an
+     * upstream that stops reading still times out.
+     */
+    void requestProgress() {
+        restartResponseTimer();
+    }
+
+    private void restartResponseTimer() {
+        if (state != State.SENDING) {
+            return;
+        }
+        cancelResponseTimer();
         responseTimer = client.executor().schedule(this::onResponseTimeout,
                 upstream.responseTimeoutNanos(), TimeUnit.NANOSECONDS);
     }

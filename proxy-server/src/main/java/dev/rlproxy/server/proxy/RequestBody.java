@@ -141,7 +141,9 @@ final class RequestBody {
             }
             if (last) {
                 sent = true;
-            } else if (thenReadClient && !received) {
+            }
+            exchange.requestProgress();
+            if (!last && thenReadClient && !received) {
                 client.read();
             }
         });
