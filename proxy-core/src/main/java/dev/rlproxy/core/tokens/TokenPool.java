@@ -18,10 +18,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Checkout policy: a token whose quota is untouched since its last reset (nothing used, nothing in
  * flight) first; otherwise the one with the most calls left (remaining − in flight); among equals the
- * starting point rotates, so load spreads. A spent token (0 left, or throttled) is skipped until its
- * reset or retry-after plus {@code grace}; a token that answered 401 is quarantined with exponential
- * back-off and then gets a single probe request; a generated credential without a valid token is
- * PENDING. Every response corrects the token's quota (see {@link TokenLease#release}).
+ * starting point rotates, so load spreads. A token with no assumed quota ({@code defaultLimit} unset)
+ * that has never answered flies one request at a time until its first response, as an unheard-of
+ * bucket does: its real quota may be smaller than the requests waiting. A spent token (0 left, or
+ * throttled) is skipped until its reset or retry-after plus {@code grace}; a token that answered 401
+ * is quarantined with exponential back-off and then gets a single probe request; a generated
+ * credential without a valid token is PENDING. Every response corrects the token's quota (see {@link TokenLease#release}).
  *
  * <p>Never blocks: {@link #checkout} answers with a completed future when it can, otherwise waits
  * on the {@link Scheduler} (for the earliest reset, a release, or a pending token) up to the caller's

@@ -40,6 +40,8 @@ final class TokenSlot {
     private boolean resetKnown;
     private long resetAtNanos;
     private boolean observedThisWindow;
+    /** Some response (of any kind) arrived for this token since it joined the pool. */
+    private boolean heard;
     private boolean spent;
     private long spentUntilNanos;
     private int inFlight;
@@ -104,6 +106,10 @@ final class TokenSlot {
         if (remaining != UNKNOWN && remaining - inFlight <= 0) {
             return Availability.ON_EVENT;
         }
+        if (remaining == UNKNOWN && !heard && inFlight > 0) {
+            // Never heard from and no quota assumed: one request finds out what the token may do.
+            return Availability.ON_EVENT;
+        }
         return Availability.NOW;
     }
 
@@ -112,7 +118,7 @@ final class TokenSlot {
         return inFlight == 0 && (remaining == UNKNOWN ? !observedThisWindow : remaining == limit);
     }
 
-    /** Calls left minus requests in flight; a token with unknown quota counts as unlimited. */
+    /** Calls left minus requests in flight; a token with unknown quota counts as unlimited (once heard from). */
     long available() {
         return (remaining == UNKNOWN ? Long.MAX_VALUE / 2 : remaining) - inFlight;
     }
@@ -140,6 +146,7 @@ final class TokenSlot {
             probing = false;
             return;
         }
+        heard |= status > 0;
         if (!observe(observation, now, wallNow) && remaining > 0) {
             remaining--; // no usable headers: the call still counted upstream
         }

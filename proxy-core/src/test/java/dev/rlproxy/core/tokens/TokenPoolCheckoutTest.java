@@ -60,6 +60,32 @@ class TokenPoolCheckoutTest {
     }
 
     @Test
+    void aTokenNeverHeardFromWithoutAssumedQuotaFliesOneRequestUntilItsFirstAnswer() {
+        PoolFixture f = new PoolFixture("tok-a");
+        TokenLease first = f.take();
+        CompletableFuture<TokenLease> second = f.checkout(5);
+        assertThat(second).as("waits for the first answer: the token's quota is unknown").isNotDone();
+
+        first.release(200, f.window(10, 9, 60));
+        assertThat(second).isCompleted();
+        TokenLease third = f.take();
+        assertThat(third.fingerprint()).as("heard from: its reported quota now decides").isEqualTo(fp("tok-a"));
+        second.join().release(200, RateLimitObservation.EMPTY);
+        third.release(200, RateLimitObservation.EMPTY);
+    }
+
+    @Test
+    void aTokenWhoseUpstreamSendsNoRateLimitHeadersIsUnlimitedOnceHeardFrom() {
+        PoolFixture f = new PoolFixture("tok-a");
+        f.take().release(200, RateLimitObservation.EMPTY);
+        List<TokenLease> concurrent = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            concurrent.add(f.take());
+        }
+        assertThat(concurrent).extracting(TokenLease::fingerprint).containsOnly(fp("tok-a"));
+    }
+
+    @Test
     void skipsASpentTokenUntilItsResetPlusGrace() {
         PoolFixture f = new PoolFixture(withDefault(5000), "tok-a", "tok-b");
         TokenLease a = f.checkoutExpecting("tok-a");

@@ -79,6 +79,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         runtime.inFlight().incrementAndGet();
         body.attach(exchange);
         exchange.start();
+        if (mode == RequestBody.Mode.BUFFERED) {
+            // A buffered body is read whole before admission; with AUTO_READ off, nothing else asks
+            // for its first part when it did not arrive in the same read as the head.
+            ctx.read();
+        }
     }
 
     private RequestBody.Mode bodyMode(HttpRequest request) {

@@ -5,6 +5,7 @@ import dev.rlproxy.core.headers.UpstreamResponse;
 import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.limit.TicketRefusedException;
 import dev.rlproxy.core.tokens.TokenLease;
+import dev.rlproxy.core.tokens.TokenState;
 import dev.rlproxy.core.tokens.TokenUnavailableException;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import dev.rlproxy.server.upstream.UpstreamListener;
@@ -60,7 +61,8 @@ final class ProxyExchange implements UpstreamListener {
     private final ExchangeListener listener;
     private final boolean clientKeepAlive;
     private final long deadlineNanos;
-    private final Set<String> throttledTokens = new HashSet<>();
+    /** Fingerprints of the pooled tokens this request already used: a retry prefers the others. */
+    private final Set<String> triedTokens = new HashSet<>();
 
     private State state = State.ADMITTING;
     private int attempts;
@@ -108,7 +110,7 @@ final class ProxyExchange implements UpstreamListener {
             onToken(null);
             return;
         }
-        CompletableFuture<TokenLease> checkout = upstream.tokens().checkout(remainingWaitNanos(), throttledTokens);
+        CompletableFuture<TokenLease> checkout = upstream.tokens().checkout(remainingWaitNanos(), triedTokens);
         await(checkout, this::onToken, lease -> lease.abandon());
     }
 
@@ -199,9 +201,12 @@ final class ProxyExchange implements UpstreamListener {
         if (lease != null) {
             lease.release(response.status().code(), observation);
         }
-        if (observation.throttled() && mayRetryWithAnotherToken()) {
-            throttledTokens.add(lease.fingerprint());
-            log.info("upstream '{}' throttled token {}; retrying with another token", upstream.name(), lease.fingerprint());
+        // A throttled answer, or a 401 for a token the proxy chose, is about that token, not about
+        // the client's request: try another token when the request can be sent again.
+        boolean tokenRejected = lease != null && response.status().code() == 401;
+        if ((observation.throttled() || tokenRejected) && mayRetryWithAnotherToken()) {
+            log.info("upstream '{}' {} token {}; retrying with another token", upstream.name(),
+                    tokenRejected ? "rejected (401)" : "throttled", lease.fingerprint());
             retry();
             return;
         }
@@ -217,8 +222,14 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private boolean mayRetryWithAnotherToken() {
-        return lease != null && attempts < upstream.maxAttempts() && body.isReplayable()
-                && remainingWaitNanos() > 0;
+        if (lease == null || attempts >= upstream.maxAttempts() || !body.isReplayable() || remainingWaitNanos() <= 0) {
+            return false;
+        }
+        triedTokens.add(lease.fingerprint());
+        // Only when an untried token is in service: otherwise the client gets this upstream answer
+        // rather than the proxy's "every token was already tried".
+        return upstream.tokens().status().stream().anyMatch(token -> !triedTokens.contains(token.fingerprint())
+                && (token.state() == TokenState.ACTIVE || token.state() == TokenState.SPENT));
     }
 
     private void retry() {
