@@ -73,6 +73,16 @@ abstract class Bucket {
         waiters.addLast(w);
     }
 
+    /** Puts a waiter back in its place by sequence (a waiter moving between buckets keeps its age). */
+    final void insertWaiter(Waiter w) {
+        ArrayDeque<Waiter> younger = new ArrayDeque<>();
+        while (!waiters.isEmpty() && waiters.peekLast().seq > w.seq) {
+            younger.push(waiters.pollLast());
+        }
+        waiters.addLast(w);
+        waiters.addAll(younger);
+    }
+
     final void removeWaiter(Waiter w) {
         if (waiters.peekFirst() == w) {
             waiters.pollFirst();

@@ -34,7 +34,17 @@ final class LearnedScope {
     /** The upstream said {@code route} is in bucket {@code bucketId}: from now on it is charged there. */
     LearnedBucket bind(String route, String bucketId, BucketLimit assumedLimit, long now) {
         bucketIdByRoute.put(route, bucketId);
-        byUnnamedRoute.remove(route);
+        LearnedBucket unnamed = byUnnamedRoute.remove(route);
+        if (unnamed != null) {
+            // Requests still waiting on it move to the named bucket (see TicketQueue#relocate):
+            // left here they would go one at a time, uncounted where the upstream counts them.
+            unnamed.lock();
+            try {
+                unnamed.retire();
+            } finally {
+                unnamed.unlock();
+            }
+        }
         return named(bucketId, assumedLimit, now);
     }
 

@@ -34,7 +34,8 @@ public final class LocalRateLimiter implements RateLimiter {
         Objects.requireNonNull(settings, "settings");
         this.configured = new ConfiguredBuckets(settings.windowMargin().toNanos());
         this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos());
-        this.queue = new TicketQueue(clock, scheduler, settings.maxQueueDepth(), settlement);
+        this.queue = new TicketQueue(clock, scheduler, settings.maxQueueDepth(), settlement,
+                request -> resolve(request, clock.nanoTime()));
         settlement.wakes(queue);
     }
 

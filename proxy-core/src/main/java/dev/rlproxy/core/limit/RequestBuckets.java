@@ -46,6 +46,14 @@ final class RequestBuckets {
         return false;
     }
 
+    /**
+     * Whether the learned route bucket was retired because the upstream has since named the bucket
+     * the route belongs to: a waiter then moves there. Call with all locked.
+     */
+    boolean routeRetired() {
+        return route != null && route.isRetired();
+    }
+
     /** Brings each configured bucket to the limit this request names. Call with all locked. */
     boolean reconcileLimits(long now) {
         boolean changed = false;

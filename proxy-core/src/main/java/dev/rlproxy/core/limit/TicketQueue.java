@@ -6,6 +6,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 import dev.rlproxy.core.limit.TicketRefusedException.Reason;
 
@@ -24,12 +25,16 @@ final class TicketQueue {
     private final AtomicLong sequence = new AtomicLong();
     /** Builds the ticket a waiter is granted. */
     private final TicketSettlement settlement;
+    /** Looks a request's buckets up again, for a waiter whose bucket was retired while it waited. */
+    private final Function<TicketRequest, RequestBuckets> resolver;
 
-    TicketQueue(Clock clock, Scheduler scheduler, int maxDepth, TicketSettlement settlement) {
+    TicketQueue(Clock clock, Scheduler scheduler, int maxDepth, TicketSettlement settlement,
+                Function<TicketRequest, RequestBuckets> resolver) {
         this.clock = clock;
         this.scheduler = scheduler;
         this.maxDepth = maxDepth;
         this.settlement = settlement;
+        this.resolver = resolver;
     }
 
     int depth() {
@@ -62,7 +67,7 @@ final class TicketQueue {
             }
         } while (!depth.compareAndSet(d, d + 1));
         long deadline = now + Math.min(request.maxWaitNanos(), Long.MAX_VALUE / 4);
-        Waiter w = new Waiter(sequence.getAndIncrement(), buckets, request.cost(), deadline);
+        Waiter w = new Waiter(sequence.getAndIncrement(), request, buckets, deadline);
         for (Bucket b : buckets.ordered) {
             b.addWaiter(w);
         }
@@ -111,24 +116,47 @@ final class TicketQueue {
      * since each has a new head.
      */
     private void tryGrant(Waiter w, ArrayDeque<Bucket> work) {
-        RequestBuckets buckets = w.buckets;
+        RequestBuckets buckets = lockCurrent(w);
         Ticket granted = null;
         long now = 0;
         long earliest = Bucket.UNTIL_RELEASE;
-        Bucket.lockAll(buckets.ordered);
+        boolean moving = false;
         try {
-            if (!w.queued || !headsAll(w)) {
-                return; // gone, or an older waiter goes first and will wake us when it leaves
+            if (!w.queued) {
+                return; // gone
             }
-            now = clock.nanoTime();
-            earliest = buckets.earliestNanos(now, w.cost);
-            if (earliest <= now) {
-                buckets.admitAll(now, w.cost);
-                dequeueLocked(w);
-                granted = settlement.ticket(buckets, w.cost, now);
+            if (buckets.routeRetired()) {
+                for (Bucket b : buckets.ordered) {
+                    b.removeWaiter(w);
+                }
+                w.queued = false;
+                moving = true;
+            } else if (!headsAll(w)) {
+                return; // an older waiter goes first and will wake us when it leaves
+            } else {
+                now = clock.nanoTime();
+                earliest = buckets.earliestNanos(now, w.cost);
+                if (earliest <= now) {
+                    buckets.admitAll(now, w.cost);
+                    dequeueLocked(w);
+                    granted = settlement.ticket(buckets, w.cost, now);
+                }
             }
         } finally {
             Bucket.unlockAll(buckets.ordered);
+        }
+        if (moving) {
+            RequestBuckets moved = relocate(w);
+            // Both the old buckets (new heads) and the new ones (w may head them) get a turn.
+            ArrayDeque<Bucket> next = work != null ? work : new ArrayDeque<>();
+            Collections.addAll(next, buckets.ordered);
+            if (moved != null) {
+                Collections.addAll(next, moved.ordered);
+            }
+            if (work == null) {
+                drain(next);
+            }
+            return;
         }
         if (granted != null) {
             w.left();
@@ -145,6 +173,47 @@ final class TicketQueue {
         }
     }
 
+    /**
+     * Moves a waiter whose buckets changed under it (a route bucket retired because the upstream
+     * named the shared bucket it belongs to) into the buckets its request resolves to now, keeping
+     * its place by age in each, so it is charged where the upstream counts it.
+     */
+    private RequestBuckets relocate(Waiter w) {
+        while (true) {
+            RequestBuckets now = resolver.apply(w.request);
+            Bucket.lockAll(now.ordered);
+            try {
+                if (now.anyRetired()) {
+                    continue;
+                }
+                if (w.future.isDone()) {
+                    depth.decrementAndGet(); // cancelled while moving
+                    return null;
+                }
+                w.buckets = now;
+                for (Bucket b : now.ordered) {
+                    b.insertWaiter(w);
+                }
+                w.queued = true;
+                return now;
+            } finally {
+                Bucket.unlockAll(now.ordered);
+            }
+        }
+    }
+
+    /** Locks a waiter's current buckets (they may be replaced while we wait for the locks). */
+    private static RequestBuckets lockCurrent(Waiter w) {
+        while (true) {
+            RequestBuckets buckets = w.buckets;
+            Bucket.lockAll(buckets.ordered);
+            if (w.buckets == buckets) {
+                return buckets;
+            }
+            Bucket.unlockAll(buckets.ordered);
+        }
+    }
+
     private void scheduleWake(Waiter w, long at, long now) {
         if (w.needsWakeAt(at)) {
             w.wakesWith(scheduler.schedule(() -> {
@@ -157,39 +226,43 @@ final class TicketQueue {
     /** The max wait ran out: refuse with a hint of when trying again may be worth it. */
     private void expire(Waiter w) {
         long retryAfter;
-        Bucket.lockAll(w.buckets.ordered);
+        RequestBuckets buckets = lockCurrent(w);
         try {
             if (!w.queued) {
+                if (!w.future.isDone()) {
+                    // Moving between buckets right now (see relocate): look again in a moment.
+                    w.expiresWith(scheduler.schedule(() -> expire(w), TimeUnit.MILLISECONDS.toNanos(1)));
+                }
                 return;
             }
             long now = clock.nanoTime();
-            long earliest = w.buckets.earliestNanos(now, w.cost);
+            long earliest = buckets.earliestNanos(now, w.cost);
             retryAfter = earliest == Bucket.UNTIL_RELEASE ? 0 : earliest - now;
             dequeueLocked(w);
         } finally {
-            Bucket.unlockAll(w.buckets.ordered);
+            Bucket.unlockAll(buckets.ordered);
         }
         w.left();
         w.future.completeExceptionally(new TicketRefusedException(Reason.MAX_WAIT, retryAfter,
                 "no ticket within the max wait; earliest in " + millis(retryAfter) + " ms"));
-        wake(w.buckets.ordered);
+        wake(buckets.ordered);
     }
 
     /** Takes a cancelled waiter out at once. */
     private void withdraw(Waiter w) {
         boolean removed;
-        Bucket.lockAll(w.buckets.ordered);
+        RequestBuckets buckets = lockCurrent(w);
         try {
             removed = w.queued;
             if (removed) {
                 dequeueLocked(w);
             }
         } finally {
-            Bucket.unlockAll(w.buckets.ordered);
+            Bucket.unlockAll(buckets.ordered);
         }
         w.left();
         if (removed) {
-            wake(w.buckets.ordered);
+            wake(buckets.ordered);
         }
     }
 

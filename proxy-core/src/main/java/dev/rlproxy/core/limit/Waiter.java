@@ -12,7 +12,12 @@ final class Waiter {
     private static final long NO_WAKE = Long.MIN_VALUE;
 
     final long seq;
-    final RequestBuckets buckets;
+    final TicketRequest request;
+    /**
+     * Its buckets; replaced (under the old and then the new buckets' locks) when one of them is
+     * retired, e.g. a route bucket the upstream has since named a shared bucket for.
+     */
+    volatile RequestBuckets buckets;
     final int cost;
     final long deadlineNanos;
     final CompletableFuture<Ticket> future = new CompletableFuture<>();
@@ -25,10 +30,11 @@ final class Waiter {
     private Scheduler.Cancellable wakeTimer;
     private long wakeAtNanos = NO_WAKE;
 
-    Waiter(long seq, RequestBuckets buckets, int cost, long deadlineNanos) {
+    Waiter(long seq, TicketRequest request, RequestBuckets buckets, long deadlineNanos) {
         this.seq = seq;
+        this.request = request;
         this.buckets = buckets;
-        this.cost = cost;
+        this.cost = request.cost();
         this.deadlineNanos = deadlineNanos;
     }
 

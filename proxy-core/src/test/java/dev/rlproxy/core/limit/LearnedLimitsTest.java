@@ -83,6 +83,45 @@ class LearnedLimitsTest {
     }
 
     @Test
+    void requestsQueuedOnAnUnheardRouteMoveToTheBucketTheUpstreamNames() {
+        Ticket probe = acquire("s", "GET /repos/:id").join();
+        List<CompletableFuture<Ticket>> queued = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            queued.add(acquire("s", "GET /repos/:id"));
+        }
+        assertThat(queued).noneMatch(CompletableFuture::isDone);
+
+        probe.complete(report("core", 10, 2, 10_000)); // the route is in "core", 2 left
+
+        List<CompletableFuture<Ticket>> granted = queued.stream().filter(CompletableFuture::isDone).toList();
+        assertThat(granted).as("charged to core: exactly its 2 left, not one at a time forever").hasSize(2);
+        assertThat(limiter.queueDepth()).isEqualTo(3);
+        for (CompletableFuture<Ticket> ticket : granted) {
+            ticket.join().complete(report("core", 10, 0, 10_000));
+        }
+        assertThat(queued.stream().filter(CompletableFuture::isDone)).as("core is spent: nobody else goes").hasSize(2);
+
+        clock.advanceNanos(11 * SECOND);
+        scheduler.runDue();
+        assertThat(queued.stream().filter(CompletableFuture::isDone)).as("core reset").hasSize(5);
+        assertThat(limiter.queueDepth()).isZero();
+    }
+
+    @Test
+    void aWaiterCancelledWhileItsRouteIsRenamedLeavesTheQueue() {
+        Ticket probe = acquire("s", "r").join();
+        CompletableFuture<Ticket> waiting = acquire("s", "r");
+        CompletableFuture<Ticket> cancelled = acquire("s", "r");
+        cancelled.cancel(false);
+        assertThat(limiter.queueDepth()).isEqualTo(1);
+
+        probe.complete(report("shared", 10, 5, 10_000));
+
+        assertThat(waiting).isDone();
+        assertThat(limiter.queueDepth()).isZero();
+    }
+
+    @Test
     void responsesArrivingOutOfOrderCostNoQuota() {
         acquire("s", "r").join().complete(report(null, 10, 10, 10_000));
         clock.advanceNanos(MS);

@@ -19,12 +19,21 @@ final class ConcurrentLoad {
     final AtomicInteger proxyRefusals = new AtomicInteger();
 
     static ConcurrentLoad run(HttpClient client, String url, int total, int concurrency) {
+        return run(client, url, total, concurrency, new String[0]);
+    }
+
+    /** As {@link #run(HttpClient, String, int, int)}, each request carrying {@code headers} (name, value, ...). */
+    static ConcurrentLoad run(HttpClient client, String url, int total, int concurrency, String... headers) {
         ConcurrentLoad load = new ConcurrentLoad();
         Semaphore slots = new Semaphore(concurrency);
         CompletableFuture<?>[] all = new CompletableFuture<?>[total];
         for (int i = 0; i < total; i++) {
             slots.acquireUninterruptibly();
-            HttpRequest request = HttpRequest.newBuilder(URI.create(url + i)).timeout(Duration.ofSeconds(60)).build();
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url + i)).timeout(Duration.ofSeconds(60));
+            if (headers.length > 0) {
+                builder.headers(headers);
+            }
+            HttpRequest request = builder.build();
             all[i] = client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((response, error) -> {
                 slots.release();
                 if (error != null) {
