@@ -1,7 +1,7 @@
 package dev.rlproxy.core.limit;
 
 /** A ticket could not be had; {@link #retryAfterNanos()} is the earliest time worth trying again. */
-public final class TicketRefusedException extends RuntimeException {
+public final class TicketRefusedException extends RetryLaterException {
 
     public enum Reason {
         /** The queue was already at {@code queue.maxDepth}. */
@@ -11,19 +11,13 @@ public final class TicketRefusedException extends RuntimeException {
     }
 
     private final Reason reason;
-    private final long retryAfterNanos;
 
     public TicketRefusedException(Reason reason, long retryAfterNanos, String message) {
-        super(message, null, false, false);
+        super(retryAfterNanos, message);
         this.reason = reason;
-        this.retryAfterNanos = Math.max(0, retryAfterNanos);
     }
 
     public Reason reason() {
         return reason;
-    }
-
-    public long retryAfterNanos() {
-        return retryAfterNanos;
     }
 }

@@ -1,10 +1,12 @@
 package dev.rlproxy.core.tokens;
 
+import dev.rlproxy.core.limit.RetryLaterException;
+
 /**
  * No token could be checked out in time. {@link #retryAfterNanos()} is the earliest moment worth
  * trying again (the server turns it into {@code Retry-After}). The message names no token.
  */
-public final class TokenUnavailableException extends RuntimeException {
+public final class TokenUnavailableException extends RetryLaterException {
 
     public enum Reason {
         /** The pool has no tokens configured (or is closed). */
@@ -16,19 +18,13 @@ public final class TokenUnavailableException extends RuntimeException {
     }
 
     private final Reason reason;
-    private final long retryAfterNanos;
 
     public TokenUnavailableException(Reason reason, long retryAfterNanos, String message) {
-        super(message, null, false, false);
+        super(retryAfterNanos, message);
         this.reason = reason;
-        this.retryAfterNanos = Math.max(0, retryAfterNanos);
     }
 
     public Reason reason() {
         return reason;
-    }
-
-    public long retryAfterNanos() {
-        return retryAfterNanos;
     }
 }

@@ -34,9 +34,10 @@ public record ProxyError(HttpResponseStatus status, String error, String detail,
         return new ProxyError(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited", detail, retryAfterNanos);
     }
 
-    public static ProxyError upstreamUnreachable(String upstream, String detail) {
+    public static ProxyError upstreamUnreachable(String upstream, Throwable cause) {
+        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return new ProxyError(HttpResponseStatus.BAD_GATEWAY, "upstream_unreachable",
-                "upstream '" + upstream + "': " + detail, -1);
+                "upstream '" + upstream + "': " + message, -1);
     }
 
     public static ProxyError upstreamTimeout(String upstream, String detail) {

@@ -3,10 +3,8 @@ package dev.rlproxy.server.proxy;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.headers.UpstreamResponse;
 import dev.rlproxy.core.limit.Ticket;
-import dev.rlproxy.core.limit.TicketRefusedException;
+import dev.rlproxy.core.limit.RetryLaterException;
 import dev.rlproxy.core.tokens.TokenLease;
-import dev.rlproxy.core.tokens.TokenState;
-import dev.rlproxy.core.tokens.TokenUnavailableException;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import dev.rlproxy.server.upstream.UpstreamListener;
 import dev.rlproxy.server.upstream.UpstreamRelayHandler;
@@ -14,10 +12,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -28,9 +23,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetSocketAddress;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -61,8 +53,7 @@ final class ProxyExchange implements UpstreamListener {
     private final ExchangeListener listener;
     private final boolean clientKeepAlive;
     private final long deadlineNanos;
-    /** Fingerprints of the pooled tokens this request already used: a retry prefers the others. */
-    private final Set<String> triedTokens = new HashSet<>();
+    private final TokenRetries tokenRetries = new TokenRetries();
 
     private State state = State.ADMITTING;
     private int attempts;
@@ -110,7 +101,7 @@ final class ProxyExchange implements UpstreamListener {
             onToken(null);
             return;
         }
-        CompletableFuture<TokenLease> checkout = upstream.tokens().checkout(remainingWaitNanos(), triedTokens);
+        CompletableFuture<TokenLease> checkout = upstream.tokens().checkout(remainingWaitNanos(), tokenRetries.tried());
         await(checkout, this::onToken, lease -> lease.abandon());
     }
 
@@ -118,7 +109,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void onToken(TokenLease lease) {
         this.lease = lease;
-        String fingerprint = lease != null ? lease.fingerprint() : passthroughScope();
+        String fingerprint = lease != null ? lease.fingerprint() : upstream.clientCredentialFingerprint(request.headers());
         CompletableFuture<Ticket> tickets = runtime.limiter().acquire(
                 upstream.ticketRequest(routeKey, fingerprint, request.headers(), remainingWaitNanos()));
         await(tickets, this::onTicket, ticket -> ticket.abandon(false));
@@ -147,7 +138,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         ticket.abandon(false);
         abandonLease();
-        fail(ProxyError.upstreamUnreachable(upstream.name(), describe(cause)));
+        fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
     }
 
     // ---- 4. send -------------------------------------------------------------------------------
@@ -157,7 +148,7 @@ final class ProxyExchange implements UpstreamListener {
         this.state = State.SENDING;
         UpstreamRelayHandler.bind(connection, this);
         String secret = lease != null ? lease.secret() : null;
-        HttpRequest outgoing = RequestRewriter.rewrite(request, route, clientAddress(), secret,
+        HttpRequest outgoing = RequestRewriter.rewrite(request, route, RequestRewriter.clientAddress(client.channel()), secret,
                 body.replayableCopy(), body.isStreamed(), body.isChunked());
         connection.write(outgoing).addListener(f -> {
             if (!f.isSuccess() && this.connection == connection) {
@@ -203,16 +194,18 @@ final class ProxyExchange implements UpstreamListener {
         }
         // A throttled answer, or a 401 for a token the proxy chose, is about that token, not about
         // the client's request: try another token when the request can be sent again.
-        boolean tokenRejected = lease != null && response.status().code() == 401;
-        if ((observation.throttled() || tokenRejected) && mayRetryWithAnotherToken()) {
+        int status = response.status().code();
+        boolean canResend = attempts < upstream.maxAttempts() && body.isReplayable() && remainingWaitNanos() > 0;
+        if (tokenRetries.shouldRetry(upstream.tokens(), lease, status, observation, canResend)) {
             log.info("upstream '{}' {} token {}; retrying with another token", upstream.name(),
-                    tokenRejected ? "rejected (401)" : "throttled", lease.fingerprint());
+                    status == 401 ? "rejected (401)" : "throttled", lease.fingerprint());
             retry();
             return;
         }
         state = State.RELAYING;
         responseKeepAlive = HttpUtil.isKeepAlive(response);
-        client.writeAndFlush(relayHead(response)).addListener(writeThenReadUpstream(false));
+        client.writeAndFlush(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive))
+                .addListener(writeThenReadUpstream(false));
     }
 
     private RateLimitObservation observe(HttpResponse response) {
@@ -221,43 +214,12 @@ final class ProxyExchange implements UpstreamListener {
         return upstream.dialect().parse(view, runtime.clock().wallMillis());
     }
 
-    private boolean mayRetryWithAnotherToken() {
-        if (lease == null || attempts >= upstream.maxAttempts() || !body.isReplayable() || remainingWaitNanos() <= 0) {
-            return false;
-        }
-        triedTokens.add(lease.fingerprint());
-        // Only when an untried token is in service: otherwise the client gets this upstream answer
-        // rather than the proxy's "every token was already tried".
-        return upstream.tokens().status().stream().anyMatch(token -> !triedTokens.contains(token.fingerprint())
-                && (token.state() == TokenState.ACTIVE || token.state() == TokenState.SPENT));
-    }
-
     private void retry() {
         upstream.connections().discard(detachConnection());
         ticket = null;
         lease = null;
         state = State.ADMITTING;
         admit();
-    }
-
-    private HttpResponse relayHead(HttpResponse response) {
-        HttpResponse head = new DefaultHttpResponse(response.protocolVersion(), response.status());
-        head.headers().set(response.headers());
-        HopByHopHeaders.strip(head.headers());
-        boolean hasLength = head.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
-        if (!hasLength && mayHaveBody(response)) {
-            // The body is re-framed as chunks: the upstream's own framing ends at our codec.
-            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-        }
-        if (!clientKeepAlive) {
-            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        return head;
-    }
-
-    private boolean mayHaveBody(HttpResponse response) {
-        int code = response.status().code();
-        return !request.method().equals(HttpMethod.HEAD) && code >= 200 && code != 204 && code != 304;
     }
 
     // ---- 6. relay the body, reading upstream only as fast as the client takes it ---------------
@@ -302,7 +264,7 @@ final class ProxyExchange implements UpstreamListener {
             cancelResponseTimer();
             upstream.connections().discard(detachConnection());
             ticket.abandon(true);
-            if (!resentAfterStaleConnection && isIdempotent() && body.isReplayable() && remainingWaitNanos() > 0) {
+            if (!resentAfterStaleConnection && RequestRewriter.isIdempotent(request.method()) && body.isReplayable() && remainingWaitNanos() > 0) {
                 // A pooled keep-alive connection the upstream had already closed: send once more.
                 resentAfterStaleConnection = true;
                 ticket = null;
@@ -312,7 +274,7 @@ final class ProxyExchange implements UpstreamListener {
                 return;
             }
             abandonLease();
-            fail(ProxyError.upstreamUnreachable(upstream.name(), describe(cause)));
+            fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
         } else if (state == State.RELAYING) {
             abortMidResponse();
         }
@@ -415,10 +377,8 @@ final class ProxyExchange implements UpstreamListener {
 
     private void refuse(Throwable error) {
         abandonLease();
-        if (error instanceof TicketRefusedException refused) {
-            fail(ProxyError.rateLimited(refused.getMessage(), refused.retryAfterNanos()));
-        } else if (error instanceof TokenUnavailableException unavailable) {
-            fail(ProxyError.rateLimited(unavailable.getMessage(), unavailable.retryAfterNanos()));
+        if (error instanceof RetryLaterException later) {
+            fail(ProxyError.rateLimited(later.getMessage(), later.retryAfterNanos()));
         } else if (!(error instanceof CancellationException)) {
             log.warn("admission failed for upstream '{}'", upstream.name(), error);
             fail(ProxyError.unavailable("could not admit the request: " + error.getClass().getSimpleName()));
@@ -460,29 +420,8 @@ final class ProxyExchange implements UpstreamListener {
         return Math.max(0, deadlineNanos - runtime.clock().nanoTime());
     }
 
-    private boolean isIdempotent() {
-        HttpMethod m = request.method();
-        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
-                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
-    }
-
-    private String passthroughScope() {
-        String credential = request.headers().get(upstream.injectHeader());
-        return credential == null ? null : dev.rlproxy.core.tokens.Fingerprint.of(credential);
-    }
-
-    private String clientAddress() {
-        return client.channel().remoteAddress() instanceof InetSocketAddress address
-                ? address.getAddress().getHostAddress() : "unknown";
-    }
-
     private static Throwable unwrap(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
-
-    private static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return message == null ? cause.getClass().getSimpleName() : message;
     }
 
     /** The client sent more than {@code server.maxRequestBody}. */

@@ -1,14 +1,18 @@
 package dev.rlproxy.server.proxy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+
+import java.net.InetSocketAddress;
 
 /**
  * Builds the request the upstream sees: its own path and Host, hop-by-hop headers gone,
@@ -17,6 +21,18 @@ import io.netty.buffer.Unpooled;
 final class RequestRewriter {
 
     private RequestRewriter() {
+    }
+
+    /** Methods whose requests may be sent twice without changing the outcome (RFC 9110 §9.2.2). */
+    static boolean isIdempotent(HttpMethod m) {
+        return m.equals(HttpMethod.GET) || m.equals(HttpMethod.HEAD) || m.equals(HttpMethod.OPTIONS)
+                || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
+    }
+
+    /** The client's IP address for {@code X-Forwarded-For}. */
+    static String clientAddress(Channel client) {
+        return client.remoteAddress() instanceof InetSocketAddress address
+                ? address.getAddress().getHostAddress() : "unknown";
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.rlproxy.core.limit.BucketLimit;
 import dev.rlproxy.core.limit.BucketRef;
 import dev.rlproxy.core.limit.LearnedRef;
 import dev.rlproxy.core.limit.TicketRequest;
+import dev.rlproxy.core.tokens.Fingerprint;
 import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -45,6 +46,12 @@ public record Upstream(String name, UpstreamConnections connections, HeaderDiale
         }
         LearnedRef learned = new LearnedRef(name + "|" + token, routeKey, assumedLimit);
         return new TicketRequest(refs, learned, 1, maxWaitNanos);
+    }
+
+    /** Scope for what is learned about a client's own credential (passthrough), by fingerprint only. */
+    String clientCredentialFingerprint(HttpHeaders requestHeaders) {
+        String credential = requestHeaders.get(injectHeader);
+        return credential == null ? null : Fingerprint.of(credential);
     }
 
     String authorizationValue(String secret) {
