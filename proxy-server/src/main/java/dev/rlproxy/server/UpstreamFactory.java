@@ -93,8 +93,10 @@ final class UpstreamFactory {
     }
 
     private TokenPool pool(String upstream, TokensConfig config) {
-        TokenPoolSettings settings = config.defaultLimit() == null ? TokenPoolSettings.DEFAULTS
-                : TokenPoolSettings.DEFAULTS.withDefaultLimit(config.defaultLimit(), config.resetInterval());
+        // The pool reopens a spent token at the same moment the limiter reopens its learned window.
+        TokenPoolSettings d = TokenPoolSettings.DEFAULTS;
+        TokenPoolSettings settings = new TokenPoolSettings(config.defaultLimit(), config.resetInterval(),
+                ProxyApplication.RESET_MARGIN, d.quarantineBase(), d.quarantineMax());
         TokenPool pool = new TokenPool(upstream, settings, clock, scheduler);
         pool.reconcile(tokenSources(upstream, config));
         return pool;
