@@ -14,9 +14,6 @@ import dev.rlproxy.server.proxy.Router;
 import dev.rlproxy.server.proxy.Upstream;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,12 +64,13 @@ public final class ProxyApplication implements AutoCloseable {
             throw new UnsupportedConfigurationException("store.type: redis is not available in this version; "
                     + "use store.type: memory and run a single replica");
         }
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        Transport transport = Transport.detect();
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(transport.ioHandlers());
         try {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
                     new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, WINDOW_MARGIN));
-            UpstreamFactory factory = new UpstreamFactory(clock, scheduler, NioSocketChannel.class);
+            UpstreamFactory factory = new UpstreamFactory(clock, scheduler, transport.clientChannel());
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             List<Route> routes = new ArrayList<>();
@@ -83,8 +81,9 @@ public final class ProxyApplication implements AutoCloseable {
                     config.queue().maxWait().toNanos(), config.server().maxRequestBody().bytes(),
                     Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()));
             ProxyServer server = ProxyServer.start(config.server().listen().host(), config.server().listen().port(),
-                    runtime, workers, NioServerSocketChannel.class);
-            log.info("proxy ready on port {} with upstreams {}", server.port(), upstreams.keySet());
+                    runtime, workers, transport.serverChannel());
+            log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
+                    upstreams.keySet());
             return new ProxyApplication(workers, server, limiter, upstreams, factory, config);
         } catch (RuntimeException | InterruptedException e) {
             workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);

@@ -1,7 +1,5 @@
 package dev.rlproxy.server.simulator;
 
-import dev.rlproxy.core.limit.ManualClock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -11,23 +9,7 @@ import java.util.Map;
 import static dev.rlproxy.server.simulator.SimulatorClient.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class DiscordSimulatorTest {
-
-    private final ManualClock clock = new ManualClock();
-    private UpstreamSimulator simulator;
-    private SimulatorClient client;
-
-    private void start(SimulatorSpec spec) {
-        simulator = UpstreamSimulator.start(spec.withClock(clock));
-        client = new SimulatorClient(simulator);
-    }
-
-    @AfterEach
-    void stop() {
-        if (simulator != null) {
-            simulator.close();
-        }
-    }
+class DiscordSimulatorTest extends ManualClockSimulatorTest {
 
     private HttpResponse<String> call(String path, String token) {
         return client.send("GET", path, "Authorization", "Bot " + token);

@@ -1,7 +1,5 @@
 package dev.rlproxy.server.simulator;
 
-import dev.rlproxy.core.limit.ManualClock;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -13,25 +11,9 @@ import static dev.rlproxy.server.simulator.SimulatorClient.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** GitHub dialect over real sockets; time moves only when the test says so. */
-class GitHubSimulatorTest {
+class GitHubSimulatorTest extends ManualClockSimulatorTest {
 
     private static final long START_EPOCH_SECONDS = 1_767_225_600L;
-
-    private final ManualClock clock = new ManualClock();
-    private UpstreamSimulator simulator;
-    private SimulatorClient client;
-
-    private void start(SimulatorSpec spec) {
-        simulator = UpstreamSimulator.start(spec.withClock(clock));
-        client = new SimulatorClient(simulator);
-    }
-
-    @AfterEach
-    void stop() {
-        if (simulator != null) {
-            simulator.close();
-        }
-    }
 
     @Test
     void everyAnswerCarriesTheRateLimitHeadersAndAnEcho() {
