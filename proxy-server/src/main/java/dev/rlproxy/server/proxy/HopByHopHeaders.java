@@ -5,7 +5,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Strips the headers that describe one connection rather than the message (RFC 9110 §7.6.1):
@@ -32,12 +31,17 @@ final class HopByHopHeaders {
                 .remove(HttpHeaderNames.TRAILER)
                 .remove(HttpHeaderNames.TRANSFER_ENCODING)
                 .remove(HttpHeaderNames.UPGRADE);
-        List<String> proxyHeaders = new ArrayList<>();
+        List<String> proxyHeaders = null;
         for (var entry : headers) {
-            if (entry.getKey().toLowerCase(Locale.ROOT).startsWith("proxy-")) {
+            if (entry.getKey().regionMatches(true, 0, "proxy-", 0, 6)) {
+                if (proxyHeaders == null) {
+                    proxyHeaders = new ArrayList<>(2);
+                }
                 proxyHeaders.add(entry.getKey());
             }
         }
-        proxyHeaders.forEach(headers::remove);
+        if (proxyHeaders != null) {
+            proxyHeaders.forEach(headers::remove);
+        }
     }
 }
