@@ -41,6 +41,7 @@ public final class UpstreamSimulator implements AutoCloseable {
                 .bindAddress("127.0.0.1")
                 .port(port)
                 .containerThreads(spec.containerThreads())
+                .jettyAcceptors(1) // one accepting thread is plenty on loopback, and quiet on small machines
                 // Latency is served from a timer pool, so slow answers do not pin Jetty threads.
                 .asynchronousResponseEnabled(true)
                 .asynchronousResponseThreads(Math.max(2, spec.containerThreads() / 4))
