@@ -33,8 +33,6 @@ public final class ProxyApplication implements AutoCloseable {
 
     /** Bodies up to this size are held so a throttled request can be sent again with another token. */
     static final long REPLAY_BUFFER_BYTES = 1024 * 1024;
-    /** Extra room on every configured window: the upstream sees a request a little after we admit it. */
-    static final Duration WINDOW_MARGIN = Duration.ofMillis(100);
     static final Duration RESET_MARGIN = Duration.ofMillis(500);
 
     private final EventLoopGroup workers;
@@ -69,7 +67,7 @@ public final class ProxyApplication implements AutoCloseable {
         try {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
-                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, WINDOW_MARGIN));
+                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, Duration.ZERO));
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, transport.clientChannel());
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));

@@ -72,7 +72,7 @@ final class UpstreamFactory {
                 dialect(config), tokens == null ? null : pool(config.name(), tokens),
                 tokens == null ? "Authorization" : tokens.inject().header(),
                 tokens == null ? "{token}" : tokens.inject().format(),
-                buckets(config.buckets()), assumed, config.retry().maxAttempts(),
+                buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
                 config.responseTimeout().toNanos());
     }
 
@@ -135,10 +135,15 @@ final class UpstreamFactory {
                 config.refreshBefore(), clock, scheduler);
     }
 
-    private static List<BucketSpec> buckets(List<BucketConfig> configs) {
+    /**
+     * Each configured window is widened by the upstream's window margin: the upstream sees a request
+     * a little after we admit it, so "no interval of {@code per}" must hold at its end too.
+     */
+    private static List<BucketSpec> buckets(List<BucketConfig> configs, Duration windowMargin) {
         List<BucketSpec> specs = new ArrayList<>(configs.size());
         for (BucketConfig c : configs) {
-            BucketLimit limit = new BucketLimit(c.limit(), c.per(), c.burst() == null ? c.limit() : c.burst());
+            BucketLimit limit = new BucketLimit(c.limit(), c.per().plus(windowMargin),
+                    c.burst() == null ? c.limit() : c.burst());
             BucketSpec.Scope scope = BucketSpec.Scope.valueOf(c.scope().kind().name());
             specs.add(new BucketSpec(c.name(), limit, scope, c.scope().header()));
         }

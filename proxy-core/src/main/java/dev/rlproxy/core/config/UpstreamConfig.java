@@ -24,19 +24,22 @@ import java.util.function.Function;
  * @param tokens          the token pool; null means requests keep the client's own credentials
  * @param buckets         configured limits (names unique), all must pass
  * @param quotas          daily/monthly quotas (names unique)
+ * @param windowMargin    added to every configured bucket's {@code per}, because the upstream sees a
+ *                        request a little after the proxy admits it (default 100ms; 0 allowed)
  */
 @JsonIgnoreProperties("name") // the map key; a "name:" key in the file is refused (FAIL_ON_IGNORED_PROPERTIES)
 public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUTE, useInput = OptBoolean.FALSE)
                              String name,
                              URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
                              Duration responseTimeout, RetryConfig retry, TokensConfig tokens,
-                             List<BucketConfig> buckets, List<QuotaConfig> quotas) {
+                             List<BucketConfig> buckets, List<QuotaConfig> quotas, Duration windowMargin) {
 
     public static final List<String> DIALECTS =
             List.of("github", "discord", "ietf", "openai", "shopify", "retry-after", "custom");
     public static final String DEFAULT_DIALECT = "retry-after";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_WINDOW_MARGIN = Duration.ofMillis(100);
 
     /** The loader passes the map key in under this name while it builds the upstream. */
     static final String NAME_ATTRIBUTE = "rlproxy.upstream.name";
@@ -48,6 +51,7 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         retry = retry == null ? RetryConfig.defaults() : retry;
         buckets = buckets == null ? List.of() : buckets;
         quotas = quotas == null ? List.of() : quotas;
+        windowMargin = windowMargin == null ? DEFAULT_WINDOW_MARGIN : windowMargin;
         Violations v = new Violations();
         v.check(Names.isIdentifier(name), "name", "upstream name " + Names.IDENTIFIER_RULE);
         String urlProblem = HttpUrls.problem(url);
@@ -59,6 +63,8 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         }
         v.check(Durations.isPositive(connectTimeout), "connectTimeout", "must be positive");
         v.check(Durations.isPositive(responseTimeout), "responseTimeout", "must be positive");
+        v.check(!windowMargin.isNegative() && windowMargin.compareTo(Duration.ofMinutes(1)) <= 0, "windowMargin",
+                "must be between 0s and 1m");
         checkUniqueNames(v, "buckets", buckets, BucketConfig::name);
         checkUniqueNames(v, "quotas", quotas, QuotaConfig::name);
         v.throwIfAny();

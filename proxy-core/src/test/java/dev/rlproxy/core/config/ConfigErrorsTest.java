@@ -183,6 +183,13 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void windowMarginMustBeBetweenZeroAndAMinute() {
+        assertThat(problems(withUpstreamKeys("""
+                    windowMargin: 2m
+                """))).containsExactly("4:19: upstreams.api.windowMargin: must be between 0s and 1m");
+    }
+
+    @Test
     void severalViolationsOfOneRecordAreAllReported() {
         assertThat(problems(withUpstreamKeys("""
                     dialect: fancy

@@ -41,6 +41,7 @@ class ConfigLoaderTest {
         assertThat(api.custom()).isNull();
         assertThat(api.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(api.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(api.windowMargin()).isEqualTo(Duration.ofMillis(100));
         assertThat(api.retry().maxAttempts()).isEqualTo(3);
         assertThat(api.tokens()).isNull();
         assertThat(api.hasTokens()).isFalse();
@@ -78,6 +79,7 @@ class ConfigLoaderTest {
                     dialect: github
                     connectTimeout: 500ms
                     responseTimeout: 1m
+                    windowMargin: 20ms
                     retry:
                       maxAttempts: 1
                     tokens:
@@ -129,6 +131,7 @@ class ConfigLoaderTest {
         assertThat(github.dialect()).isEqualTo("github");
         assertThat(github.connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(github.responseTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(github.windowMargin()).isEqualTo(Duration.ofMillis(20));
         assertThat(github.retry().maxAttempts()).isEqualTo(1);
         TokensConfig tokens = github.tokens();
         assertThat(tokens.inject()).isEqualTo(new InjectConfig("X-Api-Key", "{token}"));
