@@ -23,7 +23,7 @@ class RateLimitEnforcementIntegrationTest {
     void configuredBucketKeepsAStrictSlidingUpstreamAtZeroViolations() {
         // 300 requests, 25 connections, against 100 per 2 s: three full windows of demand.
         try (UpstreamSimulator upstream = UpstreamSimulator.start(SimulatorSpec.none(100, Duration.ofSeconds(2))
-                .withWindowMode(WindowMode.SLIDING));
+                .withWindowMode(WindowMode.SLIDING).withRequestJournal(true));
              RunningProxy proxy = RunningProxy.start("""
                      server: { listen: "127.0.0.1:0" }
                      queue: { maxWait: 30s }
@@ -47,7 +47,23 @@ class RateLimitEnforcementIntegrationTest {
             assertThat(load.count(200)).as("all served: maxWait is long enough").isEqualTo(300);
             assertThat(upstream.acceptedByToken()).containsOnlyKeys(TOKEN);
             assertThat(proxy.app.limiter().queueDepth()).isZero();
+            // Quota is used, not just respected: some 2 s window at the upstream holds the full 100.
+            assertThat(busiestWindow(upstream, 2_000)).as("most requests the upstream saw in any 2 s").isEqualTo(100);
         }
+    }
+
+    /** The most requests the simulator received in any interval of {@code millis}, from its journal. */
+    private static int busiestWindow(UpstreamSimulator upstream, long millis) {
+        long[] times = upstream.wireMock().getAllServeEvents().stream()
+                .mapToLong(event -> event.getRequest().getLoggedDate().getTime()).sorted().toArray();
+        int busiest = 0;
+        for (int first = 0, last = 0; first < times.length; first++) {
+            while (last < times.length && times[last] < times[first] + millis) {
+                last++;
+            }
+            busiest = Math.max(busiest, last - first);
+        }
+        return busiest;
     }
 
     @Test
