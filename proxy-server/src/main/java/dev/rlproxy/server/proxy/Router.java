@@ -36,10 +36,6 @@ public final class Router {
         return configured.trim().equalsIgnoreCase(actual);
     }
 
-    public List<Route> routes() {
-        return routes;
-    }
-
     private static boolean matchesPrefix(String prefix, String uri) {
         if (uri.startsWith(prefix)) {
             return true;
