@@ -57,7 +57,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void begin(HttpRequest request) {
-        ReferenceCountUtil.release(request);
         ProxyError invalid = RequestChecks.reject(request, runtime.maxRequestBodyBytes());
         if (invalid != null) {
             ctx.writeAndFlush(invalid.toResponse(ctx.alloc(), false)).addListener(ChannelFutureListener.CLOSE);

@@ -136,8 +136,7 @@ final class ProxyExchange implements UpstreamListener {
         if (state == State.DONE) {
             return;
         }
-        ticket.abandon(false);
-        abandonLease();
+        giveBack(false);
         fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
     }
 
@@ -215,8 +214,9 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void retry() {
-        upstream.connections().discard(detachConnection());
-        ticket = null;
+        dropConnection();
+        ticket = null; // completed and released with the throttled answer: nothing to give back
+
         lease = null;
         state = State.ADMITTING;
         admit();
@@ -247,11 +247,10 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void complete() {
-        Channel used = detachConnection();
         if (responseKeepAlive && body.fullySent()) {
-            upstream.connections().release(used);
+            upstream.connections().release(detachConnection());
         } else {
-            upstream.connections().discard(used);
+            dropConnection();
         }
         finish(clientKeepAlive);
     }
@@ -262,18 +261,16 @@ final class ProxyExchange implements UpstreamListener {
     public void onUpstreamFailure(Throwable cause) {
         if (state == State.SENDING) {
             cancelResponseTimer();
-            upstream.connections().discard(detachConnection());
-            ticket.abandon(true);
-            if (!resentAfterStaleConnection && RequestRewriter.isIdempotent(request.method()) && body.isReplayable() && remainingWaitNanos() > 0) {
+            dropConnection();
+            giveBack(true);
+            if (!resentAfterStaleConnection && RequestRewriter.isIdempotent(request.method()) && body.isReplayable()
+                    && remainingWaitNanos() > 0) {
                 // A pooled keep-alive connection the upstream had already closed: send once more.
                 resentAfterStaleConnection = true;
-                ticket = null;
-                abandonLease();
                 state = State.ADMITTING;
                 admit();
                 return;
             }
-            abandonLease();
             fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
         } else if (state == State.RELAYING) {
             abortMidResponse();
@@ -284,9 +281,8 @@ final class ProxyExchange implements UpstreamListener {
         if (state != State.SENDING) {
             return;
         }
-        upstream.connections().discard(detachConnection());
-        ticket.abandon(true);
-        abandonLease();
+        dropConnection();
+        giveBack(true);
         fail(ProxyError.upstreamTimeout(upstream.name(), "no response within "
                 + TimeUnit.NANOSECONDS.toMillis(upstream.responseTimeoutNanos()) + " ms"));
     }
@@ -298,21 +294,9 @@ final class ProxyExchange implements UpstreamListener {
         }
         boolean sent = state != State.ADMITTING;
         state = State.DONE;
-        if (waiting != null) {
-            waiting.cancel(false);
-            waiting = null;
-        }
         cancelResponseTimer();
-        if (ticket != null && sent) {
-            ticket.abandon(true);
-        } else if (ticket != null) {
-            ticket.abandon(false);
-        }
-        abandonLease();
-        Channel used = detachConnection();
-        if (used != null) {
-            upstream.connections().discard(used);
-        }
+        giveBack(sent);
+        dropConnection();
         body.discard();
     }
 
@@ -320,10 +304,7 @@ final class ProxyExchange implements UpstreamListener {
         if (state == State.DONE) {
             return;
         }
-        Channel used = detachConnection();
-        if (used != null) {
-            upstream.connections().discard(used);
-        }
+        dropConnection();
         state = State.DONE;
         body.discard();
         client.close();
@@ -402,6 +383,32 @@ final class ProxyExchange implements UpstreamListener {
         return used;
     }
 
+    /**
+     * Gives back everything admission holds: a pending token or ticket wait is withdrawn, a ticket is
+     * abandoned ({@code maybeSent}: whether the request may have reached the upstream), the token
+     * returned.
+     */
+    private void giveBack(boolean maybeSent) {
+        if (waiting != null) {
+            CompletableFuture<?> pending = waiting;
+            waiting = null;
+            pending.cancel(false);
+        }
+        if (ticket != null) {
+            ticket.abandon(maybeSent);
+            ticket = null;
+        }
+        abandonLease();
+    }
+
+    /** Closes the upstream connection in use, if any: it cannot be reused mid-exchange. */
+    private void dropConnection() {
+        Channel used = detachConnection();
+        if (used != null) {
+            upstream.connections().discard(used);
+        }
+    }
+
     private void abandonLease() {
         if (lease != null) {
             lease.abandon();
@@ -427,19 +434,11 @@ final class ProxyExchange implements UpstreamListener {
     /** The client sent more than {@code server.maxRequestBody}. */
     void bodyTooLarge() {
         if (state == State.ADMITTING) {
-            if (waiting != null) {
-                waiting.cancel(false);
-                waiting = null;
-            }
-            if (ticket != null) {
-                ticket.abandon(false);
-            }
-            abandonLease();
+            giveBack(false);
             fail(ProxyError.bodyTooLarge(runtime.maxRequestBodyBytes()));
         } else {
-            if (ticket != null && state == State.SENDING) {
-                ticket.abandon(true);
-                abandonLease();
+            if (state == State.SENDING) {
+                giveBack(true);
             }
             abortMidResponse();
         }
