@@ -14,6 +14,9 @@ import dev.rlproxy.server.proxy.Router;
 import dev.rlproxy.server.proxy.Upstream;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,15 +39,18 @@ public final class ProxyApplication implements AutoCloseable {
     static final Duration RESET_MARGIN = Duration.ofMillis(500);
 
     private final EventLoopGroup workers;
+    /** A plain thread for blocking chores (token file polling), kept off the event loops. */
+    private final EventExecutor chores;
     private final ProxyServer server;
     private final RateLimiter limiter;
     private final Map<String, Upstream> upstreams;
     private final UpstreamFactory factory;
     private ProxyConfig config;
 
-    private ProxyApplication(EventLoopGroup workers, ProxyServer server, RateLimiter limiter,
+    private ProxyApplication(EventLoopGroup workers, EventExecutor chores, ProxyServer server, RateLimiter limiter,
                              Map<String, Upstream> upstreams, UpstreamFactory factory, ProxyConfig config) {
         this.workers = workers;
+        this.chores = chores;
         this.server = server;
         this.limiter = limiter;
         this.upstreams = upstreams;
@@ -64,11 +70,13 @@ public final class ProxyApplication implements AutoCloseable {
         }
         Transport transport = Transport.detect();
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(transport.ioHandlers());
+        EventExecutor chores = new DefaultEventExecutor(new DefaultThreadFactory("rlproxy-chores", true));
         try {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
                     new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, Duration.ZERO));
-            UpstreamFactory factory = new UpstreamFactory(clock, scheduler, transport.clientChannel());
+            UpstreamFactory factory = new UpstreamFactory(clock, scheduler, new EventLoopScheduler(chores),
+                    transport.clientChannel());
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             List<Route> routes = new ArrayList<>();
@@ -82,9 +90,10 @@ public final class ProxyApplication implements AutoCloseable {
                     runtime, workers, transport.serverChannel());
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
                     upstreams.keySet());
-            return new ProxyApplication(workers, server, limiter, upstreams, factory, config);
+            return new ProxyApplication(workers, chores, server, limiter, upstreams, factory, config);
         } catch (RuntimeException | InterruptedException e) {
             workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+            chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             throw e;
         }
     }
@@ -143,5 +152,6 @@ public final class ProxyApplication implements AutoCloseable {
             }
         });
         workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
+        chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }
 }

@@ -46,13 +46,16 @@ final class UpstreamFactory {
 
     private final Clock clock;
     private final Scheduler scheduler;
+    /** Token files are polled with blocking file I/O: never on an event loop. */
+    private final Scheduler fileScheduler;
     private final Class<? extends Channel> channelType;
     private final SslContext tls;
     private HttpClient oauthHttp;
 
-    UpstreamFactory(Clock clock, Scheduler scheduler, Class<? extends Channel> channelType) {
+    UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends Channel> channelType) {
         this.clock = clock;
         this.scheduler = scheduler;
+        this.fileScheduler = fileScheduler;
         this.channelType = channelType;
         try {
             this.tls = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
@@ -113,7 +116,7 @@ final class UpstreamFactory {
             sources.add(TokenSource.staticValues(config.staticTokens()));
         }
         if (config.file() != null) {
-            sources.add(TokenSource.file(config.file(), TOKEN_FILE_POLL, scheduler));
+            sources.add(TokenSource.file(config.file(), TOKEN_FILE_POLL, fileScheduler));
         }
         if (config.oauth2() != null) {
             sources.add(TokenSource.generated(oauth2(upstream, config.oauth2())));
