@@ -22,6 +22,10 @@ class RateLimitEnforcementIntegrationTest {
     @Test
     void configuredBucketKeepsAStrictSlidingUpstreamAtZeroViolations() {
         // 300 requests, 25 connections, against 100 per 2 s: three full windows of demand.
+        // The simulator shares this JVM and the machine's two cores with the build, so the time from
+        // the proxy's write to the simulator's clock reading varies by far more than a real
+        // network's jitter when the machine is busy; the window margin is the documented knob for
+        // that variation, sized here for a loaded CI machine (found by 20 runs beside a parallel build).
         try (UpstreamSimulator upstream = UpstreamSimulator.start(SimulatorSpec.none(100, Duration.ofSeconds(2))
                 .withWindowMode(WindowMode.SLIDING).withRequestJournal(true));
              RunningProxy proxy = RunningProxy.start("""
@@ -30,6 +34,7 @@ class RateLimitEnforcementIntegrationTest {
                      upstreams:
                        api:
                          url: "%s"
+                         windowMargin: 500ms
                          tokens:
                            static: ["${TOKEN}"]
                          buckets:
@@ -47,8 +52,11 @@ class RateLimitEnforcementIntegrationTest {
             assertThat(load.count(200)).as("all served: maxWait is long enough").isEqualTo(300);
             assertThat(upstream.acceptedByToken()).containsOnlyKeys(TOKEN);
             assertThat(proxy.app.limiter().queueDepth()).isZero();
-            // Quota is used, not just respected: some 2 s window at the upstream holds the full 100.
-            assertThat(busiestWindow(upstream, 2_000)).as("most requests the upstream saw in any 2 s").isEqualTo(100);
+            // Quota is used, not just respected: the proxy admits a full 100 per 2.5 s (per + margin),
+            // so some 2 s window at the upstream holds nearly all of them. Not exactly 100: on a busy
+            // machine the 25 clients may need longer than 2 s to send a window's worth.
+            assertThat(busiestWindow(upstream, 2_000)).as("most requests the upstream saw in any 2 s")
+                    .isBetween(90, 100);
         }
     }
 

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The README's first command: the same load straight and through the proxy. */
-class DemoTest {
+class DemoIntegrationTest {
 
     @Test
     void straightLoadTripsTheLimitAndTheProxiedLoadDoesNot() throws Exception {
