@@ -8,7 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * What configured and learned buckets share: a lock, a FIFO of waiting requests, and a place in
  * the global lock order.
  *
- * <p><b>Why locks rather than DESIGN's "immutable value swapped by CAS".</b> A request must pass
+ * <p><b>Why locks rather than an immutable value swapped by CAS.</b> A request must pass
  * several buckets atomically, with no partial consumption when one refuses. A CAS per bucket
  * cannot do that without a multi-word CAS, and one CAS over a combined value would serialise every
  * bucket in the proxy. Instead each bucket has a lock held for nanoseconds (never across I/O,

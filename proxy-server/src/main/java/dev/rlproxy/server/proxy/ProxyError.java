@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An answer the proxy gives itself (not relayed from an upstream): always JSON
- * {@code {"error": "...", "detail": "..."}} with {@code X-Proxy-Error: true}, as CONFIG.md promises.
+ * {@code {"error": "...", "detail": "..."}} with {@code X-Proxy-Error: true} (the error table in the README).
  * Details never contain token values: callers pass fingerprints or nothing.
  */
 public record ProxyError(HttpResponseStatus status, String error, String detail, long retryAfterNanos) {

@@ -13,7 +13,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The command-line contract of CONFIG.md: validate prints OK or FILE:LINE:COLUMN errors, exit 0 / 2. */
+/** The command-line contract documented in the README: validate prints OK or FILE:LINE:COLUMN errors, exit 0 / 2. */
 class MainTest {
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
