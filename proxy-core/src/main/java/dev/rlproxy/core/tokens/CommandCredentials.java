@@ -124,7 +124,7 @@ public final class CommandCredentials implements CredentialGenerator {
             throw fail("printed more than " + MAX_OUTPUT_BYTES + " bytes and was killed");
         }
         String summary = "exit code " + process.exitValue() + ", stdout " + output.length + " bytes, stderr "
-                + stderr.getNow(-1L) + " bytes";
+                + byteCount(stderr, deadline) + " bytes";
         if (process.exitValue() != 0) {
             throw fail("failed: " + summary);
         }
@@ -134,6 +134,18 @@ public final class CommandCredentials implements CredentialGenerator {
             return CommandTokenOutput.parse(output, clock.wallMillis(), settings.defaultLifetime());
         } catch (IllegalArgumentException e) {
             throw fail(e.getMessage() + " (" + summary + ")");
+        }
+    }
+
+    /** The bytes stderr carried, once it closes (within the deadline), or "?". */
+    private String byteCount(CompletableFuture<Long> stderr, long deadline) {
+        try {
+            return String.valueOf(stderr.get(Math.max(0, deadline - clock.nanoTime()), TimeUnit.NANOSECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        } catch (ExecutionException | TimeoutException e) {
+            return "?";
         }
     }
 

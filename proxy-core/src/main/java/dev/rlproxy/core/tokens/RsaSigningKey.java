@@ -85,7 +85,7 @@ public final class RsaSigningKey {
 
     private static byte[] decode(String body) {
         try {
-            return Base64.getMimeDecoder().decode(body.strip());
+            return Base64.getDecoder().decode(body.replaceAll("\\s+", ""));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("the PEM block is not valid base64");
         }
