@@ -128,7 +128,7 @@ class GeneratedCredentialsConfigTest {
         assertThat(problems("""
                       githubApp: { appId: 1, privateKeyFile: app.pem, privateKey: "${K}", installations: [1] }
                 """, Map.of("K", KEYS.pkcs8Pem()))).containsExactly(
-                "5:68: upstreams.api.tokens.githubApp.privateKey: give privateKeyFile or privateKey, not both");
+                "5:67: upstreams.api.tokens.githubApp.privateKey: give privateKeyFile or privateKey, not both");
     }
 
     @Test
