@@ -130,7 +130,7 @@ public final class ProxyApplication implements AutoCloseable {
         changed.upstreams().forEach((name, upstreamConfig) -> {
             Upstream running = upstreams.get(name);
             if (running != null && running.tokens() != null && upstreamConfig.tokens() != null) {
-                running.tokens().reconcile(factory.tokenSources(name, upstreamConfig.tokens()));
+                running.tokens().reconcile(factory.tokenSources(upstreamConfig));
                 log.info("upstream '{}': token pool reconciled with the reloaded configuration", name);
             }
         });

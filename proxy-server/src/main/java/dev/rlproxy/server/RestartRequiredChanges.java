@@ -46,7 +46,8 @@ final class RestartRequiredChanges {
     private static UpstreamConfig withoutTokenSets(UpstreamConfig c) {
         TokensConfig t = c.tokens();
         TokensConfig settingsOnly = t == null ? null
-                : new TokensConfig(t.inject(), List.of("-"), null, null, t.defaultLimit(), t.resetInterval());
+                : new TokensConfig(t.inject(), List.of("-"), null, null, null, null, t.defaultLimit(),
+                        t.resetInterval());
         return new UpstreamConfig(c.name(), c.url(), c.dialect(), c.custom(), c.connectTimeout(),
                 c.responseTimeout(), c.retry(), settingsOnly, c.buckets(), c.quotas(), c.windowMargin());
     }

@@ -1,7 +1,9 @@
 package dev.rlproxy.server;
 
 import dev.rlproxy.core.config.BucketConfig;
+import dev.rlproxy.core.config.CommandConfig;
 import dev.rlproxy.core.config.CustomDialectConfig;
+import dev.rlproxy.core.config.GitHubAppConfig;
 import dev.rlproxy.core.config.OAuth2Config;
 import dev.rlproxy.core.config.RouteConfig;
 import dev.rlproxy.core.config.TokenMode;
@@ -13,7 +15,9 @@ import dev.rlproxy.core.headers.HeaderDialect;
 import dev.rlproxy.core.limit.BucketLimit;
 import dev.rlproxy.core.limit.Clock;
 import dev.rlproxy.core.limit.Scheduler;
+import dev.rlproxy.core.tokens.CommandCredentials;
 import dev.rlproxy.core.tokens.Fingerprint;
+import dev.rlproxy.core.tokens.GitHubAppInstallationTokens;
 import dev.rlproxy.core.tokens.OAuth2ClientCredentials;
 import dev.rlproxy.core.tokens.RefreshingCredential;
 import dev.rlproxy.core.tokens.Secret;
@@ -29,13 +33,17 @@ import dev.rlproxy.server.upstream.UpstreamTarget;
 import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.DefaultThreadFactory;
 
 import javax.net.ssl.SSLException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** Turns validated configuration records into the runtime pieces of the request path. */
 final class UpstreamFactory {
@@ -43,6 +51,7 @@ final class UpstreamFactory {
     static final int MAX_CONNECTIONS_PER_LOOP = 64;
     static final int MAX_PENDING_ACQUIRES_PER_LOOP = 4096;
     static final Duration TOKEN_FILE_POLL = Duration.ofSeconds(5);
+    static final Duration TOKEN_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
     private final Clock clock;
     private final Scheduler scheduler;
@@ -50,7 +59,9 @@ final class UpstreamFactory {
     private final Scheduler fileScheduler;
     private final Class<? extends Channel> channelType;
     private final SslContext tls;
-    private HttpClient oauthHttp;
+    private HttpClient credentialHttp;
+    /** Token commands block while they run: on their own threads, never an event loop. */
+    private ExecutorService commandThreads;
 
     UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends Channel> channelType) {
         this.clock = clock;
@@ -72,7 +83,7 @@ final class UpstreamFactory {
         BucketLimit assumed = tokens != null && tokens.defaultLimit() != null
                 ? BucketLimit.of(tokens.defaultLimit(), tokens.resetInterval()) : null;
         return new Upstream(config.name(), new UpstreamConnections(target, settings, tls, channelType),
-                dialect(config), tokens == null ? null : pool(config.name(), tokens),
+                dialect(config), tokens == null ? null : pool(config),
                 tokens == null ? "Authorization" : tokens.inject().header(),
                 tokens == null ? "{token}" : tokens.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
@@ -95,22 +106,26 @@ final class UpstreamFactory {
                 format, c.bucketHeader(), c.retryAfterHeader()));
     }
 
-    private TokenPool pool(String upstream, TokensConfig config) {
+    private TokenPool pool(UpstreamConfig upstream) {
+        TokensConfig config = upstream.tokens();
         // The pool reopens a spent token at the same moment the limiter reopens its learned window.
         TokenPoolSettings d = TokenPoolSettings.DEFAULTS;
         TokenPoolSettings settings = new TokenPoolSettings(config.defaultLimit(), config.resetInterval(),
                 ProxyApplication.RESET_MARGIN, d.quarantineBase(), d.quarantineMax());
-        TokenPool pool = new TokenPool(upstream, settings, clock, scheduler);
-        pool.reconcile(tokenSources(upstream, config));
+        TokenPool pool = new TokenPool(upstream.name(), settings, clock, scheduler);
+        pool.reconcile(tokenSources(upstream));
         return pool;
     }
 
     /**
      * The token sources a configuration names. Sources are identified by key (a static token's
-     * fingerprint, a file's path, an OAuth2 client's settings), so reconciling a pool with a fresh
-     * list keeps unchanged tokens and their accounting, adds new ones and retires removed ones.
+     * fingerprint, a file's path, an OAuth2 client's settings, a GitHub App installation, a command),
+     * so reconciling a pool with a fresh list keeps unchanged tokens and their accounting, adds new
+     * ones and retires removed ones.
      */
-    List<TokenSource> tokenSources(String upstream, TokensConfig config) {
+    List<TokenSource> tokenSources(UpstreamConfig upstreamConfig) {
+        String upstream = upstreamConfig.name();
+        TokensConfig config = upstreamConfig.tokens();
         List<TokenSource> sources = new ArrayList<>();
         if (!config.staticTokens().isEmpty()) {
             sources.add(TokenSource.staticValues(config.staticTokens()));
@@ -121,20 +136,59 @@ final class UpstreamFactory {
         if (config.oauth2() != null) {
             sources.add(TokenSource.generated(oauth2(upstream, config.oauth2())));
         }
+        if (config.githubApp() != null) {
+            GitHubAppConfig app = config.githubApp();
+            for (long installation : app.installations()) {
+                sources.add(TokenSource.generated(githubApp(upstream, app, app.apiUrlOr(upstreamConfig.url()),
+                        installation)));
+            }
+        }
+        if (config.command() != null) {
+            sources.add(TokenSource.generated(command(upstream, config.command())));
+        }
         return sources;
     }
 
-    private RefreshingCredential oauth2(String upstream, OAuth2Config config) {
-        if (oauthHttp == null) {
-            oauthHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private HttpClient credentialHttp() {
+        if (credentialHttp == null) {
+            credentialHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         }
+        return credentialHttp;
+    }
+
+    private RefreshingCredential oauth2(String upstream, OAuth2Config config) {
         OAuth2ClientCredentials generator = new OAuth2ClientCredentials(new OAuth2ClientCredentials.Settings(
                 config.tokenUrl(), config.clientId(), Secret.of(config.clientSecret()), config.scope(),
-                OAuth2ClientCredentials.ClientAuthentication.BASIC, Duration.ofSeconds(30)), oauthHttp, clock);
+                OAuth2ClientCredentials.ClientAuthentication.BASIC, TOKEN_REQUEST_TIMEOUT), credentialHttp(), clock);
         // Named after its settings: a reload with a changed client replaces the credential.
         String settings = String.join("\n", config.tokenUrl().toString(), config.clientId(), config.clientSecret(),
                 String.valueOf(config.scope()));
         return new RefreshingCredential(upstream + "/oauth2/" + Fingerprint.of(settings), generator,
+                config.refreshBefore(), clock, scheduler);
+    }
+
+    /**
+     * One pool entry per installation, named by App, installation, API and key: the entry (and its
+     * learned quota) survives a reload that changes nothing about it, and a new key replaces it.
+     */
+    private RefreshingCredential githubApp(String upstream, GitHubAppConfig config, URI apiUrl, long installation) {
+        GitHubAppInstallationTokens generator = new GitHubAppInstallationTokens(new GitHubAppInstallationTokens.Settings(
+                apiUrl, config.appId(), installation, config.signingKey(), TOKEN_REQUEST_TIMEOUT), credentialHttp(), clock);
+        String identity = String.join("\n", apiUrl.toString(), config.appId(), String.valueOf(installation),
+                config.signingKey().fingerprint());
+        return new RefreshingCredential(upstream + "/githubApp/" + config.appId() + "/" + installation + "/"
+                + Fingerprint.of(identity), generator, config.refreshBefore(), clock, scheduler);
+    }
+
+    private RefreshingCredential command(String upstream, CommandConfig config) {
+        if (commandThreads == null) {
+            commandThreads = Executors.newCachedThreadPool(new DefaultThreadFactory("rlproxy-token-command", true));
+        }
+        CommandCredentials generator = new CommandCredentials(
+                new CommandCredentials.Settings(config.run(), config.timeout(), config.lifetime()), commandThreads, clock);
+        // The arguments may hold secrets: they only enter the name through a fingerprint.
+        String identity = String.join("\n", config.run()) + "\n" + config.lifetime() + "\n" + config.timeout();
+        return new RefreshingCredential(upstream + "/command/" + Fingerprint.of(identity), generator,
                 config.refreshBefore(), clock, scheduler);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleDeserializers;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.rlproxy.core.tokens.RsaSigningKey;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -39,6 +40,8 @@ final class ConfigMapper {
                 new ScalarDeserializer<>(BucketScope.class, BucketScope.EXPECTED, BucketScope::parse));
         values.addDeserializer(URI.class, new ScalarDeserializer<>(URI.class, "expected a URL", ConfigMapper::url));
         values.addDeserializer(Path.class, new TokenFileDeserializer());
+        values.addDeserializer(RsaSigningKey.class, new ScalarDeserializer<>(RsaSigningKey.class,
+                "expected the PEM text of a private key", PrivateKeyFileDeserializer::fromText));
         values.addDeserializer(StoreType.class, ScalarDeserializer.forEnum(StoreType.class));
         values.addDeserializer(FailureMode.class, ScalarDeserializer.forEnum(FailureMode.class));
         values.addDeserializer(TokenMode.class, ScalarDeserializer.forEnum(TokenMode.class));

@@ -26,8 +26,13 @@ final class TokenFileDeserializer extends StdScalarDeserializer<Path> {
 
     @Override
     public Path deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        return existingFile(p, ctxt, "expected a file path, like tokens.txt");
+    }
+
+    /** The file the current scalar names, resolved against the config file's folder; it must exist. */
+    static Path existingFile(JsonParser p, DeserializationContext ctxt, String expected) throws IOException {
         if (p.currentToken() != JsonToken.VALUE_STRING || p.getText().isBlank()) {
-            throw InvalidConfigException.of("expected a file path, like tokens.txt");
+            throw InvalidConfigException.of(expected);
         }
         Path file;
         try {

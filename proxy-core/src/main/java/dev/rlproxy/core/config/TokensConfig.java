@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The token pool of one upstream. At least one source (static, file, oauth2) is required.
+ * The token pool of one upstream. At least one source (static, file, oauth2, githubApp, command) is required.
  * {@link #toString()} shows how many tokens there are, never the tokens.
  *
  * @param inject        how a token is attached (default {@code Authorization: Bearer {token}})
@@ -18,11 +18,14 @@ import java.util.Map;
  * @param file          a file with one token per line; a relative path is resolved against the
  *                      config file's folder
  * @param oauth2        client-credentials source
+ * @param githubApp     GitHub App installation tokens, one pool entry per installation
+ * @param command       a token printed by a command
  * @param defaultLimit  requests per token assumed until the upstream's headers say otherwise (optional)
  * @param resetInterval how often that assumed limit refills (default 1h)
  */
 public record TokensConfig(InjectConfig inject, @JsonProperty("static") List<String> staticTokens, Path file,
-                           OAuth2Config oauth2, Long defaultLimit, Duration resetInterval) {
+                           OAuth2Config oauth2, GitHubAppConfig githubApp, CommandConfig command,
+                           Long defaultLimit, Duration resetInterval) {
 
     public static final Duration DEFAULT_RESET_INTERVAL = Duration.ofHours(1);
 
@@ -31,8 +34,9 @@ public record TokensConfig(InjectConfig inject, @JsonProperty("static") List<Str
         resetInterval = resetInterval == null ? DEFAULT_RESET_INTERVAL : resetInterval;
         Violations v = new Violations();
         staticTokens = checkedTokens(staticTokens, v);
-        v.check(!staticTokens.isEmpty() || file != null || oauth2 != null, "",
-                "needs at least one token source: static, file or oauth2 (or remove the tokens section)");
+        v.check(!staticTokens.isEmpty() || file != null || oauth2 != null || githubApp != null || command != null, "",
+                "needs at least one token source: static, file, oauth2, githubApp or command"
+                        + " (or remove the tokens section)");
         v.check(defaultLimit == null || defaultLimit >= 1, "defaultLimit", "must be at least 1, was " + defaultLimit);
         v.check(Durations.isPositive(resetInterval), "resetInterval", "must be positive");
         v.throwIfAny();
@@ -60,6 +64,7 @@ public record TokensConfig(InjectConfig inject, @JsonProperty("static") List<Str
     @Override
     public String toString() {
         return "TokensConfig[inject=" + inject + ", static=" + staticTokens.size() + " token(s) ***, file=" + file
-                + ", oauth2=" + oauth2 + ", defaultLimit=" + defaultLimit + ", resetInterval=" + resetInterval + "]";
+                + ", oauth2=" + oauth2 + ", githubApp=" + githubApp + ", command=" + command
+                + ", defaultLimit=" + defaultLimit + ", resetInterval=" + resetInterval + "]";
     }
 }

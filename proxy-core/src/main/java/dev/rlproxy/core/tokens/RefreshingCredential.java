@@ -142,6 +142,8 @@ public final class RefreshingCredential implements TokenCredential {
             // Short-lived tokens (lifetime <= refreshBefore) are refreshed half-way instead of at once.
             schedule(Math.max(lifetime - refreshBeforeNanos, lifetime / 2));
         }
+        LOG.debug("refreshing credential '{}' ({}) has a new token, valid until {}", name, fingerprint,
+                credential.expiresAt());
         listeners.forEach(Runnable::run);
     }
 

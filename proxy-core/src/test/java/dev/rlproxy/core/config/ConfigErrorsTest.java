@@ -176,7 +176,7 @@ class ConfigErrorsTest {
                       - { name: a, per: 1s }
                 """))).containsExactly("5:9: upstreams.api.buckets[0].limit: required, a whole number of requests");
         assertThat(problems(withUpstreamKeys("    tokens: { defaultLimit: 5 }\n"))).containsExactly(
-                "4:5: upstreams.api.tokens: needs at least one token source: static, file or oauth2 (or remove the tokens section)");
+                "4:5: upstreams.api.tokens: needs at least one token source: static, file, oauth2, githubApp or command (or remove the tokens section)");
         assertThat(problems("routes: []\n")).containsExactly(
                 "1:1: upstreams: at least one upstream is required",
                 "1:1: routes: at least one route is required");

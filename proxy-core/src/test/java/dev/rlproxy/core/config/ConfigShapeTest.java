@@ -30,7 +30,8 @@ class ConfigShapeTest {
         // The walk reached every record section of the file, nested ones included.
         assertThat(mappings).contains("(file)", "server", "admin", "store", "store.redis", "queue",
                 "upstreams.*", "upstreams.*.custom", "upstreams.*.retry", "upstreams.*.tokens",
-                "upstreams.*.tokens.inject", "upstreams.*.tokens.oauth2", "upstreams.*.buckets[]",
+                "upstreams.*.tokens.inject", "upstreams.*.tokens.oauth2", "upstreams.*.tokens.githubApp",
+                "upstreams.*.tokens.command", "upstreams.*.buckets[]",
                 "upstreams.*.quotas[]", "routes[]", "routes[].match");
     }
 

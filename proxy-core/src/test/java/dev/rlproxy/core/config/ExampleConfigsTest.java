@@ -1,5 +1,6 @@
 package dev.rlproxy.core.config;
 
+import dev.rlproxy.core.tokens.TestKeys;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,7 +22,8 @@ class ExampleConfigsTest {
     /** What the examples' ${VARS} without defaults need. */
     private static final Map<String, String> ENV = Map.of(
             "GITHUB_TOKEN_1", "gh-1", "GITHUB_TOKEN_2", "gh-2", "DISCORD_BOT_TOKEN", "discord",
-            "OPENAI_API_KEY", "sk-1", "ADMIN_TOKEN", "admin");
+            "OPENAI_API_KEY", "sk-1", "ADMIN_TOKEN", "admin", "GITHUB_APP_ID", "12345",
+            "GITHUB_APP_KEY", TestKeys.generate().pkcs1Pem());
 
     static Stream<Path> examples() throws IOException {
         try (Stream<Path> files = Files.list(EXAMPLES)) {
@@ -40,7 +42,8 @@ class ExampleConfigsTest {
     @Test
     void theDocumentedExamplesAreAllThere() throws IOException {
         assertThat(examples().map(p -> p.getFileName().toString()))
-                .contains("demo.yaml", "github.yaml", "discord.yaml", "openai.yaml", "multi-replica.yaml");
+                .contains("demo.yaml", "github.yaml", "discord.yaml", "openai.yaml", "multi-replica.yaml",
+                        "github-app.yaml", "command.yaml");
     }
 
     @Test
@@ -60,6 +63,15 @@ class ExampleConfigsTest {
         assertThat(config.store().type()).isEqualTo(StoreType.REDIS);
         assertThat(config.admin().requiresAuth()).isTrue();
         assertThat(config.store().redis().expectedReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void generatedCredentialExamples() {
+        TokensConfig app = ConfigLoader.load(EXAMPLES.resolve("github-app.yaml"), ENV).upstreams().get("github").tokens();
+        assertThat(app.githubApp().appId()).isEqualTo("12345");
+        assertThat(app.githubApp().installations()).hasSize(2);
+        TokensConfig command = ConfigLoader.load(EXAMPLES.resolve("command.yaml"), ENV).upstreams().get("github").tokens();
+        assertThat(command.command().run()).containsExactly("gh", "auth", "token");
     }
 
     @Test

@@ -80,9 +80,9 @@ class RecordValidationTest {
 
     @Test
     void tokensNeedASourceAndNoBlanks() {
-        assertThatThrownBy(() -> new TokensConfig(null, List.of(), null, null, null, null))
+        assertThatThrownBy(() -> new TokensConfig(null, List.of(), null, null, null, null, null, null))
                 .hasMessageContaining("needs at least one token source");
-        TokensConfig tokens = new TokensConfig(null, List.of(" padded-secret \n"), null, null, 100L, null);
+        TokensConfig tokens = new TokensConfig(null, List.of(" padded-secret \n"), null, null, null, null, 100L, null);
         assertThat(tokens.staticTokens()).containsExactly("padded-secret");
         assertThat(tokens.resetInterval()).isEqualTo(Duration.ofHours(1));
         assertThat(tokens.toString()).doesNotContain("secret").contains("static=1 token(s)");

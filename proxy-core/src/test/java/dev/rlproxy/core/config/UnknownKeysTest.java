@@ -53,7 +53,7 @@ class UnknownKeysTest {
                         "2:3: upstreams.api.url: required, like https://api.example.com"),
                 Arguments.of("tokens", "    tokens: { statik: [a] }",
                         "3:15: upstreams.api.tokens.statik: unknown key, did you mean 'static'?",
-                        "3:5: upstreams.api.tokens: needs at least one token source: static, file or oauth2"
+                        "3:5: upstreams.api.tokens: needs at least one token source: static, file, oauth2, githubApp or command"
                                 + " (or remove the tokens section)"),
                 Arguments.of("tokens.inject", "    tokens: { static: [a], inject: { hedaer: X-Key, format: nope } }",
                         "3:38: upstreams.api.tokens.inject.hedaer: unknown key, did you mean 'header'?",

@@ -87,6 +87,27 @@ class SecretsStayHiddenTest {
         assertThat(String.join("\n", shown)).contains(Fingerprint.of(TOKEN_A));
     }
 
+    @Test
+    void generatedCredentialSettingsShowNeitherKeyNorCommandArguments() {
+        TestKeys keys = TestKeys.generate();
+        RsaSigningKey key = RsaSigningKey.of(keys.privateKey);
+        ManualClock clock = new ManualClock();
+        GitHubAppInstallationTokens.Settings app = new GitHubAppInstallationTokens.Settings(
+                URI.create("https://ghe.example.com/api/v3"), "12345", 111, key, Duration.ofSeconds(5));
+        CommandCredentials.Settings command = new CommandCredentials.Settings(
+                List.of("/usr/local/bin/get-token", "--password", CLIENT_SECRET), Duration.ofSeconds(5), Duration.ofMinutes(15));
+        List<String> shown = List.of(app.toString(), key.toString(),
+                new GitHubAppInstallationTokens(app, HttpClient.newHttpClient(), clock).toString(), command.toString(),
+                new CommandCredentials(command, Runnable::run, clock).toString());
+
+        String exponent = keys.privateKey.getPrivateExponent().toString();
+        String exponentHex = keys.privateKey.getPrivateExponent().toString(16);
+        String pemLine = keys.pkcs8Pem().lines().skip(3).findFirst().orElseThrow();
+        assertThat(shown).allSatisfy(text -> assertThat(text)
+                .doesNotContain(exponent, exponentHex, pemLine, CLIENT_SECRET, "--password"));
+        assertThat(String.join("\n", shown)).contains(key.fingerprint(), "/usr/local/bin/get-token", "installation 111");
+    }
+
     private static String failureMessage(CompletableFuture<TokenLease> future) {
         try {
             future.join();
