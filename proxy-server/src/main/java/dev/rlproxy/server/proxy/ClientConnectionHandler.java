@@ -62,6 +62,14 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             ctx.writeAndFlush(invalid.toResponse(ctx.alloc(), false)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        try {
+            // Before routing and prefix stripping, so no path can climb out of an upstream's base path.
+            request.setUri(RequestPaths.normalise(request.uri()));
+        } catch (RequestPaths.RejectedPath e) {
+            ctx.writeAndFlush(ProxyError.badRequest(e.getMessage()).toResponse(ctx.alloc(), false))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         Route route = runtime.router().match(request.headers().get(HttpHeaderNames.HOST), request.uri());
         RequestBody.Mode mode = bodyMode(request);
         if (route == null) {
