@@ -319,7 +319,7 @@ final class ProxyExchange implements UpstreamListener {
         cancelResponseTimer();
         // A body still arriving is skipped by the connection if it is the rest of a small one; a
         // streamed body may be huge, so then the connection closes instead.
-        boolean keepAlive = clientKeepAlive && (body.fullyReceived() || !body.isStreamed());
+        boolean keepAlive = clientKeepAlive && !body.wasRejected() && (body.fullyReceived() || !body.isStreamed());
         body.discard();
         client.writeAndFlush(error.toResponse(client.alloc(), keepAlive))
                 .addListener(f -> listener.exchangeDone(keepAlive && f.isSuccess()));
@@ -431,16 +431,20 @@ final class ProxyExchange implements UpstreamListener {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
-    /** The client sent more than {@code server.maxRequestBody}. */
-    void bodyTooLarge() {
-        if (state == State.ADMITTING) {
-            giveBack(false);
-            fail(ProxyError.bodyTooLarge(runtime.maxRequestBodyBytes()));
-        } else {
-            if (state == State.SENDING) {
-                giveBack(true);
-            }
+    /**
+     * The request body failed (malformed chunk, over {@code server.maxRequestBody}, too slow): the
+     * upstream connection closes mid-body, so the upstream never sees a complete request, and the
+     * client gets {@code error} unless a response is already on its way.
+     */
+    void bodyRejected(ProxyError error) {
+        if (state == State.RELAYING) {
             abortMidResponse();
+            return;
         }
+        boolean maybeSent = state == State.SENDING;
+        cancelResponseTimer();
+        dropConnection();
+        giveBack(maybeSent);
+        fail(error);
     }
 }
