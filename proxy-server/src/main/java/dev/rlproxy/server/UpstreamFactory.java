@@ -21,6 +21,7 @@ import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.core.tokens.TokenPoolSettings;
 import dev.rlproxy.core.tokens.TokenSource;
 import dev.rlproxy.server.proxy.BucketSpec;
+import dev.rlproxy.server.proxy.RequestForwarding;
 import dev.rlproxy.server.proxy.Route;
 import dev.rlproxy.server.proxy.Upstream;
 import dev.rlproxy.server.upstream.UpstreamConnections;
@@ -50,9 +51,13 @@ final class UpstreamFactory {
     private final Scheduler fileScheduler;
     private final Class<? extends Channel> channelType;
     private final SslContext tls;
+    /** server.trustForwardedHeaders: keep the forwarding headers clients send. */
+    private final boolean trustForwardedHeaders;
     private HttpClient oauthHttp;
 
-    UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends Channel> channelType) {
+    UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends Channel> channelType,
+                    boolean trustForwardedHeaders) {
+        this.trustForwardedHeaders = trustForwardedHeaders;
         this.clock = clock;
         this.scheduler = scheduler;
         this.fileScheduler = fileScheduler;
@@ -76,7 +81,8 @@ final class UpstreamFactory {
                 tokens == null ? "Authorization" : tokens.inject().header(),
                 tokens == null ? "{token}" : tokens.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
-                config.responseTimeout().toNanos());
+                config.responseTimeout().toNanos(),
+                new RequestForwarding(config.forwardedHeaders(), trustForwardedHeaders));
     }
 
     Route route(RouteConfig config, Upstream upstream) {

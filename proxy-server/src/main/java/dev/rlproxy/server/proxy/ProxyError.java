@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 public record ProxyError(HttpResponseStatus status, String error, String detail, long retryAfterNanos) {
 
     public static final String PROXY_ERROR_HEADER = "X-Proxy-Error";
+    /** The methods the proxy forwards (it refuses TRACE; CONNECT has no path to route). */
+    static final String FORWARDED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
     public static ProxyError noRoute(String method, String path) {
         return new ProxyError(HttpResponseStatus.NOT_FOUND, "no_route",
@@ -45,6 +47,14 @@ public record ProxyError(HttpResponseStatus status, String error, String detail,
                 "upstream '" + upstream + "': " + detail, -1);
     }
 
+    public static ProxyError methodNotAllowed(String detail) {
+        return new ProxyError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", detail, -1);
+    }
+
+    public static ProxyError requestTimeout(String detail) {
+        return new ProxyError(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout", detail, -1);
+    }
+
     public static ProxyError badRequest(String detail) {
         return new ProxyError(HttpResponseStatus.BAD_REQUEST, "bad_request", detail, -1);
     }
@@ -65,6 +75,9 @@ public record ProxyError(HttpResponseStatus status, String error, String detail,
         if (retryAfterNanos >= 0) {
             long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryAfterNanos + 999_999_999L));
             response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+        }
+        if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
+            response.headers().set(HttpHeaderNames.ALLOW, FORWARDED_METHODS);
         }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

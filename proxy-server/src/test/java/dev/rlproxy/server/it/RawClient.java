@@ -13,7 +13,13 @@ final class RawClient implements AutoCloseable {
     final Socket socket;
 
     RawClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, "127.0.0.1");
+    }
+
+    /** From another loopback address ({@code 127.0.0.2} …), as a different client host would. */
+    RawClient(int port, String fromAddress) throws IOException {
+        socket = new Socket(java.net.InetAddress.getByName("127.0.0.1"), port,
+                java.net.InetAddress.getByName(fromAddress), 0);
         socket.setSoTimeout(10_000);
     }
 
@@ -38,6 +44,23 @@ final class RawClient implements AutoCloseable {
             // a reset after the answer still counts as closed
         }
         return out.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Reads one response whose body has a Content-Length, leaving the connection open. */
+    String readResponse() throws IOException {
+        InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new AssertionError("closed mid-response: " + head);
+            }
+            head.append((char) b);
+        }
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        int remaining = length.find() ? Integer.parseInt(length.group(1)) : 0;
+        byte[] body = in.readNBytes(remaining);
+        return head + new String(body, StandardCharsets.ISO_8859_1);
     }
 
     @Override
