@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An answer the proxy gives itself (not relayed from an upstream): always JSON
- * {@code {"error": "...", "detail": "..."}} with {@code X-Proxy-Error: true}, as CONFIG.md promises.
- * Details never contain token values: callers pass fingerprints or nothing.
+ * {@code {"error": "...", "detail": "..."}} with {@code X-Proxy-Error: true}.
+ * Details never contain token values (callers pass fingerprints or nothing), internal addresses or
+ * exception text.
  */
 public record ProxyError(HttpResponseStatus status, String error, String detail, long retryAfterNanos) {
 
@@ -36,10 +37,13 @@ public record ProxyError(HttpResponseStatus status, String error, String detail,
         return new ProxyError(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited", detail, retryAfterNanos);
     }
 
+    /**
+     * A 502 that names the upstream and a stable reason, never the cause's text: that carries
+     * internal addresses, errno text and class names. The caller logs the cause.
+     */
     public static ProxyError upstreamUnreachable(String upstream, Throwable cause) {
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return new ProxyError(HttpResponseStatus.BAD_GATEWAY, "upstream_unreachable",
-                "upstream '" + upstream + "': " + message, -1);
+                "upstream '" + upstream + "': " + UpstreamFailures.reason(cause), -1);
     }
 
     public static ProxyError upstreamTimeout(String upstream, String detail) {

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.FixedChannelPool;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 
 import java.util.Map;
@@ -18,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * threads. Pending acquires are bounded too; past that the acquire fails at once (502).
  */
 public final class UpstreamConnections implements AutoCloseable {
+
+    /** Set once a connection has been back in the pool: it may be stale when next acquired. */
+    static final AttributeKey<Boolean> WAITED_IN_POOL = AttributeKey.valueOf("rlproxy.waitedInPool");
 
     private final UpstreamTarget target;
     private final UpstreamSettings settings;
@@ -40,6 +44,14 @@ public final class UpstreamConnections implements AutoCloseable {
     /** A connected, idle channel on {@code loop}; completes on that loop. */
     public Future<Channel> acquire(EventLoop loop) {
         return pools.computeIfAbsent(loop, this::newPool).acquire();
+    }
+
+    /**
+     * Whether {@code channel} came out of the pool after waiting there, rather than being connected
+     * for the current request: only such a connection can have been closed by the upstream unseen.
+     */
+    public static boolean waitedInPool(Channel channel) {
+        return Boolean.TRUE.equals(channel.attr(WAITED_IN_POOL).get());
     }
 
     /** Returns a channel after a complete exchange; a closed one is dropped by the pool. */
