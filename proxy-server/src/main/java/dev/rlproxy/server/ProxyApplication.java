@@ -78,7 +78,7 @@ public final class ProxyApplication implements AutoCloseable {
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
                     new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, Duration.ZERO));
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, new EventLoopScheduler(chores),
-                    transport.clientChannel(), config.server().trustForwardedHeaders());
+                    transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders());
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             List<Route> routes = new ArrayList<>();
@@ -158,6 +158,7 @@ public final class ProxyApplication implements AutoCloseable {
                 u.tokens().close();
             }
         });
+        factory.close();
         workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }

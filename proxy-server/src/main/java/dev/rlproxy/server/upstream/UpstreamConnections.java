@@ -7,9 +7,11 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.FixedChannelPool;
 import io.netty.handler.ssl.SslContext;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.Future;
 
+import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -27,14 +29,16 @@ public final class UpstreamConnections implements AutoCloseable {
     private final UpstreamSettings settings;
     private final SslContext sslContext;
     private final Class<? extends Channel> channelType;
+    private final AddressResolverGroup<InetSocketAddress> resolver;
     private final Map<EventLoop, FixedChannelPool> pools = new ConcurrentHashMap<>();
 
     public UpstreamConnections(UpstreamTarget target, UpstreamSettings settings, SslContext sslContext,
-                               Class<? extends Channel> channelType) {
+                               Class<? extends Channel> channelType, AddressResolverGroup<InetSocketAddress> resolver) {
         this.target = target;
         this.settings = settings;
         this.sslContext = sslContext;
         this.channelType = channelType;
+        this.resolver = resolver;
     }
 
     public UpstreamTarget target() {
@@ -74,6 +78,7 @@ public final class UpstreamConnections implements AutoCloseable {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelType)
+                .resolver(resolver) // non-blocking DNS: the JDK's lookup would block the event loop
                 .remoteAddress(target.host(), target.port())
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
