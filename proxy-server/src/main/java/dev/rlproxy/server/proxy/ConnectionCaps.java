@@ -13,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Caps client connections, in total and per client IP address, on the listener: a connection over
@@ -31,8 +30,9 @@ final class ConnectionCaps extends ChannelInboundHandlerAdapter {
     private final int maxPerAddress;
     private final AtomicInteger open = new AtomicInteger();
     private final ConcurrentHashMap<InetAddress, Integer> openPerAddress = new ConcurrentHashMap<>();
-    private final AtomicInteger refusedSinceLog = new AtomicInteger();
-    private final AtomicLong nextLogNanos = new AtomicLong(System.nanoTime());
+    /** Accepts run on the listener's event loop only: these two need no synchronisation. */
+    private int refusedSinceReport;
+    private boolean reportScheduled;
 
     ConnectionCaps(int maxTotal, int maxPerAddress) {
         this.maxTotal = maxTotal;
@@ -61,7 +61,7 @@ final class ConnectionCaps extends ChannelInboundHandlerAdapter {
         InetAddress address = child.remoteAddress() instanceof InetSocketAddress remote ? remote.getAddress() : null;
         if (!admit(address)) {
             child.unsafe().closeForcibly(); // not registered yet: nothing else to undo
-            logRefusal(address);
+            logRefusal(ctx, address);
             return;
         }
         child.closeFuture().addListener(f -> release(address));
@@ -95,16 +95,27 @@ final class ConnectionCaps extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void logRefusal(InetAddress address) {
-        int refused = refusedSinceLog.incrementAndGet();
-        long now = System.nanoTime();
-        long next = nextLogNanos.get();
-        if (now - next >= 0 && nextLogNanos.compareAndSet(next, now + LOG_INTERVAL_NANOS)) {
-            refusedSinceLog.addAndGet(-refused);
-            log.warn("refused {} client connection(s) at accept since the last report (latest from {}): "
-                            + "{} open, caps server.maxConnections {} and server.maxConnectionsPerClient {}",
-                    refused, address == null ? "unknown" : address.getHostAddress(), open.get(), maxTotal,
-                    maxPerAddress);
+    /** The first refusal after a quiet spell is logged at once; later ones as a count per interval. */
+    private void logRefusal(ChannelHandlerContext ctx, InetAddress address) {
+        if (reportScheduled) {
+            refusedSinceReport++;
+            return;
         }
+        reportScheduled = true;
+        log.warn("refusing client connections at accept (this one from {}): {} open, caps server.maxConnections {} "
+                        + "and server.maxConnectionsPerClient {}",
+                address == null ? "unknown" : address.getHostAddress(), open.get(), maxTotal, maxPerAddress);
+        ctx.executor().schedule(() -> report(ctx), LOG_INTERVAL_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    private void report(ChannelHandlerContext ctx) {
+        if (refusedSinceReport == 0) {
+            reportScheduled = false;
+            return;
+        }
+        log.warn("refused {} more client connection(s) at accept in the last {} s: {} open", refusedSinceReport,
+                TimeUnit.NANOSECONDS.toSeconds(LOG_INTERVAL_NANOS), open.get());
+        refusedSinceReport = 0;
+        ctx.executor().schedule(() -> report(ctx), LOG_INTERVAL_NANOS, TimeUnit.NANOSECONDS);
     }
 }
