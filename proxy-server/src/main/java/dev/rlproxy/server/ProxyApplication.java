@@ -1,11 +1,13 @@
 package dev.rlproxy.server;
 
 import dev.rlproxy.core.config.ProxyConfig;
+import dev.rlproxy.core.config.ServerConfig;
 import dev.rlproxy.core.config.StoreType;
 import dev.rlproxy.core.limit.Clock;
 import dev.rlproxy.core.limit.LimiterSettings;
 import dev.rlproxy.core.limit.LocalRateLimiter;
 import dev.rlproxy.core.limit.RateLimiter;
+import dev.rlproxy.server.proxy.ClientLimits;
 import dev.rlproxy.server.proxy.EventLoopScheduler;
 import dev.rlproxy.server.proxy.ProxyRuntime;
 import dev.rlproxy.server.proxy.ProxyServer;
@@ -76,7 +78,7 @@ public final class ProxyApplication implements AutoCloseable {
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
                     new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, Duration.ZERO));
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, new EventLoopScheduler(chores),
-                    transport.clientChannel());
+                    transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders());
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             List<Route> routes = new ArrayList<>();
@@ -87,7 +89,7 @@ public final class ProxyApplication implements AutoCloseable {
                     config.queue().maxWait().toNanos(), config.server().maxRequestBody().bytes(),
                     Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()));
             ProxyServer server = ProxyServer.start(config.server().listen().host(), config.server().listen().port(),
-                    runtime, workers, transport.serverChannel());
+                    runtime, clientLimits(config.server()), workers, transport.serverChannel());
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
                     upstreams.keySet());
             return new ProxyApplication(workers, chores, server, limiter, upstreams, factory, config);
@@ -96,6 +98,11 @@ public final class ProxyApplication implements AutoCloseable {
             chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    private static ClientLimits clientLimits(ServerConfig server) {
+        return new ClientLimits(server.headerTimeout(), server.idleTimeout(), server.bodyTimeout(),
+                ProxyServer.effectiveMaxConnections(server.maxConnections()), server.maxConnectionsPerClient());
     }
 
     public int port() {
@@ -151,6 +158,7 @@ public final class ProxyApplication implements AutoCloseable {
                 u.tokens().close();
             }
         });
+        factory.close();
         workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }

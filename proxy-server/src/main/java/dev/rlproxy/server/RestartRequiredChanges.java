@@ -49,6 +49,7 @@ final class RestartRequiredChanges {
                 : new TokensConfig(t.inject(), List.of("-"), null, null, null, null, t.defaultLimit(),
                         t.resetInterval());
         return new UpstreamConfig(c.name(), c.url(), c.dialect(), c.custom(), c.connectTimeout(),
-                c.responseTimeout(), c.retry(), settingsOnly, c.buckets(), c.quotas(), c.windowMargin());
+                c.responseTimeout(), c.retry(), settingsOnly, c.buckets(), c.quotas(), c.windowMargin(),
+                c.forwardedHeaders());
     }
 }

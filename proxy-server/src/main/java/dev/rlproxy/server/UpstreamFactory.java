@@ -25,17 +25,22 @@ import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.core.tokens.TokenPoolSettings;
 import dev.rlproxy.core.tokens.TokenSource;
 import dev.rlproxy.server.proxy.BucketSpec;
+import dev.rlproxy.server.proxy.RequestForwarding;
 import dev.rlproxy.server.proxy.Route;
 import dev.rlproxy.server.proxy.Upstream;
 import dev.rlproxy.server.upstream.UpstreamConnections;
+import dev.rlproxy.server.upstream.UpstreamResolver;
 import dev.rlproxy.server.upstream.UpstreamSettings;
 import dev.rlproxy.server.upstream.UpstreamTarget;
-import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.resolver.AddressResolverGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import javax.net.ssl.SSLException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -57,13 +62,20 @@ final class UpstreamFactory {
     private final Scheduler scheduler;
     /** Token files are polled with blocking file I/O: never on an event loop. */
     private final Scheduler fileScheduler;
-    private final Class<? extends Channel> channelType;
+    private final Class<? extends SocketChannel> channelType;
     private final SslContext tls;
+    /** Upstream host names, resolved on the event loops without blocking; shared by every upstream. */
+    private final AddressResolverGroup<InetSocketAddress> resolver;
+    /** server.trustForwardedHeaders: keep the forwarding headers clients send. */
+    private final boolean trustForwardedHeaders;
     private HttpClient credentialHttp;
     /** Token commands block while they run: on their own threads, never an event loop. */
     private ExecutorService commandThreads;
 
-    UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends Channel> channelType) {
+    UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends SocketChannel> channelType,
+                    Class<? extends DatagramChannel> datagramType, boolean trustForwardedHeaders) {
+        this.resolver = UpstreamResolver.create(datagramType, channelType);
+        this.trustForwardedHeaders = trustForwardedHeaders;
         this.clock = clock;
         this.scheduler = scheduler;
         this.fileScheduler = fileScheduler;
@@ -82,17 +94,23 @@ final class UpstreamFactory {
         TokensConfig tokens = config.tokens();
         BucketLimit assumed = tokens != null && tokens.defaultLimit() != null
                 ? BucketLimit.of(tokens.defaultLimit(), tokens.resetInterval()) : null;
-        return new Upstream(config.name(), new UpstreamConnections(target, settings, tls, channelType),
+        return new Upstream(config.name(), new UpstreamConnections(target, settings, tls, channelType, resolver),
                 dialect(config), tokens == null ? null : pool(config),
                 tokens == null ? "Authorization" : tokens.inject().header(),
                 tokens == null ? "{token}" : tokens.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
-                config.responseTimeout().toNanos());
+                config.responseTimeout().toNanos(),
+                new RequestForwarding(config.forwardedHeaders(), trustForwardedHeaders));
     }
 
     Route route(RouteConfig config, Upstream upstream) {
         return new Route(config.match().pathPrefix(), config.match().host(), upstream,
                 config.tokens() == TokenMode.PASSTHROUGH);
+    }
+
+    /** Releases the DNS resolvers; after the upstream connections are closed. */
+    void close() {
+        resolver.close();
     }
 
     private static HeaderDialect dialect(UpstreamConfig config) {

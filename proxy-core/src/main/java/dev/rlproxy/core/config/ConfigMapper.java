@@ -45,6 +45,7 @@ final class ConfigMapper {
         values.addDeserializer(StoreType.class, ScalarDeserializer.forEnum(StoreType.class));
         values.addDeserializer(FailureMode.class, ScalarDeserializer.forEnum(FailureMode.class));
         values.addDeserializer(TokenMode.class, ScalarDeserializer.forEnum(TokenMode.class));
+        values.addDeserializer(ForwardedHeaders.class, ScalarDeserializer.forEnum(ForwardedHeaders.class));
         values.addDeserializer(QuotaMetric.class, ScalarDeserializer.forEnum(QuotaMetric.class));
         values.addDeserializer(QuotaPeriod.class, ScalarDeserializer.forEnum(QuotaPeriod.class));
         return values;

@@ -8,6 +8,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 
@@ -17,16 +19,22 @@ import java.util.ArrayDeque;
  * done, and reads body chunks only when the exchange asks. Requests pipelined behind the current
  * one wait in a small backlog (bounded by what one read delivers).
  */
-final class ClientConnectionHandler extends ChannelInboundHandlerAdapter implements ExchangeListener {
+final class ClientConnectionHandler extends ChannelInboundHandlerAdapter implements ExchangeListener,
+        ClientTimeouts.Expiry {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientConnectionHandler.class);
 
     private final ProxyRuntime runtime;
+    private final ClientTimeouts timeouts;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ProxyExchange exchange;
     private RequestBody body;
 
-    ClientConnectionHandler(ProxyRuntime runtime) {
+    ClientConnectionHandler(ProxyRuntime runtime, ClientTimeouts timeouts) {
         this.runtime = runtime;
+        this.timeouts = timeouts;
+        timeouts.expireInto(this);
     }
 
     @Override
@@ -41,7 +49,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         if (exchange != null && body.fullyReceived()) {
             pipelined.add(msg);
         } else if (exchange != null && msg instanceof HttpContent content) {
-            body.onContent(content);
+            RequestBody current = body;
+            current.onContent(content);
+            if (current.fullyReceived()) {
+                timeouts.bodyReceived();
+            }
             if (exchange != null && body.fullyReceived()) {
                 // Keep one read pending while the exchange waits: with AUTO_READ off, this is how a
                 // client that hangs up is noticed (and its ticket withdrawn). Anything it sends
@@ -57,19 +69,31 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     }
 
     private void begin(HttpRequest request) {
+        RequestBody.Mode mode = bodyMode(request);
+        timeouts.headReceived(mode != RequestBody.Mode.NONE);
         ProxyError invalid = RequestChecks.reject(request, runtime.maxRequestBodyBytes());
         if (invalid != null) {
             ctx.writeAndFlush(invalid.toResponse(ctx.alloc(), false)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
+        try {
+            // Before routing and prefix stripping, so no path can climb out of an upstream's base path.
+            request.setUri(RequestPaths.normalise(request.uri()));
+        } catch (RequestPaths.RejectedPath e) {
+            ctx.writeAndFlush(ProxyError.badRequest(e.getMessage()).toResponse(ctx.alloc(), false))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
         Route route = runtime.router().match(request.headers().get(HttpHeaderNames.HOST), request.uri());
-        RequestBody.Mode mode = bodyMode(request);
         if (route == null) {
             ProxyError notFound = ProxyError.noRoute(request.method().name(), pathOnly(request.uri()));
             // Without a body to skip, the connection can serve the next request.
             boolean keepAlive = mode == RequestBody.Mode.NONE && HttpUtil.isKeepAlive(request);
             ctx.writeAndFlush(notFound.toResponse(ctx.alloc(), keepAlive))
                     .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+            if (keepAlive) {
+                timeouts.awaitNextRequest();
+            }
             return;
         }
         body = new RequestBody(mode, HttpUtil.isTransferEncodingChunked(request),
@@ -108,6 +132,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             ctx.close();
             return;
         }
+        timeouts.awaitNextRequest();
         while (exchange == null && !pipelined.isEmpty()) {
             channelRead(ctx, pipelined.poll());
         }
@@ -130,7 +155,33 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Resets and broken pipes are how clients leave; anything else is worth a look. The message
+        // of an I/O or codec error carries no request content, so no secret reaches the log.
+        if (cause instanceof java.io.IOException) {
+            log.debug("client connection {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        } else {
+            log.warn("client connection {} failed, closing it: {}", ctx.channel().remoteAddress(), cause.toString());
+        }
         ctx.close();
+    }
+
+    @Override
+    public void headTimedOut() {
+        ProxyError timeout = ProxyError.requestTimeout("request head not complete within server.headerTimeout");
+        ctx.writeAndFlush(timeout.toResponse(ctx.alloc(), false)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void idleTimedOut() {
+        ctx.close();
+    }
+
+    @Override
+    public void bodyTimedOut() {
+        if (body != null && !body.fullyReceived()) {
+            body.reject(ProxyError.requestTimeout("no request body data within server.bodyTimeout"));
+            timeouts.bodyReceived();
+        }
     }
 
     private static String pathOnly(String uri) {

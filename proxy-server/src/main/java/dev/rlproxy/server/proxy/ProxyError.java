@@ -14,11 +14,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * An answer the proxy gives itself (not relayed from an upstream): always JSON
  * {@code {"error": "...", "detail": "..."}} with {@code X-Proxy-Error: true} (the error table in the README).
- * Details never contain token values: callers pass fingerprints or nothing.
+ * Details never contain token values (callers pass fingerprints or nothing), internal addresses or
+ * exception text.
  */
 public record ProxyError(HttpResponseStatus status, String error, String detail, long retryAfterNanos) {
 
     public static final String PROXY_ERROR_HEADER = "X-Proxy-Error";
+    /** The methods the proxy forwards (it refuses TRACE; CONNECT has no path to route). */
+    static final String FORWARDED_METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
 
     public static ProxyError noRoute(String method, String path) {
         return new ProxyError(HttpResponseStatus.NOT_FOUND, "no_route",
@@ -34,15 +37,26 @@ public record ProxyError(HttpResponseStatus status, String error, String detail,
         return new ProxyError(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited", detail, retryAfterNanos);
     }
 
+    /**
+     * A 502 that names the upstream and a stable reason, never the cause's text: that carries
+     * internal addresses, errno text and class names. The caller logs the cause.
+     */
     public static ProxyError upstreamUnreachable(String upstream, Throwable cause) {
-        String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return new ProxyError(HttpResponseStatus.BAD_GATEWAY, "upstream_unreachable",
-                "upstream '" + upstream + "': " + message, -1);
+                "upstream '" + upstream + "': " + UpstreamFailures.reason(cause), -1);
     }
 
     public static ProxyError upstreamTimeout(String upstream, String detail) {
         return new ProxyError(HttpResponseStatus.GATEWAY_TIMEOUT, "upstream_timeout",
                 "upstream '" + upstream + "': " + detail, -1);
+    }
+
+    public static ProxyError methodNotAllowed(String detail) {
+        return new ProxyError(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed", detail, -1);
+    }
+
+    public static ProxyError requestTimeout(String detail) {
+        return new ProxyError(HttpResponseStatus.REQUEST_TIMEOUT, "request_timeout", detail, -1);
     }
 
     public static ProxyError badRequest(String detail) {
@@ -65,6 +79,9 @@ public record ProxyError(HttpResponseStatus status, String error, String detail,
         if (retryAfterNanos >= 0) {
             long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(retryAfterNanos + 999_999_999L));
             response.headers().set(HttpHeaderNames.RETRY_AFTER, seconds);
+        }
+        if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
+            response.headers().set(HttpHeaderNames.ALLOW, FORWARDED_METHODS);
         }
         if (!keepAlive) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

@@ -5,6 +5,7 @@ import dev.rlproxy.core.headers.UpstreamResponse;
 import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.limit.RetryLaterException;
 import dev.rlproxy.core.tokens.TokenLease;
+import dev.rlproxy.server.upstream.MalformedResponseException;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import dev.rlproxy.server.upstream.UpstreamListener;
 import dev.rlproxy.server.upstream.UpstreamRelayHandler;
@@ -12,6 +13,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -43,6 +45,8 @@ final class ProxyExchange implements UpstreamListener {
 
     private enum State { ADMITTING, SENDING, RELAYING, DONE }
 
+    static final String REQUEST_ID_HEADER = "X-Request-Id";
+
     private final ChannelHandlerContext client;
     private final ProxyRuntime runtime;
     private final HttpRequest request;
@@ -54,6 +58,8 @@ final class ProxyExchange implements UpstreamListener {
     private final boolean clientKeepAlive;
     private final long deadlineNanos;
     private final TokenRetries tokenRetries = new TokenRetries();
+    /** Ties the client's error answer ({@code X-Request-Id}) to the log line that has the cause. */
+    private final String requestId = UpstreamFailures.newRequestId();
 
     private State state = State.ADMITTING;
     private int attempts;
@@ -137,6 +143,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         giveBack(false);
+        log.warn("request {}: no connection to upstream '{}': {}", requestId, upstream.name(), cause.toString());
         fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
     }
 
@@ -260,19 +267,27 @@ final class ProxyExchange implements UpstreamListener {
     @Override
     public void onUpstreamFailure(Throwable cause) {
         if (state == State.SENDING) {
+            // Resent only when a keep-alive connection that had waited in the pool failed before any
+            // response byte: the upstream closed it while idle and most likely never saw the request.
+            // Never after a malformed answer (the upstream did see the request) or on a fresh connection.
+            boolean stale = connection != null && UpstreamConnections.waitedInPool(connection)
+                    && !(cause instanceof MalformedResponseException);
             cancelResponseTimer();
             dropConnection();
             giveBack(true);
-            if (!resentAfterStaleConnection && RequestRewriter.isIdempotent(request.method()) && body.isReplayable()
-                    && remainingWaitNanos() > 0) {
-                // A pooled keep-alive connection the upstream had already closed: send once more.
+            if (stale && !resentAfterStaleConnection && RequestRewriter.isIdempotent(request.method())
+                    && body.isReplayable() && remainingWaitNanos() > 0) {
+                log.debug("request {}: pooled connection to upstream '{}' was stale ({}); sending once more",
+                        requestId, upstream.name(), cause.toString());
                 resentAfterStaleConnection = true;
                 state = State.ADMITTING;
                 admit();
                 return;
             }
+            log.warn("request {}: upstream '{}' failed: {}", requestId, upstream.name(), cause.toString());
             fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
         } else if (state == State.RELAYING) {
+            log.warn("request {}: upstream '{}' failed mid-response: {}", requestId, upstream.name(), cause.toString());
             abortMidResponse();
         }
     }
@@ -283,6 +298,8 @@ final class ProxyExchange implements UpstreamListener {
         }
         dropConnection();
         giveBack(true);
+        log.warn("request {}: upstream '{}' sent no response head within {} ms", requestId, upstream.name(),
+                TimeUnit.NANOSECONDS.toMillis(upstream.responseTimeoutNanos()));
         fail(ProxyError.upstreamTimeout(upstream.name(), "no response within "
                 + TimeUnit.NANOSECONDS.toMillis(upstream.responseTimeoutNanos()) + " ms"));
     }
@@ -319,9 +336,11 @@ final class ProxyExchange implements UpstreamListener {
         cancelResponseTimer();
         // A body still arriving is skipped by the connection if it is the rest of a small one; a
         // streamed body may be huge, so then the connection closes instead.
-        boolean keepAlive = clientKeepAlive && (body.fullyReceived() || !body.isStreamed());
+        boolean keepAlive = clientKeepAlive && !body.wasRejected() && (body.fullyReceived() || !body.isStreamed());
         body.discard();
-        client.writeAndFlush(error.toResponse(client.alloc(), keepAlive))
+        FullHttpResponse answer = error.toResponse(client.alloc(), keepAlive);
+        answer.headers().set(REQUEST_ID_HEADER, requestId);
+        client.writeAndFlush(answer)
                 .addListener(f -> listener.exchangeDone(keepAlive && f.isSuccess()));
     }
 
@@ -361,8 +380,8 @@ final class ProxyExchange implements UpstreamListener {
         if (error instanceof RetryLaterException later) {
             fail(ProxyError.rateLimited(later.getMessage(), later.retryAfterNanos()));
         } else if (!(error instanceof CancellationException)) {
-            log.warn("admission failed for upstream '{}'", upstream.name(), error);
-            fail(ProxyError.unavailable("could not admit the request: " + error.getClass().getSimpleName()));
+            log.warn("request {}: admission failed for upstream '{}'", requestId, upstream.name(), error);
+            fail(ProxyError.unavailable("could not admit the request"));
         }
     }
 
@@ -431,16 +450,20 @@ final class ProxyExchange implements UpstreamListener {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     }
 
-    /** The client sent more than {@code server.maxRequestBody}. */
-    void bodyTooLarge() {
-        if (state == State.ADMITTING) {
-            giveBack(false);
-            fail(ProxyError.bodyTooLarge(runtime.maxRequestBodyBytes()));
-        } else {
-            if (state == State.SENDING) {
-                giveBack(true);
-            }
+    /**
+     * The request body failed (malformed chunk, over {@code server.maxRequestBody}, too slow): the
+     * upstream connection closes mid-body, so the upstream never sees a complete request, and the
+     * client gets {@code error} unless a response is already on its way.
+     */
+    void bodyRejected(ProxyError error) {
+        if (state == State.RELAYING) {
             abortMidResponse();
+            return;
         }
+        boolean maybeSent = state == State.SENDING;
+        cancelResponseTimer();
+        dropConnection();
+        giveBack(maybeSent);
+        fail(error);
     }
 }

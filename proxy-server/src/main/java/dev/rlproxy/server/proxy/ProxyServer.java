@@ -20,9 +20,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The client-facing listener. Each connection gets the HTTP codec (with a strict request decoder),
- * automatic {@code 100 Continue}
- * and a {@link ClientConnectionHandler}; AUTO_READ is off so nothing is read faster than it can
- * be forwarded.
+ * automatic {@code 100 Continue}, its timers ({@link ClientTimeouts}) and a
+ * {@link ClientConnectionHandler}; AUTO_READ is off so nothing is read faster than it can be
+ * forwarded. {@link ConnectionCaps} closes connections over the caps at accept.
  */
 public final class ProxyServer implements AutoCloseable {
 
@@ -37,28 +37,38 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /** Binds {@code host:port} (port 0 picks a free one) and starts serving on {@code workers}. */
-    public static ProxyServer start(String host, int port, ProxyRuntime runtime, EventLoopGroup workers,
-                                    Class<? extends io.netty.channel.ServerChannel> channelType)
+    public static ProxyServer start(String host, int port, ProxyRuntime runtime, ClientLimits limits,
+                                    EventLoopGroup workers, Class<? extends io.netty.channel.ServerChannel> channelType)
             throws InterruptedException {
+        ConnectionCaps caps = new ConnectionCaps(limits.maxConnections(), limits.maxConnectionsPerClient());
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(workers)
                 .channel(channelType)
+                .handler(caps)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        ClientTimeouts timeouts = new ClientTimeouts(limits);
                         ch.pipeline()
+                                .addLast("timeouts", timeouts)
                                 .addLast("http", new CombinedChannelDuplexHandler<>(
                                         new StrictRequestDecoder(), new HttpResponseEncoder()))
                                 .addLast("continue", new HttpServerExpectContinueHandler())
-                                .addLast("proxy", new ClientConnectionHandler(runtime));
+                                .addLast("proxy", new ClientConnectionHandler(runtime, timeouts));
                     }
                 });
         Channel channel = bootstrap.bind(host, port).sync().channel();
-        log.info("proxy listening on {}", channel.localAddress());
+        log.info("proxy listening on {} (at most {} client connections, {} per client address)",
+                channel.localAddress(), limits.maxConnections(), limits.maxConnectionsPerClient());
         return new ProxyServer(channel, runtime.inFlight());
+    }
+
+    /** {@code configured}, lowered to half the process's open-file limit when that is smaller. */
+    public static int effectiveMaxConnections(int configured) {
+        return ConnectionCaps.effectiveMaxConnections(configured);
     }
 
     public InetSocketAddress address() {

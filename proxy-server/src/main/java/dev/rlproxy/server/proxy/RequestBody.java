@@ -36,6 +36,7 @@ final class RequestBody {
     private long receivedBytes;
     private boolean received;
     private boolean sent;
+    private boolean rejected;
 
     RequestBody(Mode mode, boolean chunked, long maxBytes, ChannelHandlerContext client) {
         this.mode = mode;
@@ -82,10 +83,16 @@ final class RequestBody {
         }
         boolean last = content instanceof LastHttpContent;
         receivedBytes += content.content().readableBytes();
+        if (content.decoderResult().isFailure()) {
+            // A broken chunked body ("3\r\nhello", a bad size line): the decoder ends it with a failed
+            // last part, which must never reach the upstream as the end of a shorter, complete body.
+            content.release();
+            reject(ProxyError.badRequest("malformed chunked request body"));
+            return;
+        }
         if (receivedBytes > maxBytes) {
             content.release();
-            received = true;
-            exchange.bodyTooLarge();
+            reject(ProxyError.bodyTooLarge(maxBytes));
             return;
         }
         received = last;
@@ -107,6 +114,18 @@ final class RequestBody {
                 }
             }
         }
+    }
+
+    /** The body will not be forwarded complete: the exchange aborts and answers {@code error}. */
+    void reject(ProxyError error) {
+        received = true;
+        rejected = true;
+        exchange.bodyRejected(error);
+    }
+
+    /** The body was refused (malformed, too large, too slow): the connection cannot be reused. */
+    boolean wasRejected() {
+        return rejected;
     }
 
     /** A retained view of a buffered body for one attempt; {@code null} when there is none to hold. */

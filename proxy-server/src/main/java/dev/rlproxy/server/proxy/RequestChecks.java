@@ -1,6 +1,7 @@
 package dev.rlproxy.server.proxy;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 
 import java.util.List;
@@ -8,7 +9,7 @@ import java.util.List;
 /**
  * Requests the proxy refuses before routing: malformed ones, request-smuggling shapes
  * (Content-Length together with Transfer-Encoding, conflicting Content-Lengths, a transfer coding
- * other than chunked) and bodies announced larger than {@code server.maxRequestBody}.
+ * other than chunked), TRACE, and bodies announced larger than {@code server.maxRequestBody}.
  */
 final class RequestChecks {
 
@@ -20,6 +21,10 @@ final class RequestChecks {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             return ProxyError.badRequest("malformed request: " + (cause == null ? "unknown" : cause.getMessage()));
+        }
+        if (request.method().equals(HttpMethod.TRACE)) {
+            // TRACE echoes the request back, credentials the proxy injected included.
+            return ProxyError.methodNotAllowed("TRACE is not forwarded");
         }
         List<String> lengths = request.headers().getAll(HttpHeaderNames.CONTENT_LENGTH);
         List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);

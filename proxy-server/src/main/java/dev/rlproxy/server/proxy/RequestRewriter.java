@@ -16,7 +16,7 @@ import java.net.InetSocketAddress;
 
 /**
  * Builds the request the upstream sees: its own path and Host, hop-by-hop headers gone,
- * {@code X-Forwarded-*} added, and the pooled token in place of whatever credential the client sent.
+ * forwarding headers as the upstream's {@link RequestForwarding} says, and the pooled token in place of whatever credential the client sent.
  */
 final class RequestRewriter {
 
@@ -29,7 +29,7 @@ final class RequestRewriter {
                 || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
     }
 
-    /** The client's IP address for {@code X-Forwarded-For}. */
+    /** The client's IP address for the forwarding headers. */
     static String clientAddress(Channel client) {
         return client.remoteAddress() instanceof InetSocketAddress address
                 ? address.getAddress().getHostAddress() : "unknown";
@@ -54,12 +54,7 @@ final class RequestRewriter {
         HopByHopHeaders.strip(headers);
 
         headers.set(HttpHeaderNames.HOST, upstream.connections().target().hostHeader());
-        String forwardedFor = client.headers().get("X-Forwarded-For");
-        headers.set("X-Forwarded-For", forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
-        headers.set("X-Forwarded-Proto", "http");
-        if (originalHost != null) {
-            headers.set("X-Forwarded-Host", originalHost);
-        }
+        upstream.forwarding().apply(headers, clientAddress, originalHost);
         if (secret != null) {
             headers.remove(HttpHeaderNames.AUTHORIZATION);
             headers.set(upstream.injectHeader(), upstream.authorizationValue(secret));

@@ -14,11 +14,17 @@ public record Route(String pathPrefix, String host, Upstream upstream, boolean p
         }
     }
 
-    /** The path to send upstream: the prefix is stripped, keeping one leading slash. */
+    /**
+     * The path to send upstream: the prefix is stripped, keeping one leading slash. The bare prefix
+     * ({@code /github}, {@code /github?q=1}) is the upstream's root ({@code /}, {@code /?q=1}).
+     */
     public String upstreamPath(String uri) {
         if (pathPrefix == null) {
             return uri;
         }
-        return "/" + uri.substring(pathPrefix.length());
+        if (uri.startsWith(pathPrefix)) {
+            return "/" + uri.substring(pathPrefix.length());
+        }
+        return "/" + uri.substring(pathPrefix.length() - 1);
     }
 }

@@ -21,6 +21,12 @@ final class UpstreamChannelInitializer extends AbstractChannelPoolHandler {
         this.sslContext = sslContext;
     }
 
+    /** Marks a connection that has waited idle in the pool: the upstream may have closed it meanwhile. */
+    @Override
+    public void channelReleased(Channel ch) {
+        ch.attr(UpstreamConnections.WAITED_IN_POOL).set(Boolean.TRUE);
+    }
+
     @Override
     public void channelCreated(Channel ch) {
         ChannelPipeline pipeline = ch.pipeline();

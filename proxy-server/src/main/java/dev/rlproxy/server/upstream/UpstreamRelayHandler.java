@@ -40,7 +40,7 @@ public final class UpstreamRelayHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof HttpResponse response) {
             if (response.decoderResult().isFailure()) {
                 ReferenceCountUtil.release(msg);
-                fail(ctx, new IOException("malformed upstream response: " + response.decoderResult().cause()));
+                fail(ctx, new MalformedResponseException(response.decoderResult().cause()));
                 return;
             }
             listener.onResponse(response);

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,8 +29,11 @@ class ClientConnectionHandlerTest {
         ProxyRuntime runtime = new ProxyRuntime(new Router(List.of()), null, Clock.system(), 1_000_000_000L, 1024, 1024);
         EmbeddedChannel ch = new EmbeddedChannel();
         ch.config().setOption(ChannelOption.AUTO_READ, false);
-        ch.pipeline().addLast(new CombinedChannelDuplexHandler<>(new StrictRequestDecoder(), new HttpResponseEncoder()),
-                new ClientConnectionHandler(runtime));
+        ClientTimeouts timeouts = new ClientTimeouts(new ClientLimits(Duration.ofMinutes(1), Duration.ofMinutes(1),
+                Duration.ofMinutes(1), 10, 10));
+        ch.pipeline().addLast(timeouts,
+                new CombinedChannelDuplexHandler<>(new StrictRequestDecoder(), new HttpResponseEncoder()),
+                new ClientConnectionHandler(runtime, timeouts));
         ch.pipeline().fireChannelActive();
         return ch;
     }

@@ -1,0 +1,54 @@
+package dev.rlproxy.server.proxy;
+
+import dev.rlproxy.server.upstream.MalformedResponseException;
+import io.netty.channel.ConnectTimeoutException;
+
+import javax.net.ssl.SSLException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns a failure talking to an upstream into what a client may see — a short, stable reason — and
+ * gives each exchange a request id that ties the client's answer to the log line with the cause.
+ */
+final class UpstreamFailures {
+
+    private UpstreamFailures() {
+    }
+
+    /** A stable, address-free reason for {@code cause}. */
+    static String reason(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof MalformedResponseException) {
+                return "invalid response";
+            }
+            if (t instanceof ConnectTimeoutException) {
+                return "connect timed out";
+            }
+            if (t instanceof UnknownHostException) {
+                return "host name did not resolve";
+            }
+            if (t instanceof ConnectException) {
+                return "connection refused";
+            }
+            if (t instanceof SSLException) {
+                return "TLS handshake failed";
+            }
+            if (t instanceof TimeoutException || t instanceof IllegalStateException) {
+                return "no connection available"; // the pool's acquire timed out or its queue is full
+            }
+            if (t instanceof ClosedChannelException) {
+                return "connection closed";
+            }
+        }
+        return "connection closed or reset";
+    }
+
+    /** A short random id for one exchange (12 hex digits), for logs and the {@code X-Request-Id} header. */
+    static String newRequestId() {
+        return String.format("%012x", ThreadLocalRandom.current().nextLong() & 0xffff_ffff_ffffL);
+    }
+}
