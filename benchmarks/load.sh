@@ -150,6 +150,7 @@ PROXY_PORT="$(free_port)"
 cat > "$WORK/proxy.yaml" <<EOF
 server:
   listen: "127.0.0.1:$PROXY_PORT"
+  maxConnectionsPerClient: 10000   # every wrk connection comes from 127.0.0.1
 store:
   type: memory
 queue:

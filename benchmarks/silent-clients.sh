@@ -30,6 +30,7 @@ for _ in $(seq 100); do
   grep -q "proxy ready" "$WORK/proxy.log" && break
   sleep 0.2
 done
+grep -q "proxy ready" "$WORK/proxy.log" || { tail -20 "$WORK/proxy.log" >&2; exit 1; }
 ulimit -n 8192
 java "$HERE/SilentClients.java" "$PORT" "$CLIENTS" "$SOURCES" "$WATCH" "$PROXY"
 echo

@@ -15,7 +15,7 @@ import java.time.Duration;
  *                                else 408, close, and the upstream never gets the rest (default 60s)
  * @param maxConnections          open client connections at most; more are closed at accept (default
  *                                10000, and never more than half the process's open-file limit)
- * @param maxConnectionsPerClient open connections from one client IP address at most (default 256)
+ * @param maxConnectionsPerClient open connections from one client IP address at most (default 1024)
  * @param trustForwardedHeaders   keep the forwarding headers clients send ({@code X-Forwarded-*},
  *                                {@code Forwarded}, {@code X-Real-IP}, {@code Via}); by default they are
  *                                stripped, since any client can forge them (default false)
@@ -30,7 +30,7 @@ public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration he
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(75);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 256;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 1024;
 
     public ServerConfig {
         listen = listen == null ? DEFAULT_LISTEN : listen;

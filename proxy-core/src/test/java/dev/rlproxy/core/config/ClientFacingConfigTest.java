@@ -31,7 +31,7 @@ class ClientFacingConfigTest {
         assertThat(server.idleTimeout()).isEqualTo(Duration.ofSeconds(75));
         assertThat(server.bodyTimeout()).isEqualTo(Duration.ofSeconds(60));
         assertThat(server.maxConnections()).isEqualTo(10_000);
-        assertThat(server.maxConnectionsPerClient()).isEqualTo(256);
+        assertThat(server.maxConnectionsPerClient()).isEqualTo(1024);
         assertThat(server.trustForwardedHeaders()).isFalse();
         assertThat(config.upstreams().get("api").forwardedHeaders()).isEqualTo(ForwardedHeaders.NONE);
         assertThat(ServerConfig.defaults()).isEqualTo(server);
