@@ -91,10 +91,14 @@ public final class CommandCredentials implements CredentialGenerator {
         Process process;
         try {
             process = new ProcessBuilder(settings.command()).start();
-            process.getOutputStream().close();
         } catch (IOException e) {
             // ProcessBuilder's message names the program and the OS error only, never the arguments.
             throw fail("could not be started: " + e.getMessage());
+        }
+        try {
+            process.getOutputStream().close(); // no input: a command that asks for some reads end-of-file
+        } catch (IOException e) {
+            // It exited already; its output tells the rest.
         }
         AtomicBoolean overflow = new AtomicBoolean();
         CompletableFuture<byte[]> stdout = CompletableFuture.supplyAsync(

@@ -14,8 +14,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -150,11 +150,12 @@ class CommandCredentialsTest {
         ManualScheduler scheduler = new ManualScheduler(clock);
         RefreshingCredential credential = new RefreshingCredential("command test",
                 generator(List.of(program.toString()), Duration.ofSeconds(10)), Duration.ofSeconds(60), clock, scheduler);
-        List<String> seen = new ArrayList<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
         credential.onChange(() -> credential.current().ifPresent(s -> seen.add(s.value())));
 
         credential.start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> scheduler.pending() == 1);
+        // The next run is scheduled before the listeners hear of the token: wait for both.
+        await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1 && scheduler.pending() == 1);
         assertThat(seen).containsExactly("token-1");
         scheduler.advanceNanos(LIFETIME.toSeconds() * SECOND - 61 * SECOND);
         assertThat(seen).as("not before refreshBefore ahead of expiry").containsExactly("token-1");

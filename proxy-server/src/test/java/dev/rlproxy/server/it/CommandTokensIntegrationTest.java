@@ -67,9 +67,9 @@ class CommandTokensIntegrationTest {
             assertThat(upstream.acceptedByToken()).containsOnly(Map.entry(TOKEN, 3L));
             await().atMost(Duration.ofSeconds(10)).until(() -> logs.lines().stream()
                     .anyMatch(line -> line.startsWith("WARN") && line.contains("exit code 3")));
-            List<TokenStatus> broken = proxy.app.upstreams().get("broken").tokens().status();
-            assertThat(broken).extracting(TokenStatus::state).containsExactly(TokenState.PENDING);
-            assertThat(proxy.app.upstreams().toString() + broken).doesNotContain(TOKEN, ARGUMENT_SECRET);
+            List<TokenStatus> brokenStatus = proxy.app.upstreams().get("broken").tokens().status();
+            assertThat(brokenStatus).extracting(TokenStatus::state).containsExactly(TokenState.PENDING);
+            assertThat(proxy.app.upstreams().toString() + brokenStatus).doesNotContain(TOKEN, ARGUMENT_SECRET);
             lines = logs.lines();
         }
 

@@ -82,7 +82,7 @@ class GitHubAppInstallationTokensTest {
         RefreshingCredential credential = refreshing(111);
 
         credential.start();
-        await().atMost(PATIENCE).until(() -> token(credential).equals("ghs_111_1"));
+        await().atMost(PATIENCE).until(() -> token(credential).equals("ghs_111_1") && scheduler.pending() == 1);
         scheduler.advanceNanos(5 * 60 * SECOND - SECOND);
         assertThat(app.issued(111)).as("not before refreshBefore (5m) ahead of expiry").isEqualTo(1);
         scheduler.advanceNanos(SECOND);
@@ -97,7 +97,7 @@ class GitHubAppInstallationTokensTest {
         app.tokenLifetime = Duration.ofMinutes(10);
         RefreshingCredential credential = refreshing(111);
         credential.start();
-        await().atMost(PATIENCE).until(() -> token(credential).equals("ghs_111_1"));
+        await().atMost(PATIENCE).until(() -> token(credential).equals("ghs_111_1") && scheduler.pending() == 1);
 
         app.failNext(2);
         scheduler.advanceNanos(5 * 60 * SECOND);
