@@ -74,9 +74,9 @@ public final class ProxyApplication implements AutoCloseable {
         try {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
-                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, Duration.ZERO));
+                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, Duration.ZERO, longestMaxResetWait(config)));
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, new EventLoopScheduler(chores),
-                    transport.clientChannel());
+                    transport.clientChannel(), config.queue().maxDepth());
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             List<Route> routes = new ArrayList<>();
@@ -96,6 +96,15 @@ public final class ProxyApplication implements AutoCloseable {
             chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * The limiter is shared by all upstreams; each upstream's own bound is applied to its answers
+     * before they reach it, so the limiter's own bound is only a backstop and must not be tighter.
+     */
+    private static Duration longestMaxResetWait(ProxyConfig config) {
+        return config.upstreams().values().stream().map(u -> u.maxResetWait())
+                .max(Duration::compareTo).orElse(LimiterSettings.DEFAULT_MAX_RESET_WAIT);
     }
 
     public int port() {

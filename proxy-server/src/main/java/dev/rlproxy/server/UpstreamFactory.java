@@ -50,9 +50,13 @@ final class UpstreamFactory {
     private final Scheduler fileScheduler;
     private final Class<? extends Channel> channelType;
     private final SslContext tls;
+    /** {@code queue.maxDepth}: also bounds the checkouts waiting for a token of one upstream. */
+    private final int maxQueueDepth;
     private HttpClient oauthHttp;
 
-    UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends Channel> channelType) {
+    UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends Channel> channelType,
+                    int maxQueueDepth) {
+        this.maxQueueDepth = maxQueueDepth;
         this.clock = clock;
         this.scheduler = scheduler;
         this.fileScheduler = fileScheduler;
@@ -72,7 +76,8 @@ final class UpstreamFactory {
         BucketLimit assumed = tokens != null && tokens.defaultLimit() != null
                 ? BucketLimit.of(tokens.defaultLimit(), tokens.resetInterval()) : null;
         return new Upstream(config.name(), new UpstreamConnections(target, settings, tls, channelType),
-                dialect(config), tokens == null ? null : pool(config.name(), tokens),
+                Dialects.bounded(dialect(config), config.name(), config.maxResetWait()),
+                tokens == null ? null : pool(config.name(), tokens, config.maxResetWait()),
                 tokens == null ? "Authorization" : tokens.inject().header(),
                 tokens == null ? "{token}" : tokens.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
@@ -95,11 +100,12 @@ final class UpstreamFactory {
                 format, c.bucketHeader(), c.retryAfterHeader()));
     }
 
-    private TokenPool pool(String upstream, TokensConfig config) {
+    private TokenPool pool(String upstream, TokensConfig config, Duration maxResetWait) {
         // The pool reopens a spent token at the same moment the limiter reopens its learned window.
         TokenPoolSettings d = TokenPoolSettings.DEFAULTS;
         TokenPoolSettings settings = new TokenPoolSettings(config.defaultLimit(), config.resetInterval(),
-                ProxyApplication.RESET_MARGIN, d.quarantineBase(), d.quarantineMax());
+                ProxyApplication.RESET_MARGIN, d.quarantineBase(), d.quarantineMax())
+                .withBounds(maxResetWait, maxQueueDepth);
         TokenPool pool = new TokenPool(upstream, settings, clock, scheduler);
         pool.reconcile(tokenSources(upstream, config));
         return pool;

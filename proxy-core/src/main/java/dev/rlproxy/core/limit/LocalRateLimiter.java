@@ -33,7 +33,8 @@ public final class LocalRateLimiter implements RateLimiter {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(settings, "settings");
         this.configured = new ConfiguredBuckets(settings.windowMargin().toNanos());
-        this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos());
+        this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos(),
+                settings.maxResetWait().toNanos());
         this.queue = new TicketQueue(clock, scheduler, settings.maxQueueDepth(), settlement,
                 request -> resolve(request, clock.nanoTime()));
         settlement.wakes(queue);
