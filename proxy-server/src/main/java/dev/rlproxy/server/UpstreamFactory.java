@@ -154,7 +154,7 @@ final class UpstreamFactory {
             BucketLimit limit = new BucketLimit(c.limit(), c.per().plus(windowMargin),
                     c.burst() == null ? c.limit() : c.burst());
             BucketSpec.Scope scope = BucketSpec.Scope.valueOf(c.scope().kind().name());
-            specs.add(new BucketSpec(c.name(), limit, scope, c.scope().header()));
+            specs.add(new BucketSpec(c.name(), limit, scope, c.scope().header(), c.maxKeys()));
         }
         return specs;
     }

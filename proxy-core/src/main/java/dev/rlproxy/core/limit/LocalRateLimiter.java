@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 
 /**
  * The in-memory {@link RateLimiter}: configured buckets ({@link ConfiguredBucket}: an exact
@@ -48,7 +47,7 @@ public final class LocalRateLimiter implements RateLimiter {
             RequestBuckets buckets;
             try {
                 buckets = resolve(request, clock.nanoTime());
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | TicketRefusedException e) {
                 return CompletableFuture.failedFuture(e);
             }
             Waiter waiter;
@@ -84,13 +83,6 @@ public final class LocalRateLimiter implements RateLimiter {
     @Override
     public int queueDepth() {
         return queue.depth();
-    }
-
-    @Override
-    public void removeBuckets(Predicate<String> keyMatches) {
-        Objects.requireNonNull(keyMatches, "keyMatches");
-        List<ConfiguredBucket> removed = configured.remove(keyMatches);
-        queue.wake(removed.toArray(new Bucket[0]));
     }
 
     /** Forgets buckets nobody has used for a while, so per-token buckets do not pile up. */
