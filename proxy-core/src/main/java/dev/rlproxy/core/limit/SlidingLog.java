@@ -14,7 +14,7 @@ package dev.rlproxy.core.limit;
 final class SlidingLog implements AdmissionWindow {
 
     private static final long[] NONE = new long[0];
-    private static final int FIRST_CAPACITY = 2;
+    private static final int FIRST_CAPACITY = 1;
 
     private final int limit;
     private final long spanNanos;

@@ -264,6 +264,10 @@ final class TokenSlot {
             resetAtNanos = clamped(now + guess, now);
             resetKnown = true;
             resetProjected = true;
+        } else if (resetProjected && remaining == 0 && resetAtNanos - now > THROTTLE_FALLBACK_NANOS) {
+            // The same within a window we only projected: the answer must not hold the token until
+            // our guess of the reset (a whole resetInterval away, maybe).
+            resetAtNanos = clamped(now + THROTTLE_FALLBACK_NANOS, now);
         }
         observedThisWindow = true;
         return true;
