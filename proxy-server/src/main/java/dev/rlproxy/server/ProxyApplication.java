@@ -76,9 +76,10 @@ public final class ProxyApplication implements AutoCloseable {
         try {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
-                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, Duration.ZERO));
+                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, Duration.ZERO, longestMaxResetWait(config)));
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, new EventLoopScheduler(chores),
-                    transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders());
+                    transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders(),
+                    config.queue().maxDepth());
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             List<Route> routes = new ArrayList<>();
@@ -103,6 +104,15 @@ public final class ProxyApplication implements AutoCloseable {
     private static ClientLimits clientLimits(ServerConfig server) {
         return new ClientLimits(server.headerTimeout(), server.idleTimeout(), server.bodyTimeout(),
                 ProxyServer.effectiveMaxConnections(server.maxConnections()), server.maxConnectionsPerClient());
+    }
+
+    /**
+     * The limiter is shared by all upstreams; each upstream's own bound is applied to its answers
+     * before they reach it, so the limiter's own bound is only a backstop and must not be tighter.
+     */
+    private static Duration longestMaxResetWait(ProxyConfig config) {
+        return config.upstreams().values().stream().map(u -> u.maxResetWait())
+                .max(Duration::compareTo).orElse(LimiterSettings.DEFAULT_MAX_RESET_WAIT);
     }
 
     public int port() {

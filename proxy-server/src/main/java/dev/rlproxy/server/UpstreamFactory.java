@@ -68,12 +68,15 @@ final class UpstreamFactory {
     private final AddressResolverGroup<InetSocketAddress> resolver;
     /** server.trustForwardedHeaders: keep the forwarding headers clients send. */
     private final boolean trustForwardedHeaders;
+    /** {@code queue.maxDepth}: also bounds the checkouts waiting for a token of one upstream. */
+    private final int maxQueueDepth;
     private HttpClient credentialHttp;
     /** Token commands block while they run: on their own threads, never an event loop. */
     private ExecutorService commandThreads;
 
     UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends SocketChannel> channelType,
-                    Class<? extends DatagramChannel> datagramType, boolean trustForwardedHeaders) {
+                    Class<? extends DatagramChannel> datagramType, boolean trustForwardedHeaders, int maxQueueDepth) {
+        this.maxQueueDepth = maxQueueDepth;
         this.resolver = UpstreamResolver.create(datagramType, channelType);
         this.trustForwardedHeaders = trustForwardedHeaders;
         this.clock = clock;
@@ -95,7 +98,8 @@ final class UpstreamFactory {
         BucketLimit assumed = tokens != null && tokens.defaultLimit() != null
                 ? BucketLimit.of(tokens.defaultLimit(), tokens.resetInterval()) : null;
         return new Upstream(config.name(), new UpstreamConnections(target, settings, tls, channelType, resolver),
-                dialect(config), tokens == null ? null : pool(config),
+                Dialects.bounded(dialect(config), config.name(), config.maxResetWait()),
+                tokens == null ? null : pool(config),
                 tokens == null ? "Authorization" : tokens.inject().header(),
                 tokens == null ? "{token}" : tokens.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
@@ -129,7 +133,8 @@ final class UpstreamFactory {
         // The pool reopens a spent token at the same moment the limiter reopens its learned window.
         TokenPoolSettings d = TokenPoolSettings.DEFAULTS;
         TokenPoolSettings settings = new TokenPoolSettings(config.defaultLimit(), config.resetInterval(),
-                ProxyApplication.RESET_MARGIN, d.quarantineBase(), d.quarantineMax());
+                ProxyApplication.RESET_MARGIN, d.quarantineBase(), d.quarantineMax())
+                .withBounds(upstream.maxResetWait(), maxQueueDepth);
         TokenPool pool = new TokenPool(upstream.name(), settings, clock, scheduler);
         pool.reconcile(tokenSources(upstream));
         return pool;
@@ -220,7 +225,7 @@ final class UpstreamFactory {
             BucketLimit limit = new BucketLimit(c.limit(), c.per().plus(windowMargin),
                     c.burst() == null ? c.limit() : c.burst());
             BucketSpec.Scope scope = BucketSpec.Scope.valueOf(c.scope().kind().name());
-            specs.add(new BucketSpec(c.name(), limit, scope, c.scope().header()));
+            specs.add(new BucketSpec(c.name(), limit, scope, c.scope().header(), c.maxKeys()));
         }
         return specs;
     }

@@ -37,8 +37,8 @@ public class LimiterBenchmark {
 
     @Setup
     public void setUp() {
-        slidingLog = new ConfiguredBucket("log", BucketLimit.of(1_000, Duration.ofNanos(1)), 0, clock.nanoTime());
-        counters = new ConfiguredBucket("counters", BucketLimit.of(1_000_000_000_000_000L, Duration.ofSeconds(1)),
+        slidingLog = new ConfiguredBucket("log", new ConfiguredBuckets.KeyGroup("log"), BucketLimit.of(1_000, Duration.ofNanos(1)), 0, clock.nanoTime());
+        counters = new ConfiguredBucket("counters", new ConfiguredBuckets.KeyGroup("counters"), BucketLimit.of(1_000_000_000_000_000L, Duration.ofSeconds(1)),
                 0, clock.nanoTime());
         limiter = new LocalRateLimiter(clock, (task, delay) -> () -> { }, LimiterSettings.DEFAULTS);
         request = new TicketRequest(List.of(new BucketRef("github/core/token=sha256:1a2b3c4d",

@@ -27,6 +27,8 @@ import java.util.function.Function;
  * @param windowMargin    added to every configured bucket's {@code per}, because the upstream sees a
  *                        request a little after the proxy admits it (default 100ms; 0 allowed)
  * @param forwardedHeaders which forwarding headers requests to it carry (default none)
+ * @param maxResetWait    the furthest ahead a reset or retry-after from this upstream is believed;
+ *                        later ones are clamped to it (default 1h, GitHub's window; 1s … 1d)
  */
 @JsonIgnoreProperties("name") // the map key; a "name:" key in the file is refused (FAIL_ON_IGNORED_PROPERTIES)
 public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUTE, useInput = OptBoolean.FALSE)
@@ -34,7 +36,7 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
                              URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
                              Duration responseTimeout, RetryConfig retry, TokensConfig tokens,
                              List<BucketConfig> buckets, List<QuotaConfig> quotas, Duration windowMargin,
-                             ForwardedHeaders forwardedHeaders) {
+                             ForwardedHeaders forwardedHeaders, Duration maxResetWait) {
 
     public static final List<String> DIALECTS =
             List.of("github", "discord", "ietf", "openai", "shopify", "retry-after", "custom");
@@ -42,6 +44,8 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_WINDOW_MARGIN = Duration.ofMillis(100);
+    public static final Duration DEFAULT_MAX_RESET_WAIT = Duration.ofHours(1);
+    public static final Duration MAX_MAX_RESET_WAIT = Duration.ofDays(1);
 
     /** The loader passes the map key in under this name while it builds the upstream. */
     static final String NAME_ATTRIBUTE = "rlproxy.upstream.name";
@@ -55,6 +59,7 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         quotas = quotas == null ? List.of() : quotas;
         windowMargin = windowMargin == null ? DEFAULT_WINDOW_MARGIN : windowMargin;
         forwardedHeaders = forwardedHeaders == null ? ForwardedHeaders.NONE : forwardedHeaders;
+        maxResetWait = maxResetWait == null ? DEFAULT_MAX_RESET_WAIT : maxResetWait;
         Violations v = new Violations();
         v.check(Names.isIdentifier(name), "name", "upstream name " + Names.IDENTIFIER_RULE);
         String urlProblem = HttpUrls.problem(url);
@@ -68,6 +73,8 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         v.check(Durations.isPositive(responseTimeout), "responseTimeout", "must be positive");
         v.check(!windowMargin.isNegative() && windowMargin.compareTo(Duration.ofMinutes(1)) <= 0, "windowMargin",
                 "must be between 0s and 1m");
+        v.check(maxResetWait.compareTo(Duration.ofSeconds(1)) >= 0 && maxResetWait.compareTo(MAX_MAX_RESET_WAIT) <= 0,
+                "maxResetWait", "must be between 1s and 1d");
         checkUniqueNames(v, "buckets", buckets, BucketConfig::name);
         checkUniqueNames(v, "quotas", quotas, QuotaConfig::name);
         v.throwIfAny();
@@ -84,6 +91,14 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
                         "duplicate name '" + name.apply(item) + "'");
             }
         }
+    }
+
+    /** An upstream with the defaults of {@code forwardedHeaders} and {@code maxResetWait}. */
+    public UpstreamConfig(String name, URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
+                          Duration responseTimeout, RetryConfig retry, TokensConfig tokens, List<BucketConfig> buckets,
+                          List<QuotaConfig> quotas, Duration windowMargin) {
+        this(name, url, dialect, custom, connectTimeout, responseTimeout, retry, tokens, buckets, quotas, windowMargin,
+                null, null);
     }
 
     /** Whether forwarded requests get a pooled token. */

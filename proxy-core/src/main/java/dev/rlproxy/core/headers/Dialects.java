@@ -43,6 +43,11 @@ public final class Dialects {
         return new CustomHeaders(mapping);
     }
 
+    /** {@code dialect} with its answers held to {@code maxResetWait}; see {@link BoundedDialect}. */
+    public static HeaderDialect bounded(HeaderDialect dialect, String upstream, java.time.Duration maxResetWait) {
+        return new BoundedDialect(dialect, upstream, maxResetWait);
+    }
+
     /** The names {@link #named} accepts, sorted. */
     public static Set<String> names() {
         return Collections.unmodifiableSet(BUILT_IN.keySet());

@@ -11,6 +11,9 @@ import java.util.List;
  * 403 counts as throttled only with a rate-limit signal: remaining 0 (primary limit) or a
  * Retry-After (secondary limit). When the primary limit is spent and no Retry-After is given,
  * GitHub's docs say to wait until the reset time, so that becomes the retry-after.
+ *
+ * <p>A limit of 0, or more used or remaining than the limit, is no information (see
+ * {@link RateLimitWindow#isCredible()}): such an answer neither reports a window nor counts as spent.
  */
 public final class GitHubHeaders implements HeaderDialect {
 
@@ -22,8 +25,13 @@ public final class GitHubHeaders implements HeaderDialect {
         long remaining = HeaderValues.count(HeaderValues.first(headers, "X-RateLimit-Remaining"));
         long used = HeaderValues.count(HeaderValues.first(headers, "X-RateLimit-Used"));
         long resetAt = HeaderValues.epochSecondsAsMillis(HeaderValues.first(headers, "X-RateLimit-Reset"), nowEpochMillis);
-        if (remaining < 0 && limit >= 0 && used >= 0) {
-            remaining = Math.max(0, limit - used);
+        if (limit >= 0 && used > limit) {
+            limit = remaining = HeaderValues.UNKNOWN; // more used than allowed: a broken answer says nothing
+        } else if (remaining < 0 && limit >= 0 && used >= 0) {
+            remaining = limit - used;
+        }
+        if (!new RateLimitWindow(resource, limit, remaining, resetAt).isCredible()) {
+            limit = remaining = HeaderValues.UNKNOWN; // e.g. Limit: 0, Remaining: 0 (no token can have that)
         }
 
         boolean refusalStatus = response.status() == 403 || response.status() == 429;

@@ -13,9 +13,4 @@ public interface HeaderDialect {
      * @param nowEpochMillis wall-clock now, to turn relative resets (delta seconds) into absolute ones
      */
     RateLimitObservation parse(UpstreamResponse response, long nowEpochMillis);
-
-    /** Whether the dialect wants the body of a rate-limit refusal (e.g. Discord's 429 JSON). */
-    default boolean wantsRefusalBody() {
-        return false;
-    }
 }

@@ -56,7 +56,7 @@ public final class IetfHeaders implements HeaderDialect {
             }
         }
         List<RateLimitWindow> windows = new ArrayList<>();
-        byName.forEach((name, values) -> windows.add(new RateLimitWindow(name, values[0], values[1], values[2])));
+        byName.forEach((name, values) -> windows.addAll(KnownWindows.of(name, values[0], values[1], values[2])));
         return windows;
     }
 

@@ -8,10 +8,12 @@ final class KnownWindows {
     private KnownWindows() {
     }
 
-    /** One window when any of its numbers is known, otherwise none. */
+    /** One window when any of its numbers is known and they are {@linkplain RateLimitWindow#isCredible credible}, otherwise none. */
     static List<RateLimitWindow> of(String name, long limit, long remaining, long resetAtEpochMillis) {
-        return limit >= 0 || remaining >= 0 || resetAtEpochMillis >= 0
-                ? List.of(new RateLimitWindow(name, limit, remaining, resetAtEpochMillis))
-                : List.of();
+        if (limit < 0 && remaining < 0 && resetAtEpochMillis < 0) {
+            return List.of();
+        }
+        RateLimitWindow window = new RateLimitWindow(name, limit, remaining, resetAtEpochMillis);
+        return window.isCredible() ? List.of(window) : List.of();
     }
 }

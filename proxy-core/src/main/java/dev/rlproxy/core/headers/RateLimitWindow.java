@@ -15,4 +15,13 @@ public record RateLimitWindow(String name, long limit, long remaining, long rese
         remaining = remaining < 0 ? -1 : remaining;
         resetAtEpochMillis = resetAtEpochMillis < 0 ? -1 : resetAtEpochMillis;
     }
+
+    /**
+     * Whether the numbers can be believed at all. A limit of 0 (no request could ever pass) or more
+     * remaining than the limit is a broken answer, not a real state: taken as said, one such answer
+     * would stop a token or bucket until its reset, or for good. Such a window carries no information.
+     */
+    public boolean isCredible() {
+        return limit != 0 && (limit < 0 || remaining <= limit);
+    }
 }

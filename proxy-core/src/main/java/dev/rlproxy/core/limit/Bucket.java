@@ -26,8 +26,8 @@ abstract class Bucket {
     /** Position in the global lock order. */
     final long id = IDS.incrementAndGet();
     private final ReentrantLock lock = new ReentrantLock();
-    /** Waiting requests, oldest first; guarded by {@link #lock}. */
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /** Waiting requests, oldest first; guarded by {@link #lock}. Null until the first one: most buckets never queue anyone. */
+    private ArrayDeque<Waiter> waiters;
     /** No longer in its registry: requests that meet it look their buckets up again. */
     private boolean retired;
 
@@ -62,19 +62,27 @@ abstract class Bucket {
     }
 
     final boolean hasWaiters() {
-        return !waiters.isEmpty();
+        return waiters != null && !waiters.isEmpty();
     }
 
     final Waiter headWaiter() {
-        return waiters.peekFirst();
+        return waiters == null ? null : waiters.peekFirst();
     }
 
     final void addWaiter(Waiter w) {
-        waiters.addLast(w);
+        waiters().addLast(w);
+    }
+
+    private ArrayDeque<Waiter> waiters() {
+        if (waiters == null) {
+            waiters = new ArrayDeque<>(4);
+        }
+        return waiters;
     }
 
     /** Puts a waiter back in its place by sequence (a waiter moving between buckets keeps its age). */
     final void insertWaiter(Waiter w) {
+        ArrayDeque<Waiter> waiters = waiters();
         ArrayDeque<Waiter> younger = new ArrayDeque<>();
         while (!waiters.isEmpty() && waiters.peekLast().seq > w.seq) {
             younger.push(waiters.pollLast());
@@ -84,6 +92,9 @@ abstract class Bucket {
     }
 
     final void removeWaiter(Waiter w) {
+        if (waiters == null) {
+            return;
+        }
         if (waiters.peekFirst() == w) {
             waiters.pollFirst();
         } else {

@@ -8,6 +8,7 @@ package dev.rlproxy.core.limit;
 final class ConfiguredBucket extends Bucket {
 
     final String key;
+    final ConfiguredBuckets.KeyGroup group;
     private final long windowMarginNanos;
     private BucketLimit limit;
     private AdmissionWindow window;
@@ -17,8 +18,10 @@ final class ConfiguredBucket extends Bucket {
     private long lastActivityNanos;
     private boolean admitted;
 
-    ConfiguredBucket(String key, BucketLimit limit, long windowMarginNanos, long nowNanos) {
+    ConfiguredBucket(String key, ConfiguredBuckets.KeyGroup group, BucketLimit limit, long windowMarginNanos,
+                     long nowNanos) {
         this.key = key;
+        this.group = group;
         this.windowMarginNanos = windowMarginNanos;
         this.lastActivityNanos = nowNanos;
         useLimit(limit);
@@ -72,9 +75,17 @@ final class ConfiguredBucket extends Bucket {
         return true;
     }
 
-    /** No admission for more than twice the window and nobody waiting. Call with the lock held. */
+    /**
+     * Nobody waiting and no admission within the window (so burst spacing has drained too):
+     * forgetting the bucket changes no decision. Call with the lock held.
+     */
     boolean isIdle(long now) {
-        return !hasWaiters() && now - lastActivityNanos > 2 * spanNanos(limit);
+        return !hasWaiters() && now - idleFromNanos() >= 0;
+    }
+
+    /** When the bucket turns idle if nothing else happens. Call with the lock held, or accept a stale answer. */
+    long idleFromNanos() {
+        return lastActivityNanos + spanNanos(limit);
     }
 
     private void useLimit(BucketLimit newLimit) {

@@ -69,15 +69,6 @@ final class LearnedBucket extends Bucket {
         return inFlight;
     }
 
-    /** The smallest remaining over the windows, or -1 when nothing was reported yet. */
-    long remaining() {
-        long min = -1;
-        for (ReportedWindow w : windows) {
-            min = min < 0 ? w.remaining() : Math.min(min, w.remaining());
-        }
-        return min;
-    }
-
     /**
      * A request charged here is over. If it may have reached the upstream, every window lost one
      * (the report, applied next, may correct that).
@@ -101,7 +92,7 @@ final class LearnedBucket extends Bucket {
     private static boolean reportsFresh(RateLimitObservation report, String windowName, long wallNowMillis,
                                         long resetMarginNanos) {
         for (RateLimitWindow w : report.windows()) {
-            if (w.name().equals(windowName) && w.remaining() >= 0 && w.resetAtEpochMillis() >= 0
+            if (w.name().equals(windowName) && w.isCredible() && w.remaining() >= 0 && w.resetAtEpochMillis() >= 0
                     && (w.resetAtEpochMillis() - wallNowMillis) * 1_000_000L + resetMarginNanos > 0) {
                 return true;
             }
@@ -113,27 +104,40 @@ final class LearnedBucket extends Bucket {
      * Applies what a response said about this bucket: its windows, and if it was a refusal, a
      * block until its Retry-After (plus margin) has passed.
      *
+     * <p>Windows that are not {@linkplain RateLimitWindow#isCredible() credible} are ignored, and no
+     * reset or retry-after holds the bucket beyond {@code maxWaitNanos} (plus margin): one broken
+     * answer must not stop a bucket for long.
+     *
      * @param wallNowMillis the wall clock now, to turn reset epochs into monotonic deadlines
+     * @param maxWaitNanos  the furthest ahead a reset or retry-after is believed
      */
     void apply(RateLimitObservation observation, boolean applyWindows, boolean applyThrottle,
-               long now, long wallNowMillis, long resetMarginNanos) {
-        if (applyWindows && !observation.windows().isEmpty()) {
+               long now, long wallNowMillis, long resetMarginNanos, long maxWaitNanos) {
+        if (applyWindows && observation.windows().stream().anyMatch(RateLimitWindow::isCredible)) {
             windows.removeIf(w -> w.assumed);
             for (RateLimitWindow reported : observation.windows()) {
+                if (!reported.isCredible()) {
+                    continue;
+                }
                 // A reset already past stays past: the report is then about a window that is over.
                 long resetAt = reported.resetAtEpochMillis() < 0
                         ? Long.MIN_VALUE
-                        : now + (reported.resetAtEpochMillis() - wallNowMillis) * 1_000_000L;
+                        : now + cappedNanos(reported.resetAtEpochMillis() - wallNowMillis, maxWaitNanos);
                 window(reported.name()).apply(reported.limit(), reported.remaining(), resetAt, resetMarginNanos, now);
             }
         }
         if (applyThrottle) {
             long waitNanos = observation.retryAfterMillis() >= 0
-                    ? observation.retryAfterMillis() * 1_000_000L + resetMarginNanos
+                    ? cappedNanos(observation.retryAfterMillis(), maxWaitNanos) + resetMarginNanos
                     : windows.isEmpty() ? THROTTLE_WITHOUT_RETRY_AFTER_NANOS + resetMarginNanos : 0;
             blockedUntilNanos = Math.max(blockedUntilNanos, now + waitNanos);
         }
         lastActivityNanos = now;
+    }
+
+    /** {@code millis} as nanos, at most {@code maxNanos} (compared before multiplying, so nothing overflows). */
+    private static long cappedNanos(long millis, long maxNanos) {
+        return millis >= maxNanos / 1_000_000L ? maxNanos : millis * 1_000_000L;
     }
 
     /** Nothing in flight or waiting, nothing pending in time, unused for {@code idleNanos}. */

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 
 /**
  * The in-memory {@link RateLimiter}: configured buckets ({@link ConfiguredBucket}: an exact
@@ -33,7 +32,8 @@ public final class LocalRateLimiter implements RateLimiter {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(settings, "settings");
         this.configured = new ConfiguredBuckets(settings.windowMargin().toNanos());
-        this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos());
+        this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos(),
+                settings.maxResetWait().toNanos());
         this.queue = new TicketQueue(clock, scheduler, settings.maxQueueDepth(), settlement,
                 request -> resolve(request, clock.nanoTime()));
         settlement.wakes(queue);
@@ -47,7 +47,7 @@ public final class LocalRateLimiter implements RateLimiter {
             RequestBuckets buckets;
             try {
                 buckets = resolve(request, clock.nanoTime());
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | TicketRefusedException e) {
                 return CompletableFuture.failedFuture(e);
             }
             Waiter waiter;
@@ -83,13 +83,6 @@ public final class LocalRateLimiter implements RateLimiter {
     @Override
     public int queueDepth() {
         return queue.depth();
-    }
-
-    @Override
-    public void removeBuckets(Predicate<String> keyMatches) {
-        Objects.requireNonNull(keyMatches, "keyMatches");
-        List<ConfiguredBucket> removed = configured.remove(keyMatches);
-        queue.wake(removed.toArray(new Bucket[0]));
     }
 
     /** Forgets buckets nobody has used for a while, so per-token buckets do not pile up. */

@@ -1,7 +1,6 @@
 package dev.rlproxy.core.limit;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Predicate;
 
 /**
  * Hands out tickets. Never blocks: a request that can go now gets an already-completed future;
@@ -17,7 +16,4 @@ public interface RateLimiter {
 
     /** Requests waiting for a ticket right now. */
     int queueDepth();
-
-    /** Drops configured buckets whose key matches (e.g. after a config reload removed them). */
-    void removeBuckets(Predicate<String> keyMatches);
 }

@@ -70,10 +70,6 @@ final class ReportedWindow {
         return w;
     }
 
-    long remaining() {
-        return remaining;
-    }
-
     /** Restores remaining once the deadline has passed with no newer report. */
     void refresh(long now) {
         if (!hasReset || now < deadlineNanos) {
@@ -171,8 +167,8 @@ final class ReportedWindow {
      * out-of-order response must not raise it); a later reset means a new window: take it as said.
      */
     void apply(long reportedLimit, long reportedRemaining, long reportedResetAtNanos, long marginNanos, long now) {
-        if (reportedLimit >= 0) {
-            limit = reportedLimit;
+        if (reportedLimit > 0) {
+            limit = reportedLimit; // a limit of 0 is never believed (the caller drops such reports too)
         }
         if (reportedRemaining < 0) {
             return;

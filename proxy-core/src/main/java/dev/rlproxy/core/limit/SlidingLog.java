@@ -1,7 +1,9 @@
 package dev.rlproxy.core.limit;
 
 /**
- * Exact sliding log: a ring of the last {@code limit} admission times.
+ * Exact sliding log: a ring of the last {@code limit} admission times. The ring grows with use
+ * (doubling up to {@code limit}) rather than being allocated at {@code limit}: a per-client bucket
+ * that sees a few requests costs a few entries, not 8 bytes times the limit.
  *
  * <p>Admissions a<sub>1</sub> ≤ … ≤ a<sub>n</sub> keep the promise iff every run of
  * {@code limit + 1} consecutive ones spans at least {@code span}: a<sub>i+limit</sub> − a<sub>i</sub>
@@ -11,22 +13,27 @@ package dev.rlproxy.core.limit;
  */
 final class SlidingLog implements AdmissionWindow {
 
-    private final long[] times;
+    private static final long[] NONE = new long[0];
+    private static final int FIRST_CAPACITY = 1;
+
+    private final int limit;
     private final long spanNanos;
+    /** The ring; its length grows up to {@code limit}. Entries sit at the {@code size} slots ending at {@code newest}. */
+    private long[] times = NONE;
     /** Index of the newest entry; meaningless while {@code size == 0}. */
     private int newest = -1;
     private int size;
 
     SlidingLog(int limit, long spanNanos) {
-        this.times = new long[limit];
+        this.limit = limit;
         this.spanNanos = spanNanos;
     }
 
     @Override
     public long earliestNanos(long now, int cost) {
-        int back = times.length - cost;
+        int back = limit - cost;
         if (back < 0) {
-            throw new IllegalArgumentException("cost " + cost + " exceeds the limit " + times.length);
+            throw new IllegalArgumentException("cost " + cost + " exceeds the limit " + limit);
         }
         if (size <= back) {
             return now;
@@ -38,10 +45,23 @@ final class SlidingLog implements AdmissionWindow {
     @Override
     public void record(long at, int cost) {
         for (int i = 0; i < cost; i++) {
+            if (size == times.length && size < limit) {
+                grow();
+            }
             newest = newest + 1 == times.length ? 0 : newest + 1;
             times[newest] = at;
+            size = Math.min(limit, size + 1);
         }
-        size = Math.min(times.length, size + cost);
+    }
+
+    /** Doubles the ring (up to the limit), oldest entry first. */
+    private void grow() {
+        long[] larger = new long[Math.min(limit, Math.max(FIRST_CAPACITY, times.length * 2))];
+        for (int back = size - 1, i = 0; back >= 0; back--, i++) {
+            larger[i] = times[slotBack(back)];
+        }
+        times = larger;
+        newest = size - 1;
     }
 
     @Override

@@ -7,7 +7,9 @@ public final class TicketRefusedException extends RetryLaterException {
         /** The queue was already at {@code queue.maxDepth}. */
         QUEUE_FULL,
         /** The earliest possible admission lies beyond {@code queue.maxWait}, or the wait ran out. */
-        MAX_WAIT
+        MAX_WAIT,
+        /** A new key of a bucket definition whose {@code maxKeys} live keys are all busy. */
+        TOO_MANY_KEYS
     }
 
     private final Reason reason;

@@ -10,11 +10,13 @@ final class TicketSettlement {
 
     private final Clock clock;
     private final long resetMarginNanos;
+    private final long maxResetWaitNanos;
     private TicketQueue queue;
 
-    TicketSettlement(Clock clock, long resetMarginNanos) {
+    TicketSettlement(Clock clock, long resetMarginNanos, long maxResetWaitNanos) {
         this.clock = clock;
         this.resetMarginNanos = resetMarginNanos;
+        this.maxResetWaitNanos = maxResetWaitNanos;
     }
 
     /** Breaks the construction cycle: the queue issues tickets, tickets wake the queue. */
@@ -42,7 +44,7 @@ final class TicketSettlement {
             // Apply the report before the in-flight slot frees up, so no one slips in between.
             target.lock();
             try {
-                target.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos);
+                target.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos, maxResetWaitNanos);
             } finally {
                 target.unlock();
             }
@@ -51,7 +53,7 @@ final class TicketSettlement {
         try {
             charged.release(true, target == charged ? observation : null, admittedAtNanos, now, wallNow, resetMarginNanos);
             if (target == charged) {
-                charged.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos);
+                charged.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos, maxResetWaitNanos);
             }
         } finally {
             charged.unlock();
@@ -60,7 +62,8 @@ final class TicketSettlement {
         global.lock();
         try {
             if (observation.global()) {
-                global.apply(observation, false, observation.throttled(), now, wallNow, resetMarginNanos);
+                global.apply(observation, false, observation.throttled(), now, wallNow, resetMarginNanos,
+                        maxResetWaitNanos);
             }
             global.release(true, observation.global() ? observation : null, admittedAtNanos, now, wallNow,
                     resetMarginNanos);

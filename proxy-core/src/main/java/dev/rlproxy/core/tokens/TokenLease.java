@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A token checked out of a {@link TokenPool} for one upstream request. End it exactly once with
- * {@link #release} (a response arrived) or {@link #abandon} (none did); later calls are ignored.
+ * {@link #release} (a response arrived) or {@link #abandon(boolean)} (none did); later calls are ignored.
  */
 public final class TokenLease {
 
@@ -37,9 +37,14 @@ public final class TokenLease {
         end(status, observation == null ? RateLimitObservation.EMPTY : observation, true);
     }
 
-    /** No response (connection failed, client went away): counted as a call, conservatively. */
-    public void abandon() {
-        end(-1, RateLimitObservation.EMPTY, true);
+    /**
+     * No response came. If the request may have reached the upstream ({@code maybeSent}: a reset
+     * mid-exchange, a timeout, the client gone after sending) it counts as a call, conservatively;
+     * if it surely did not (the proxy refused it, the connect failed, the client left while it
+     * waited) the token's quota is untouched, as with {@code Ticket.abandon(false)}.
+     */
+    public void abandon(boolean maybeSent) {
+        end(-1, RateLimitObservation.EMPTY, maybeSent);
     }
 
     /** The lease was never handed to anyone (its checkout was withdrawn): nothing was spent. */

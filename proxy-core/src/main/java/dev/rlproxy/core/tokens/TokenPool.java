@@ -65,7 +65,8 @@ public final class TokenPool {
      * A token for one request, preferring any not in {@code excludedFingerprints} (a retry's earlier
      * tokens). Completes at once when a token is free; otherwise when one becomes free within
      * {@code maxWaitNanos}; otherwise fails with {@link TokenUnavailableException} — at once when the
-     * earliest known reset lies beyond the wait. Cancelling the future withdraws the request.
+     * earliest known reset lies beyond the wait, or when {@code maxWaiters} checkouts already wait.
+     * Cancelling the future withdraws the request.
      */
     public CompletableFuture<TokenLease> checkout(long maxWaitNanos, Set<String> excludedFingerprints) {
         if (maxWaitNanos < 0) {
@@ -78,6 +79,13 @@ public final class TokenPool {
             Attempt attempt = attempt(excluded, now);
             if (attempt.lease != null) {
                 return CompletableFuture.completedFuture(attempt.lease);
+            }
+            if (attempt.refusal == null && maxWaitNanos > 0 && waiters.size() >= settings.maxWaiters()) {
+                return CompletableFuture.failedFuture(new TokenUnavailableException(
+                        TokenUnavailableException.Reason.QUEUE_FULL,
+                        attempt.earliestKnown ? attempt.earliestAt - now : UNKNOWN_RETRY_NANOS,
+                        "too many requests are waiting for a token of upstream '" + name + "' ("
+                                + settings.maxWaiters() + ")"));
             }
             waiter = new CheckoutWaiter(excluded, now + maxWaitNanos);
             TokenUnavailableException refusal = attempt.refusal != null ? attempt.refusal : plan(waiter, attempt, now);
@@ -139,14 +147,6 @@ public final class TokenPool {
             closed = true;
         }
         serveWaiters();
-    }
-
-    /** Calls the usable tokens can still make now (a token whose reset passed counts as full). */
-    public long estimateRemaining() {
-        synchronized (lock) {
-            long now = clock.nanoTime();
-            return slots.stream().mapToLong(slot -> slot.estimateRemaining(now)).filter(n -> n > 0).sum();
-        }
     }
 
     /** Every token by fingerprint, in configuration order, for /status and metrics. */

@@ -19,6 +19,8 @@ final class TokenSlot {
     /** Resets within this of each other are the same window (resets are rounded to seconds). */
     private static final long SAME_WINDOW_NANOS = 1_000_000_000L;
     private static final long UNKNOWN = -1;
+    /** Further than any {@code maxResetWait}; keeps the conversion to nanos from overflowing. */
+    private static final long FAR_AHEAD_MILLIS = 1_000L * 86_400 * 365 * 100;
 
     enum Kind { NOW, AT, ON_EVENT }
 
@@ -39,6 +41,12 @@ final class TokenSlot {
     private long remaining;
     private boolean resetKnown;
     private long resetAtNanos;
+    /** The reset is our own projection (resetInterval), not one the upstream reported. */
+    private boolean resetProjected;
+    /** The limit comes from the upstream's headers, not from {@code defaultLimit}. */
+    private boolean limitReported;
+    /** A projected reset passed unconfirmed: one request at a time until an answer comes. */
+    private boolean probeFirst;
     private boolean observedThisWindow;
     /** Some response (of any kind) arrived for this token since it joined the pool. */
     private boolean heard;
@@ -106,6 +114,9 @@ final class TokenSlot {
         if (remaining != UNKNOWN && remaining - inFlight <= 0) {
             return Availability.ON_EVENT;
         }
+        if (probeFirst && inFlight > 0) {
+            return Availability.ON_EVENT; // the probe is out; its answer comes first
+        }
         if (remaining == UNKNOWN && !heard && inFlight > 0) {
             // Never heard from and no quota assumed: one request finds out what the token may do.
             return Availability.ON_EVENT;
@@ -133,6 +144,7 @@ final class TokenSlot {
             // The assumed default window starts with the first call.
             resetAtNanos = now + settings.resetInterval().toNanos();
             resetKnown = true;
+            resetProjected = true;
         }
     }
 
@@ -147,6 +159,7 @@ final class TokenSlot {
             return;
         }
         heard |= status > 0;
+        probeFirst &= status <= 0;
         if (!observe(observation, now, wallNow) && remaining > 0) {
             remaining--; // no usable headers: the call still counted upstream
         }
@@ -183,14 +196,6 @@ final class TokenSlot {
         return remaining == 0 ? TokenState.SPENT : TokenState.ACTIVE;
     }
 
-    /** Calls this token can still make now, for the pool's estimate; 0 unless usable, -1 if unknown. */
-    long estimateRemaining(long now) {
-        if (state(now) != TokenState.ACTIVE) {
-            return 0;
-        }
-        return remaining == UNKNOWN ? UNKNOWN : Math.max(0, remaining - inFlight);
-    }
-
     TokenStatus status(long now, long wallNow) {
         TokenState state = state(now);
         Instant resetAt = resetKnown ? Instant.ofEpochMilli(wallNow + (resetAtNanos - now) / 1_000_000L) : null;
@@ -198,6 +203,14 @@ final class TokenSlot {
         return new TokenStatus(fingerprint(), state, limit, remaining, resetAt, inFlight, lastCheckout);
     }
 
+    /**
+     * The reset has passed: the quota is back and the next reset is projected one
+     * {@code resetInterval} on. When the reset that passed was itself only projected (no answer
+     * confirmed it) for a limit the upstream reported, the new window is a guess: one probe request
+     * goes first and its answer tells the rest, rather than the token being taken as spent (or as
+     * full, with many requests sent on the guess at once). A {@code defaultLimit} never reported
+     * restarts in full: that assumption is the configuration's.
+     */
     private void rollWindow(long now) {
         if (!resetKnown || now - (resetAtNanos + graceNanos()) < 0) {
             return;
@@ -208,15 +221,17 @@ final class TokenSlot {
         if (limit == UNKNOWN) {
             resetKnown = false;
         } else {
+            probeFirst = resetProjected && limitReported;
             // Project the next window; the upstream's next report corrects it.
             resetAtNanos += ((now - resetAtNanos) / interval + 1) * interval;
+            resetProjected = true;
         }
     }
 
     /** Corrects the quota from the most restrictive window the response reported; false if it reported none. */
     private boolean observe(RateLimitObservation observation, long now, long wallNow) {
         RateLimitWindow window = observation.windows().stream()
-                .filter(w -> w.remaining() >= 0)
+                .filter(w -> w.remaining() >= 0 && w.isCredible())
                 .min(Comparator.comparingLong(RateLimitWindow::remaining)
                         .thenComparing(Comparator.comparingLong(RateLimitWindow::resetAtEpochMillis).reversed()))
                 .orElse(null);
@@ -224,11 +239,11 @@ final class TokenSlot {
             return false;
         }
         boolean resetReported = window.resetAtEpochMillis() >= 0;
-        long reset = resetReported ? toNanos(window.resetAtEpochMillis(), now, wallNow) : 0;
+        long reset = resetReported ? clamped(toNanos(window.resetAtEpochMillis(), now, wallNow), now) : 0;
         if (resetReported && resetKnown && observedThisWindow && resetAtNanos - reset > SAME_WINDOW_NANOS) {
             return true; // a late answer from a window that has already ended
         }
-        long newLimit = window.limit() >= 0 ? window.limit() : limit;
+        long newLimit = window.limit() > 0 ? window.limit() : limit;
         boolean newWindow = resetReported && (!resetKnown || reset - resetAtNanos > SAME_WINDOW_NANOS);
         if (!observedThisWindow || newLimit != limit || newWindow || remaining == UNKNOWN) {
             remaining = window.remaining();
@@ -237,12 +252,22 @@ final class TokenSlot {
             remaining = Math.min(remaining, window.remaining());
         }
         limit = newLimit;
+        limitReported |= window.limit() > 0;
         if (resetReported) {
             resetAtNanos = reset;
             resetKnown = true;
+            resetProjected = false;
         } else if (!resetKnown) {
-            resetAtNanos = now + settings.resetInterval().toNanos();
+            // Nothing left and no word on when: look again (one probe) after the throttle fallback
+            // rather than a whole resetInterval.
+            long guess = remaining == 0 ? THROTTLE_FALLBACK_NANOS : settings.resetInterval().toNanos();
+            resetAtNanos = clamped(now + guess, now);
             resetKnown = true;
+            resetProjected = true;
+        } else if (resetProjected && remaining == 0 && resetAtNanos - now > THROTTLE_FALLBACK_NANOS) {
+            // The same within a window we only projected: the answer must not hold the token until
+            // our guess of the reset (a whole resetInterval away, maybe).
+            resetAtNanos = clamped(now + THROTTLE_FALLBACK_NANOS, now);
         }
         observedThisWindow = true;
         return true;
@@ -252,11 +277,11 @@ final class TokenSlot {
         boolean known = false;
         long until = now;
         if (observation.retryAfterMillis() >= 0) {
-            until = now + observation.retryAfterMillis() * 1_000_000L;
+            until = toNanos(observation.retryAfterMillis(), now, 0);
             known = true;
         }
         for (RateLimitWindow window : observation.windows()) {
-            if (window.remaining() == 0 && window.resetAtEpochMillis() >= 0) {
+            if (window.remaining() == 0 && window.resetAtEpochMillis() >= 0 && window.isCredible()) {
                 long reset = toNanos(window.resetAtEpochMillis(), now, wallNow);
                 until = known && until - reset > 0 ? until : reset;
                 known = true;
@@ -266,7 +291,13 @@ final class TokenSlot {
             until = now + THROTTLE_FALLBACK_NANOS;
         }
         spent = true;
-        spentUntilNanos = until + graceNanos();
+        spentUntilNanos = clamped(until, now) + graceNanos();
+    }
+
+    /** No upstream answer keeps the token out longer than {@code maxResetWait}. */
+    private long clamped(long at, long now) {
+        long latest = now + settings.maxResetWait().toNanos();
+        return at - latest > 0 ? latest : at;
     }
 
     private void quarantine(long now) {
@@ -279,7 +310,8 @@ final class TokenSlot {
         return settings.grace().toNanos();
     }
 
+    /** A wall-clock time as monotonic nanos; beyond {@link #FAR_AHEAD_MILLIS} it is cut there (clamped later anyway). */
     private static long toNanos(long epochMillis, long now, long wallNow) {
-        return now + (epochMillis - wallNow) * 1_000_000L;
+        return now + Math.min(epochMillis - wallNow, FAR_AHEAD_MILLIS) * 1_000_000L;
     }
 }

@@ -14,7 +14,9 @@ public final class TokenUnavailableException extends RetryLaterException {
         /** Every token the pool has is in the caller's exclusion set. */
         ONLY_EXCLUDED,
         /** Every eligible token is spent, quarantined, busy or pending beyond the allowed wait. */
-        EXHAUSTED
+        EXHAUSTED,
+        /** As many checkouts as allowed ({@code queue.maxDepth}) already wait for a token. */
+        QUEUE_FULL
     }
 
     private final Reason reason;

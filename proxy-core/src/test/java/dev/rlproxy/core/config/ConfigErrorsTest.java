@@ -190,6 +190,24 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void maxResetWaitMustBeBetweenASecondAndADay() {
+        assertThat(problems(withUpstreamKeys("""
+                    maxResetWait: 2d
+                """))).containsExactly("4:19: upstreams.api.maxResetWait: must be between 1s and 1d");
+        assertThat(problems(withUpstreamKeys("""
+                    maxResetWait: 500ms
+                """))).containsExactly("4:19: upstreams.api.maxResetWait: must be between 1s and 1d");
+    }
+
+    @Test
+    void maxKeysMustBePositive() {
+        assertThat(problems(withUpstreamKeys("""
+                    buckets:
+                      - { name: a, limit: 5, per: 1s, scope: "header:X-User", maxKeys: 0 }
+                """))).containsExactly("5:72: upstreams.api.buckets[0].maxKeys: must be at least 1, was 0");
+    }
+
+    @Test
     void severalViolationsOfOneRecordAreAllReported() {
         assertThat(problems(withUpstreamKeys("""
                     dialect: fancy

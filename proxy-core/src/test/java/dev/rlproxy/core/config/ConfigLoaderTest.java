@@ -42,6 +42,7 @@ class ConfigLoaderTest {
         assertThat(api.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(api.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(api.windowMargin()).isEqualTo(Duration.ofMillis(100));
+        assertThat(api.maxResetWait()).isEqualTo(Duration.ofHours(1));
         assertThat(api.retry().maxAttempts()).isEqualTo(3);
         assertThat(api.tokens()).isNull();
         assertThat(api.hasTokens()).isFalse();
@@ -80,6 +81,7 @@ class ConfigLoaderTest {
                     connectTimeout: 500ms
                     responseTimeout: 1m
                     windowMargin: 20ms
+                    maxResetWait: 2h
                     retry:
                       maxAttempts: 1
                     tokens:
@@ -91,7 +93,7 @@ class ConfigLoaderTest {
                       resetInterval: 1d
                     buckets:
                       - { name: per-second, limit: 10, per: 1s, scope: token }
-                      - { name: tenants, limit: 100, per: 1h, burst: 5, scope: "header:X-Tenant" }
+                      - { name: tenants, limit: 100, per: 1h, burst: 5, scope: "header:X-Tenant", maxKeys: 500 }
                       - { name: routes, limit: 3, per: 1s, scope: route }
                     quotas:
                       - { name: monthly, metric: requests, limit: 1000000, period: month }
@@ -132,6 +134,7 @@ class ConfigLoaderTest {
         assertThat(github.connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(github.responseTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(github.windowMargin()).isEqualTo(Duration.ofMillis(20));
+        assertThat(github.maxResetWait()).isEqualTo(Duration.ofHours(2));
         assertThat(github.retry().maxAttempts()).isEqualTo(1);
         TokensConfig tokens = github.tokens();
         assertThat(tokens.inject()).isEqualTo(new InjectConfig("X-Api-Key", "{token}"));
@@ -144,7 +147,7 @@ class ConfigLoaderTest {
         assertThat(tokens.resetInterval()).isEqualTo(Duration.ofDays(1));
         assertThat(github.buckets()).containsExactly(
                 new BucketConfig("per-second", 10, Duration.ofSeconds(1), null, BucketScope.TOKEN),
-                new BucketConfig("tenants", 100, Duration.ofHours(1), 5L, BucketScope.header("X-Tenant")),
+                new BucketConfig("tenants", 100, Duration.ofHours(1), 5L, BucketScope.header("X-Tenant"), 500),
                 new BucketConfig("routes", 3, Duration.ofSeconds(1), null, BucketScope.ROUTE));
         assertThat(github.quotas()).containsExactly(
                 new QuotaConfig("monthly", QuotaMetric.REQUESTS, 1_000_000, QuotaPeriod.MONTH),

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 /**
  * Property: every dialect is total. Random statuses, header maps (known names in random case,
  * duplicates, unknown names) and values (garbage, negatives, overflow, NaN, blanks, structured
- * field fragments, plausible values) and bodies never make a parser throw, and what comes out
+ * field fragments, plausible values) never make a parser throw, and what comes out
  * stays within the observation's contract. Failures name the seed so they can be replayed.
  */
 class DialectTotalityTest {
@@ -45,12 +45,6 @@ class DialectTotalityTest {
             "\"default\";q=100;w=60", "\"default\";r=50;t=30", "limit=100, remaining=50, reset=30",
             "\"a\";r=;t=-1", "\";;;,,,\"", "\"unterminated;r=1", "\\", "\"\\", ";", ",", "=", "a=b=c", ";q=5",
             "\"p\";q=99999999999999999999;w=NaN", "10, 10;w=1, 50;w=60", ":MGMz:", "\u0000", "\r\n", "\u00e9t\u00e9");
-
-    private static final List<String> BODIES = List.of(
-            "{\"message\": \"You are being rate limited.\", \"retry_after\": 64.57, \"global\": false}",
-            "{\"retry_after\": -1}", "{\"retry_after\": 1e999}", "{\"retry_after\": \"soon\"}", "{\"retry_after\": null}",
-            "{\"global\": true}", "[]", "null", "", "{", "\"str\"", "{\"retry_after\": 99999999999999999999999}",
-            "{\"a\":" + "[".repeat(2000) + "}");
 
     private static final List<HeaderDialect> DIALECTS = dialects();
 
@@ -98,7 +92,7 @@ class DialectTotalityTest {
     @MethodSource("seeds")
     void plausibleGitHubValuesRoundTrip(long seed) {
         SplittableRandom random = new SplittableRandom(seed);
-        long limit = random.nextLong(0, 1_000_000);
+        long limit = random.nextLong(1, 1_000_000);
         long remaining = random.nextLong(0, limit + 1);
         long resetSeconds = NOW / 1000 + random.nextLong(0, 7200);
         UpstreamResponse response = new UpstreamResponse(200, ResponseHeaders.of(
@@ -147,12 +141,7 @@ class DialectTotalityTest {
                 headers.computeIfAbsent(name, n -> new ArrayList<>()).add(randomValue(random));
             }
         }
-        String body = switch (random.nextInt(4)) {
-            case 0 -> null;
-            case 1 -> randomText(random, 40);
-            default -> pick(random, BODIES);
-        };
-        return new UpstreamResponse(status, ResponseHeaders.of(headers), body);
+        return new UpstreamResponse(status, ResponseHeaders.of(headers));
     }
 
     private static String randomValue(SplittableRandom random) {

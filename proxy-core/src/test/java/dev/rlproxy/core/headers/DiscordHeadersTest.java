@@ -22,26 +22,19 @@ class DiscordHeadersTest {
     }
 
     @Test
-    void userLimitRefusalTakesThePreciseRetryAfterFromTheBody() {
+    void userLimitRefusalWaitsTheLongerOfRetryAfterAndResetAfter() {
         RateLimitObservation observation = discord.parse(HttpCaptures.load("discord-user-limit-exceeded"), NOW);
 
         assertThat(observation).isEqualTo(new RateLimitObservation("abcd1234",
-                List.of(new RateLimitWindow("abcd1234", 10, 0, 1_470_173_023_123L)), true, false, 64_570));
-    }
-
-    @Test
-    void withoutTheBodyTheRetryAfterHeaderIsUsed() {
-        UpstreamResponse capture = HttpCaptures.load("discord-user-limit-exceeded");
-        UpstreamResponse headersOnly = new UpstreamResponse(capture.status(), capture.headers());
-
-        assertThat(discord.parse(headersOnly, NOW).retryAfterMillis()).isEqualTo(65_000);
+                List.of(new RateLimitWindow("abcd1234", 10, 0, 1_470_173_023_123L)), true, false, 65_000));
     }
 
     @Test
     void globalRefusalIsGlobalAndHasNoBucket() {
         RateLimitObservation observation = discord.parse(HttpCaptures.load("discord-global-limit-exceeded"), NOW);
 
-        assertThat(observation).isEqualTo(new RateLimitObservation(null, List.of(), true, true, 64_570));
+        assertThat(observation).as("global comes from X-RateLimit-Global; the body is not needed")
+                .isEqualTo(new RateLimitObservation(null, List.of(), true, true, 65_000));
     }
 
     @Test
@@ -66,24 +59,5 @@ class DiscordHeadersTest {
 
         assertThat(discord.parse(response, NOW).windows())
                 .containsExactly(new RateLimitWindow("default", -1, -1, 1_470_173_023_123L));
-    }
-
-    @Test
-    void unreadableBodyFallsBackToTheHeader() {
-        for (String body : List.of("", "not json", "{\"retry_after\": -3}", "{\"retry_after\": \"NaN\"}",
-                "[1,2", "{\"retry_after\": 1e400}", "{\"global\": \"yes\"}")) {
-            UpstreamResponse response = new UpstreamResponse(429, ResponseHeaders.of("Retry-After", "3"), body);
-
-            RateLimitObservation observation = discord.parse(response, NOW);
-
-            assertThat(observation.retryAfterMillis()).as(body).isEqualTo(3_000);
-            assertThat(observation.global()).as(body).isFalse();
-        }
-    }
-
-    @Test
-    void wantsTheRefusalBody() {
-        assertThat(discord.wantsRefusalBody()).isTrue();
-        assertThat(new GitHubHeaders().wantsRefusalBody()).isFalse();
     }
 }

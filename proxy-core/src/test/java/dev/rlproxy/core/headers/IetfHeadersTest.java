@@ -77,7 +77,7 @@ class IetfHeadersTest {
     void manyPoliciesAreCapped() {
         StringBuilder policies = new StringBuilder();
         for (int i = 0; i < 100; i++) {
-            policies.append(i == 0 ? "" : ",").append("\"p").append(i).append("\";q=").append(i);
+            policies.append(i == 0 ? "" : ",").append("\"p").append(i).append("\";q=").append(i + 1);
         }
         UpstreamResponse response = new UpstreamResponse(200, ResponseHeaders.of("RateLimit-Policy", policies.toString()));
 

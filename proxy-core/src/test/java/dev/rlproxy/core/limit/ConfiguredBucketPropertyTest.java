@@ -28,7 +28,7 @@ class ConfiguredBucketPropertyTest {
         SplittableRandom rnd = new SplittableRandom(seed);
         BucketLimit limit = randomLimit(rnd);
         long margin = rnd.nextBoolean() ? 0 : rnd.nextLong(1, limit.per().toNanos());
-        ConfiguredBucket bucket = new ConfiguredBucket("k", limit, margin, 0);
+        ConfiguredBucket bucket = new ConfiguredBucket("k", new ConfiguredBuckets.KeyGroup("k"), limit, margin, 0);
         long span = limit.per().toNanos() + margin;
         List<Long> admitted = new ArrayList<>();
         long now = rnd.nextLong(-1_000_000, 1_000_000);
@@ -65,7 +65,7 @@ class ConfiguredBucketPropertyTest {
     void saturatingDemandGetsNearlyTheFullRate(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         BucketLimit limit = randomLimit(rnd);
-        ConfiguredBucket bucket = new ConfiguredBucket("k", limit, 0, 0);
+        ConfiguredBucket bucket = new ConfiguredBucket("k", new ConfiguredBuckets.KeyGroup("k"), limit, 0, 0);
         long per = limit.per().toNanos();
         int windows = 6;
         long end = windows * per;

@@ -13,6 +13,7 @@ class LearnedBucketTest {
 
     private static final long MS = 1_000_000L;
     private static final long MARGIN = 100 * MS;
+    private static final long MAX_WAIT = 3_600_000 * MS;
 
     private final LearnedBucket bucket = new LearnedBucket(true, null, 0);
 
@@ -24,7 +25,21 @@ class LearnedBucketTest {
     private void completeOne(long nowMs, RateLimitObservation report) {
         bucket.admit(nowMs * MS, 1);
         bucket.release(true, report, nowMs * MS, nowMs * MS, nowMs, MARGIN);
-        bucket.apply(report, true, report.throttled(), nowMs * MS, nowMs, MARGIN);
+        bucket.apply(report, true, report.throttled(), nowMs * MS, nowMs, MARGIN, MAX_WAIT);
+    }
+
+    /** How many requests the bucket lets go at {@code nowMs} (admitted, then withdrawn unsent). */
+    private long availableAt(long nowMs) {
+        long now = nowMs * MS;
+        int n = 0;
+        while (n < 1_000 && bucket.earliestNanos(now, 1) <= now) {
+            bucket.admit(now, 1);
+            n++;
+        }
+        for (int i = 0; i < n; i++) {
+            bucket.release(false, null, now, now, nowMs, MARGIN);
+        }
+        return n;
     }
 
     @Test
@@ -33,13 +48,12 @@ class LearnedBucketTest {
         bucket.admit(0, 1);
         assertThat(bucket.inFlight()).isEqualTo(1);
         assertThat(bucket.earliestNanos(0, 1)).isEqualTo(Bucket.UNTIL_RELEASE);
-        assertThat(bucket.remaining()).as("nothing reported yet").isEqualTo(-1);
     }
 
     @Test
     void availableIsRemainingMinusInFlightThenTheDeadline() {
         completeOne(0, report(2, 1_000));
-        assertThat(bucket.remaining()).isEqualTo(2);
+        assertThat(availableAt(0)).isEqualTo(2);
         bucket.admit(0, 1);
         bucket.admit(0, 1);
         assertThat(bucket.earliestNanos(10 * MS, 1)).isEqualTo(1_000 * MS + MARGIN);
@@ -49,18 +63,18 @@ class LearnedBucketTest {
     void aReportLowersButNeverRaisesWithinTheWindow() {
         completeOne(0, report(5, 1_000));
         completeOne(10, report(7, 1_000));
-        assertThat(bucket.remaining()).isEqualTo(4);
+        assertThat(availableAt(10)).isEqualTo(4);
         completeOne(20, report(1, 1_000));
-        assertThat(bucket.remaining()).isEqualTo(1);
+        assertThat(availableAt(20)).isEqualTo(1);
     }
 
     @Test
     void aLaterResetIsANewWindowAndAPastOneIsIgnored() {
         completeOne(0, report(0, 1_000));
         completeOne(1_200, report(8, 2_000));
-        assertThat(bucket.remaining()).isEqualTo(8);
+        assertThat(availableAt(1_200)).isEqualTo(8);
         completeOne(1_300, report(9, 1_000)); // stale: that window is over
-        assertThat(bucket.remaining()).isEqualTo(7);
+        assertThat(availableAt(1_300)).isEqualTo(7);
     }
 
     @Test
@@ -68,15 +82,15 @@ class LearnedBucketTest {
         completeOne(0, report(0, 1_000));
         bucket.admit(0, 1); // still in flight when the window resets
         assertThat(bucket.earliestNanos(1_100 * MS, 1)).isEqualTo(1_100 * MS);
-        assertThat(bucket.remaining()).isEqualTo(10);
         assertThat(bucket.inFlight()).isEqualTo(1);
+        assertThat(availableAt(1_100)).as("10 restored, 1 of them in flight").isEqualTo(9);
     }
 
     @Test
     void throttledBlocksUntilRetryAfterPlusMargin() {
         completeOne(0, report(5, 60_000));
         RateLimitObservation throttled = new RateLimitObservation(null, List.of(), true, false, 2_000);
-        bucket.apply(throttled, true, true, 0, 0, MARGIN);
+        bucket.apply(throttled, true, true, 0, 0, MARGIN, MAX_WAIT);
         assertThat(bucket.earliestNanos(0, 1)).isEqualTo(2_000 * MS + MARGIN);
     }
 

@@ -194,20 +194,6 @@ class LocalRateLimiterTest {
     }
 
     @Test
-    void removedBucketsNoLongerHoldAnyoneBack() {
-        limiter.acquire(request(SECOND, ref("a", ONE_PER_SECOND))).join();
-        CompletableFuture<Ticket> waiting = limiter.acquire(request(5 * SECOND, ref("a", ONE_PER_SECOND)));
-
-        limiter.removeBuckets(key -> key.equals("a"));
-
-        assertThat(waiting).isCompleted();
-        assertThat(limiter.configuredBucketCount()).isZero();
-        // A new ref with the same key starts a fresh bucket.
-        assertThat(limiter.acquire(request(0, ref("a", ONE_PER_SECOND)))).isCompleted();
-        assertThat(limiter.acquire(request(0, ref("a", ONE_PER_SECOND)))).isCompletedExceptionally();
-    }
-
-    @Test
     void idleBucketsAreEvictedByTheSweep() {
         limiter.acquire(request(SECOND, ref("idle", ONE_PER_SECOND))).join();
         scheduler.advanceNanos(LocalRateLimiter.SWEEP_INTERVAL_NANOS / 2);

@@ -65,7 +65,7 @@ class TokenPoolPropertyTest {
                 lease.release(status, random.nextInt(10) == 0 ? RateLimitObservation.EMPTY : upstream.observe(lease.secret()));
             } else if (op < 85 && !outstanding.isEmpty()) {
                 // The connection failed before the request reached the upstream.
-                outstanding.remove(random.nextInt(outstanding.size())).abandon();
+                outstanding.remove(random.nextInt(outstanding.size())).abandon(false);
             } else {
                 scheduler.advanceNanos(random.nextLong(5_000_000_000L));
             }

@@ -108,7 +108,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         CompletableFuture<TokenLease> checkout = upstream.tokens().checkout(remainingWaitNanos(), tokenRetries.tried());
-        await(checkout, this::onToken, lease -> lease.abandon());
+        await(checkout, this::onToken, lease -> lease.abandon(false));
     }
 
     // ---- 2. tickets in every bucket ------------------------------------------------------------
@@ -376,7 +376,7 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void refuse(Throwable error) {
-        abandonLease();
+        abandonLease(false); // refused by the proxy: never sent with this token
         if (error instanceof RetryLaterException later) {
             fail(ProxyError.rateLimited(later.getMessage(), later.retryAfterNanos()));
         } else if (!(error instanceof CancellationException)) {
@@ -417,7 +417,7 @@ final class ProxyExchange implements UpstreamListener {
             ticket.abandon(maybeSent);
             ticket = null;
         }
-        abandonLease();
+        abandonLease(maybeSent);
     }
 
     /** Closes the upstream connection in use, if any: it cannot be reused mid-exchange. */
@@ -428,9 +428,9 @@ final class ProxyExchange implements UpstreamListener {
         }
     }
 
-    private void abandonLease() {
+    private void abandonLease(boolean maybeSent) {
         if (lease != null) {
-            lease.abandon();
+            lease.abandon(maybeSent);
             lease = null;
         }
     }

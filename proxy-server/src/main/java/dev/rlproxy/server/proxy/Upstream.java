@@ -44,7 +44,8 @@ public record Upstream(String name, UpstreamConnections connections, HeaderDiale
                 case ROUTE -> "route=" + routeKey;
                 case HEADER -> spec.header() + "=" + orEmpty(requestHeaders.get(spec.header()));
             };
-            refs.add(new BucketRef(name + "/" + spec.name() + "/" + scopeValue, spec.limit()));
+            String group = name + "/" + spec.name();
+            refs.add(new BucketRef(group + "/" + scopeValue, spec.limit(), group, spec.maxKeys()));
         }
         LearnedRef learned = new LearnedRef(name + "|" + token, routeKey, assumedLimit);
         return new TicketRequest(refs, learned, 1, maxWaitNanos);

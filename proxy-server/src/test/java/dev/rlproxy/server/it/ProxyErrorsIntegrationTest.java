@@ -78,6 +78,26 @@ class ProxyErrorsIntegrationTest {
         assertThat(proxy.app.limiter().queueDepth()).isZero();
     }
 
+    /** The request never reached the upstream: its token keeps the call (a lease abandoned unsent). */
+    @Test
+    void aFailedConnectCostsTheTokenNothing() throws IOException {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        RunningProxy proxy = proxyTo("http://127.0.0.1:" + closedPort, """
+                    tokens:
+                      static: ["tok-1"]
+                      defaultLimit: 5
+                """);
+        for (int i = 0; i < 3; i++) {
+            assertThat(proxy.get("/api/x").statusCode()).isEqualTo(502);
+        }
+        var token = proxy.app.upstreams().get("api").tokens().status().get(0);
+        assertThat(token.remaining()).isEqualTo(5);
+        assertThat(token.inFlight()).isZero();
+    }
+
     @Test
     void silentUpstreamIs504() throws IOException {
         ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
