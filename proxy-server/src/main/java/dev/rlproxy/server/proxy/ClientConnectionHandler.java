@@ -59,13 +59,21 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     private void begin(HttpRequest request) {
         ProxyError invalid = RequestChecks.reject(request, runtime.maxRequestBodyBytes());
         if (invalid != null) {
+            ExchangeRecorder.rejected(runtime, request.method().name(), request.uri(), invalid);
             ctx.writeAndFlush(invalid.toResponse(ctx.alloc(), false)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (runtime.draining().started()) {
+            ProxyError closing = ProxyError.shuttingDown();
+            ExchangeRecorder.rejected(runtime, request.method().name(), request.uri(), closing);
+            ctx.writeAndFlush(closing.toResponse(ctx.alloc(), false)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         Route route = runtime.router().match(request.headers().get(HttpHeaderNames.HOST), request.uri());
         RequestBody.Mode mode = bodyMode(request);
         if (route == null) {
             ProxyError notFound = ProxyError.noRoute(request.method().name(), pathOnly(request.uri()));
+            ExchangeRecorder.rejected(runtime, request.method().name(), request.uri(), notFound);
             // Without a body to skip, the connection can serve the next request.
             boolean keepAlive = mode == RequestBody.Mode.NONE && HttpUtil.isKeepAlive(request);
             ctx.writeAndFlush(notFound.toResponse(ctx.alloc(), keepAlive))
@@ -76,6 +84,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
                 runtime.maxRequestBodyBytes(), ctx);
         exchange = new ProxyExchange(ctx, runtime, request, route, body, this);
         runtime.inFlight().incrementAndGet();
+        runtime.draining().add(exchange);
         body.attach(exchange);
         exchange.start();
         if (mode == RequestBody.Mode.BUFFERED) {
@@ -102,6 +111,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         runtime.inFlight().decrementAndGet();
+        runtime.draining().remove(exchange);
         exchange = null;
         body = null;
         if (!keepAlive) {
@@ -120,6 +130,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     public void channelInactive(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.clientGone();
+            runtime.draining().remove(exchange);
             exchange = null;
             runtime.inFlight().decrementAndGet();
         }

@@ -21,4 +21,9 @@ public record Route(String pathPrefix, String host, Upstream upstream, boolean p
         }
         return "/" + uri.substring(pathPrefix.length());
     }
+
+    /** How metrics and the access log name this route: its path prefix or its host. */
+    public String label() {
+        return pathPrefix != null ? pathPrefix : host;
+    }
 }
