@@ -41,9 +41,9 @@ public final class AccessLog implements ProxyMetrics {
                 .addKeyValue("bytesOut", o.bytesOut())
                 .addKeyValue("token", token)
                 .addKeyValue("retries", o.retries())
-                .log("{} {} {} by {} route={} upstream={} wait={}ms upstream_time={}ms in={}B out={}B token={} retries={}",
+                .log("{} {} {} by {} route={} upstream={} wait={}ms upstream_time={} in={}B out={}B token={} retries={}",
                         o.method(), o.path(), o.status(), answeredBy, dash(o.route()), dash(o.upstream()), waitMs,
-                        upstreamMs < 0 ? "-" : upstreamMs, o.bytesIn(), o.bytesOut(), token, o.retries());
+                        upstreamMs < 0 ? "-" : upstreamMs + "ms", o.bytesIn(), o.bytesOut(), token, o.retries());
     }
 
     private static String dash(String s) {
