@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the proxy.")
 final class RunCommand implements Callable<Integer> {
@@ -68,12 +69,18 @@ final class RunCommand implements Callable<Integer> {
         Signals.onHangup(watcher::reloadNow);
         StartupLine.log(config, parsed, app, admin);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            watcher.close();
-            app.close(); // readiness turns false first; the admin listener answers until the drain ends
-            admin.close();
-            stopped.countDown();
-        }, "rlproxy-shutdown"));
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable shutdown = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                watcher.close();
+                app.close(); // readiness turns false first; the admin listener answers until the drain ends
+                admin.close();
+                stopped.countDown();
+            }
+        };
+        // Signals run the shutdown on their own thread; the hook covers any other way the JVM ends.
+        Signals.onTerminate(() -> new Thread(shutdown, "rlproxy-shutdown").start());
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "rlproxy-shutdown-hook"));
         stopped.await();
         return ExitCodes.OK;
     }
