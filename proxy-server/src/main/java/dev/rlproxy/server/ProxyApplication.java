@@ -98,7 +98,9 @@ public final class ProxyApplication implements AutoCloseable {
                     pools.put(name, upstream.tokens());
                 }
             });
-            ProxyTelemetry telemetry = new ProxyTelemetry(routes.stream().map(Route::label).toList(), pools, clock);
+            Map<String, String> routeUpstreams = new LinkedHashMap<>();
+            routes.forEach(route -> routeUpstreams.putIfAbsent(route.label(), route.upstream().name()));
+            ProxyTelemetry telemetry = new ProxyTelemetry(routeUpstreams, pools, clock);
             ProxyRuntime runtime = new ProxyRuntime(new Router(routes), limiter, clock,
                     config.queue().maxWait().toNanos(), config.server().maxRequestBody().bytes(),
                     Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()), telemetry.requestPath());

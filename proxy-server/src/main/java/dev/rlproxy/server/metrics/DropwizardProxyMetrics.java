@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import dev.rlproxy.core.metrics.ProxyMetrics;
 import dev.rlproxy.core.metrics.RequestOutcome;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,9 +18,16 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
     private final MetricRegistry registry;
     private final MetricNames names;
 
-    public DropwizardProxyMetrics(MetricRegistry registry, MetricNames names) {
+    /** @param routeUpstreams each configured route's label and its upstream, whose throttle counters start at zero */
+    public DropwizardProxyMetrics(MetricRegistry registry, MetricNames names, Map<String, String> routeUpstreams) {
         this.registry = registry;
         this.names = names;
+        // The series the proxy promises to keep at zero exists from the start, so alerts and
+        // dashboards see 0 rather than no data.
+        routeUpstreams.forEach((route, upstream) -> {
+            registry.counter(MetricNames.UPSTREAM_THROTTLED + "." + MetricNames.segment(upstream) + "." + names.routeId(route));
+            registry.counter(MetricNames.TOKEN_RETRIES + "." + MetricNames.segment(upstream) + "." + names.routeId(route));
+        });
     }
 
     @Override
@@ -31,7 +39,7 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
             registry.counter(MetricNames.PROXY_ANSWERS + "." + upstream + "." + route + "."
                     + MetricNames.segment(outcome.proxyReason())).inc();
         }
-        if (outcome.upstreamNanos() >= 0 || outcome.tokenFingerprint() != null || outcome.queueWaitNanos() > 0) {
+        if (!outcome.upstream().isEmpty()) { // requests refused before routing never queued
             registry.timer(MetricNames.QUEUE_WAIT + "." + upstream + "." + route)
                     .update(outcome.queueWaitNanos(), TimeUnit.NANOSECONDS);
         }

@@ -51,7 +51,15 @@ public final class MetricNames {
             Map.entry("rlproxy_queue_depth", "Requests waiting for a ticket in any bucket"),
             Map.entry("rlproxy_in_flight_requests", "Client requests in progress"),
             Map.entry("netty_eventloop_pending_tasks", "Tasks queued on the proxy's event loops"),
-            Map.entry("netty_pooled_direct_memory_bytes", "Direct memory held by Netty's pooled allocator"));
+            Map.entry("netty_pooled_direct_memory_bytes", "Direct memory held by Netty's pooled allocator"),
+            Map.entry("jvm_heap_used_bytes", "Heap in use"),
+            Map.entry("jvm_heap_committed_bytes", "Heap committed by the JVM"),
+            Map.entry("jvm_heap_max_bytes", "Largest heap the JVM may use"),
+            Map.entry("jvm_nonheap_used_bytes", "Non-heap memory in use (metaspace, code cache)"),
+            Map.entry("jvm_direct_buffers_used_bytes", "Memory used by direct byte buffers"),
+            Map.entry("jvm_gc_collections", "Garbage collections since start (all collectors)"),
+            Map.entry("jvm_gc_collection_seconds", "Time spent in garbage collection since start"),
+            Map.entry("jvm_threads", "Live threads"));
 
     /** Help text for a Prometheus metric family, or {@code null} to keep the bridge's. */
     static String help(String prometheusName) {

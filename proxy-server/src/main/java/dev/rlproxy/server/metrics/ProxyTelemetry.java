@@ -22,12 +22,13 @@ public final class ProxyTelemetry {
     private final PrometheusEndpoint prometheus;
 
     /**
-     * @param routeLabels every configured route's label, in order
-     * @param pools       token pools by upstream name
+     * @param routeUpstreams every configured route's label and its upstream's name, in order
+     * @param pools          token pools by upstream name
      */
-    public ProxyTelemetry(List<String> routeLabels, Map<String, TokenPool> pools, Clock clock) {
-        MetricNames names = new MetricNames(routeLabels);
-        this.requestPath = new CompositeProxyMetrics(List.of(new DropwizardProxyMetrics(registry, names), new AccessLog()));
+    public ProxyTelemetry(Map<String, String> routeUpstreams, Map<String, TokenPool> pools, Clock clock) {
+        MetricNames names = new MetricNames(List.copyOf(routeUpstreams.keySet()));
+        this.requestPath = new CompositeProxyMetrics(List.of(
+                new DropwizardProxyMetrics(registry, names, routeUpstreams), new AccessLog()));
         this.prometheus = new PrometheusEndpoint(registry, names, new TokenGauges(registry, pools, clock));
     }
 

@@ -107,10 +107,13 @@ class AdminApiIntegrationTest {
                 .isEqualTo(1);
         assertThat(value(text, "rlproxy_proxy_answers_total{reason=\"no_route\",route=\"none\",upstream=\"none\"}"))
                 .isEqualTo(1);
-        assertThat(text).doesNotContain("rlproxy_upstream_throttled_total{route=\"/gh/\"");
+        assertThat(value(text, "rlproxy_upstream_throttled_total{route=\"/gh/\",upstream=\"gh\"}")).isZero();
+        assertThat(value(text, "rlproxy_upstream_throttled_total{route=\"api.example.test\",upstream=\"gh\"}")).isZero();
+        assertThat(value(text, "rlproxy_token_retries_total{route=\"/gh/\",upstream=\"gh\"}")).isZero();
         assertThat(upstream.violations()).isZero();
         assertThat(value(text, "rlproxy_upstream_latency_seconds_count{route=\"/gh/\",upstream=\"gh\"}")).isEqualTo(100);
         assertThat(value(text, "rlproxy_queue_wait_seconds_count{route=\"/gh/\",upstream=\"gh\"}")).isEqualTo(100);
+        assertThat(text).doesNotContain("rlproxy_queue_wait_seconds_count{route=\"none\"");
         assertThat(value(text, "rlproxy_response_bytes_total{route=\"/gh/\",upstream=\"gh\"}")).isPositive();
         double checkouts = 0;
         for (String token : List.of(TOKEN_1, TOKEN_2)) {
@@ -124,7 +127,7 @@ class AdminApiIntegrationTest {
                     .isBetween(1.0, 3600.0);
         }
         assertThat(checkouts).isEqualTo(100);
-        assertThat(text).contains("rlproxy_queue_depth ", "jvm_memory_heap_used ", "netty_eventloop_pending_tasks ");
+        assertThat(text).contains("rlproxy_queue_depth ", "jvm_heap_used_bytes ", "netty_eventloop_pending_tasks ");
         assertThat(text).doesNotContain(TOKEN_1, TOKEN_2);
     }
 
