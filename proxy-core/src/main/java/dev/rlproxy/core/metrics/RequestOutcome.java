@@ -7,7 +7,8 @@ package dev.rlproxy.core.metrics;
  * @param upstream         upstream name, or empty when no route matched
  * @param route            the matched route (its path prefix or host), or empty
  * @param path             request path without the query string (queries may carry secrets)
- * @param status           status sent to the client; {@link #CLIENT_CLOSED} when the client left first
+ * @param status           status sent to the client; {@link #CLIENT_CLOSED} when the client left first,
+ *                         0 when the proxy closed the connection without an answer
  * @param proxyReason      the proxy's own error code (e.g. {@code rate_limited}) when the proxy answered,
  *                         {@code null} when the upstream's answer was relayed
  * @param queueWaitNanos   time spent waiting for a token and tickets
@@ -28,8 +29,8 @@ public record RequestOutcome(long startMillis, String upstream, String route, St
         return proxyReason != null;
     }
 
-    /** {@code 2xx}, {@code 4xx}…, for metric labels. */
+    /** {@code 2xx}, {@code 4xx}…, for metric labels; {@code none} when the connection closed without an answer. */
     public String statusClass() {
-        return (status / 100) + "xx";
+        return status < 100 ? "none" : (status / 100) + "xx";
     }
 }

@@ -94,8 +94,11 @@ final class ExchangeRecorder {
         report(error.status().code(), bytesIn);
     }
 
-    /** The upstream's answer was relayed (or cut off mid-body). */
+    /** The upstream's answer was relayed (or cut off mid-body; before any head, the connection just closed). */
     void upstreamAnswered(long bytesIn) {
+        if (upstreamStatus == 0) {
+            proxyReason = "connection_closed";
+        }
         report(upstreamStatus, bytesIn);
     }
 
