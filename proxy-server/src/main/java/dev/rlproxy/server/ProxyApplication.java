@@ -214,7 +214,7 @@ public final class ProxyApplication implements AutoCloseable {
         int live = runtime.draining().begin();
         Duration drain = config.server().drainTimeout();
         log.info("shutting down: {} requests in progress ({} waiting for admission get 503 shutting_down); "
-                + "draining for up to {}", live, queued, drain);
+                + "draining for up to {} ms", live, queued, drain.toMillis());
         server.stop(drain);
         log.info("drained: {} of {} requests in progress finished or were answered", live - runtime.inFlight().get(), live);
         upstreams.values().forEach(u -> {
