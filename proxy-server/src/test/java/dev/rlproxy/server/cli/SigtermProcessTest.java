@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** The real process: `run` serves the admin listener, and SIGTERM drains and exits 0. */
+/** The real process: `run --log-format json` serves the admin listener and logs JSON; SIGTERM drains and exits 0. */
 @EnabledOnOs({OS.LINUX, OS.MAC})
 class SigtermProcessTest {
 
@@ -38,7 +38,8 @@ class SigtermProcessTest {
                 """.formatted(adminPort));
         Path log = dir.resolve("stderr.log");
         Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString()))
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--config", config.toString(),
+                "--log-format", "json"))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             HttpClient client = HttpClient.newHttpClient();
@@ -49,7 +50,11 @@ class SigtermProcessTest {
             process.destroy(); // SIGTERM
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(process.exitValue()).isZero();
-            assertThat(Files.readString(log)).contains("rlproxy development build started: config ", "shutting down", "drained");
+            String output = Files.readString(log);
+            assertThat(output).contains("\"loggerName\":\"rlproxy\"", "\"formattedMessage\":\"rlproxy development build started: config ",
+                    "shutting down", "drained");
+            assertThat(output.lines().filter(line -> line.contains("drained")))
+                    .allSatisfy(line -> assertThat(line).startsWith("{").endsWith("}"));
         } finally {
             process.destroyForcibly();
         }
