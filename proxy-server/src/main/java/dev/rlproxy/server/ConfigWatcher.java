@@ -54,6 +54,29 @@ public final class ConfigWatcher implements AutoCloseable {
         return watcher;
     }
 
+    /** What an explicit reload ({@code POST /reload}, SIGHUP) did. */
+    public record Outcome(boolean applied, String message) {
+    }
+
+    /**
+     * Reloads now, whether or not the file changed ({@code POST /reload}, SIGHUP). An invalid file
+     * is refused with its {@code FILE:LINE:COLUMN} errors and the running configuration stays.
+     */
+    public synchronized Outcome reloadNow() {
+        lastDigest = digest();
+        try {
+            apply.accept(ConfigLoader.load(file, env));
+            log.info("reloaded configuration from {} on request", file);
+            return new Outcome(true, "reloaded " + file);
+        } catch (ConfigException e) {
+            log.error("configuration reload rejected, keeping the running configuration:\n{}", e.getMessage());
+            return new Outcome(false, e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("configuration reload could not be applied, keeping the running configuration", e);
+            return new Outcome(false, "could not apply the configuration: " + e.getClass().getSimpleName());
+        }
+    }
+
     /** Reloads if the file's content changed since the last look. */
     synchronized void checkNow() {
         byte[] now = digest();

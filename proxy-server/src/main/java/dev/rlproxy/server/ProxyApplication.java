@@ -8,6 +8,9 @@ import dev.rlproxy.core.limit.LimiterSettings;
 import dev.rlproxy.core.limit.LocalRateLimiter;
 import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.server.proxy.ClientLimits;
+import dev.rlproxy.core.tokens.TokenPool;
+import dev.rlproxy.core.tokens.TokenState;
+import dev.rlproxy.server.metrics.ProxyTelemetry;
 import dev.rlproxy.server.proxy.EventLoopScheduler;
 import dev.rlproxy.server.proxy.ProxyRuntime;
 import dev.rlproxy.server.proxy.ProxyServer;
@@ -47,10 +50,16 @@ public final class ProxyApplication implements AutoCloseable {
     private final RateLimiter limiter;
     private final Map<String, Upstream> upstreams;
     private final UpstreamFactory factory;
-    private ProxyConfig config;
+    private final ProxyTelemetry telemetry;
+    private final ProxyRuntime runtime;
+    private volatile ProxyConfig config;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ProxyApplication(EventLoopGroup workers, EventExecutor chores, ProxyServer server, RateLimiter limiter,
-                             Map<String, Upstream> upstreams, UpstreamFactory factory, ProxyConfig config) {
+                             Map<String, Upstream> upstreams, UpstreamFactory factory, ProxyConfig config,
+                             ProxyTelemetry telemetry, ProxyRuntime runtime) {
+        this.telemetry = telemetry;
+        this.runtime = runtime;
         this.workers = workers;
         this.chores = chores;
         this.server = server;
@@ -86,14 +95,23 @@ public final class ProxyApplication implements AutoCloseable {
             for (var route : config.routes()) {
                 routes.add(factory.route(route, upstreams.get(route.upstream())));
             }
+            Map<String, TokenPool> pools = new LinkedHashMap<>();
+            upstreams.forEach((name, upstream) -> {
+                if (upstream.tokens() != null) {
+                    pools.put(name, upstream.tokens());
+                }
+            });
+            Map<String, String> routeUpstreams = new LinkedHashMap<>();
+            routes.forEach(route -> routeUpstreams.putIfAbsent(route.label(), route.upstream().name()));
+            ProxyTelemetry telemetry = new ProxyTelemetry(routeUpstreams, pools, clock);
             ProxyRuntime runtime = new ProxyRuntime(new Router(routes), limiter, clock,
                     config.queue().maxWait().toNanos(), config.server().maxRequestBody().bytes(),
-                    Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()));
-            ProxyServer server = ProxyServer.start(config.server().listen().host(), config.server().listen().port(),
-                    runtime, clientLimits(config.server()), workers, transport.serverChannel());
+                    Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()), telemetry.requestPath());
+            telemetry.watch(limiter, runtime.inFlight(), workers);
+            ProxyServer server = bind(config, runtime, workers, transport);
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
                     upstreams.keySet());
-            return new ProxyApplication(workers, chores, server, limiter, upstreams, factory, config);
+            return new ProxyApplication(workers, chores, server, limiter, upstreams, factory, config, telemetry, runtime);
         } catch (RuntimeException | InterruptedException e) {
             workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
@@ -113,6 +131,21 @@ public final class ProxyApplication implements AutoCloseable {
     private static Duration longestMaxResetWait(ProxyConfig config) {
         return config.upstreams().values().stream().map(u -> u.maxResetWait())
                 .max(Duration::compareTo).orElse(LimiterSettings.DEFAULT_MAX_RESET_WAIT);
+    }
+
+    private static ProxyServer bind(ProxyConfig config, ProxyRuntime runtime, EventLoopGroup workers,
+                                    Transport transport) throws InterruptedException {
+        try {
+            return ProxyServer.start(config.server().listen().host(), config.server().listen().port(),
+                    runtime, clientLimits(config.server()), workers, transport.serverChannel());
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty rethrows the bind failure undeclared
+            if (ListenFailedException.isBindFailure(e)) {
+                throw new ListenFailedException("proxy listener", config.server().listen().toString(), e);
+            }
+            throw e;
+        }
     }
 
     public int port() {
@@ -158,10 +191,49 @@ public final class ProxyApplication implements AutoCloseable {
         config = changed;
     }
 
-    /** Stops accepting, drains in-flight exchanges (up to 10 s), then releases everything. */
+    public ProxyTelemetry telemetry() {
+        return telemetry;
+    }
+
+    public ProxyConfig config() {
+        return config;
+    }
+
+    /** Whether graceful shutdown has begun (readiness turns false at once). */
+    public boolean shuttingDown() {
+        return runtime.draining().started();
+    }
+
+    /** Upstreams with a token pool but no token that is in service (active or waiting for its reset). */
+    public List<String> upstreamsWithoutUsableToken() {
+        List<String> without = new ArrayList<>();
+        upstreams.forEach((name, upstream) -> {
+            TokenPool pool = upstream.tokens();
+            if (pool != null && pool.status().stream()
+                    .noneMatch(t -> t.state() == TokenState.ACTIVE || t.state() == TokenState.SPENT)) {
+                without.add(name);
+            }
+        });
+        return without;
+    }
+
+    /**
+     * Graceful shutdown: readiness turns false, requests still waiting for a token or ticket get the
+     * proxy's 503 {@code shutting_down}, the listener stops accepting, requests already sent finish
+     * within {@code server.drainTimeout}; then everything is released.
+     */
     @Override
     public void close() {
-        server.stop(Duration.ofSeconds(10));
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        long queued = waitingRequests();
+        int live = runtime.draining().begin();
+        Duration drain = config.server().drainTimeout();
+        log.info("shutting down: {} requests in progress ({} waiting for admission get 503 shutting_down); "
+                + "draining for up to {} ms", live, queued, drain.toMillis());
+        server.stop(drain);
+        log.info("drained: {} of {} requests in progress finished or were answered", live - runtime.inFlight().get(), live);
         upstreams.values().forEach(u -> {
             u.connections().close();
             if (u.tokens() != null) {

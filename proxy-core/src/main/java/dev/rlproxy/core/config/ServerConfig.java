@@ -19,10 +19,12 @@ import java.time.Duration;
  * @param trustForwardedHeaders   keep the forwarding headers clients send ({@code X-Forwarded-*},
  *                                {@code Forwarded}, {@code X-Real-IP}, {@code Via}); by default they are
  *                                stripped, since any client can forge them (default false)
+ * @param drainTimeout            on shutdown, how long requests already sent upstream may take to finish
+ *                                (default 10s, at most 10m); requests still queued are answered 503 at once
  */
 public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration headerTimeout, Duration idleTimeout,
                            Duration bodyTimeout, Integer maxConnections, Integer maxConnectionsPerClient,
-                           Boolean trustForwardedHeaders) {
+                           Boolean trustForwardedHeaders, Duration drainTimeout) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
     public static final DataSize DEFAULT_MAX_REQUEST_BODY = DataSize.ofMebibytes(10);
@@ -31,6 +33,8 @@ public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration he
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(60);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
     public static final int DEFAULT_MAX_CONNECTIONS_PER_CLIENT = 1024;
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration MAX_DRAIN_TIMEOUT = Duration.ofMinutes(10);
 
     public ServerConfig {
         listen = listen == null ? DEFAULT_LISTEN : listen;
@@ -42,6 +46,7 @@ public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration he
         maxConnectionsPerClient = maxConnectionsPerClient == null
                 ? DEFAULT_MAX_CONNECTIONS_PER_CLIENT : maxConnectionsPerClient;
         trustForwardedHeaders = trustForwardedHeaders != null && trustForwardedHeaders;
+        drainTimeout = drainTimeout == null ? DEFAULT_DRAIN_TIMEOUT : drainTimeout;
         Violations v = new Violations();
         v.check(maxRequestBody.bytes() >= 1 && maxRequestBody.bytes() <= Integer.MAX_VALUE,
                 "maxRequestBody", "must be between 1B and 2GiB - 1 byte, was " + maxRequestBody);
@@ -51,6 +56,8 @@ public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration he
         v.check(maxConnections >= 1, "maxConnections", "must be at least 1, was " + maxConnections);
         v.check(maxConnectionsPerClient >= 1, "maxConnectionsPerClient",
                 "must be at least 1, was " + maxConnectionsPerClient);
+        v.check(!drainTimeout.isNegative() && drainTimeout.compareTo(MAX_DRAIN_TIMEOUT) <= 0,
+                "drainTimeout", "must be between 0s and 10m");
         v.throwIfAny();
     }
 
@@ -60,6 +67,6 @@ public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration he
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null, null);
     }
 }

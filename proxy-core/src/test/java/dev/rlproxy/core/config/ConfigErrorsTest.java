@@ -138,6 +138,10 @@ class ConfigErrorsTest {
                 "7:9: server: expected a mapping of keys to values");
         assertThat(problems(MINIMAL + "server:\n  maxRequestBody: 10MB\n")).containsExactly(
                 "8:19: server.maxRequestBody: expected a size like 512KiB, 10MiB, 1GiB, 100B or a number of bytes, got '10MB'");
+        assertThat(problems(MINIMAL + "server:\n  drainTimeout: 11m\n")).containsExactly(
+                "8:17: server.drainTimeout: must be between 0s and 10m");
+        assertThat(problems(MINIMAL + "server:\n  drainTimeout: 10\n")).containsExactly(
+                "8:17: server.drainTimeout: expected a duration like 30s, 500ms, 1m30s (units: ms s m h d), got '10'");
         assertThat(problems(MINIMAL + "server:\n  listen: [a]\n")).containsExactly(
                 "8:3: server.listen: expected host:port like 127.0.0.1:8080 or [::1]:8080");
         assertThat(problems(MINIMAL + "store:\n  type: postgres\n")).containsExactly(

@@ -24,6 +24,7 @@ class ConfigLoaderTest {
 
         assertThat(config.server().listen()).isEqualTo(new HostPort("127.0.0.1", 8080));
         assertThat(config.server().maxRequestBody().bytes()).isEqualTo(10L * 1024 * 1024);
+        assertThat(config.server().drainTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
         assertThat(config.admin().listen()).isEqualTo(new HostPort("127.0.0.1", 9090));
         assertThat(config.admin().authToken()).isEmpty();
         assertThat(config.admin().requiresAuth()).isFalse();
@@ -62,6 +63,7 @@ class ConfigLoaderTest {
                 server:
                   listen: "[::1]:0"
                   maxRequestBody: 512KiB
+                  drainTimeout: 45s
                 admin:
                   listen: "0.0.0.0:9191"
                   authToken: "${ADMIN_TOKEN:-}"
@@ -121,6 +123,7 @@ class ConfigLoaderTest {
 
         assertThat(config.server().listen()).isEqualTo(new HostPort("::1", 0));
         assertThat(config.server().maxRequestBody()).isEqualTo(new DataSize(512 * 1024));
+        assertThat(config.server().drainTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
         assertThat(config.admin().listen().isLoopback()).isFalse();
         assertThat(config.admin().authToken()).isEqualTo("admin-secret");
         assertThat(config.store().type()).isEqualTo(StoreType.REDIS);

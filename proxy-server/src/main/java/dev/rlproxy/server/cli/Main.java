@@ -3,7 +3,7 @@ package dev.rlproxy.server.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code java -jar proxy.jar run|validate|demo|simulate}. Exit codes: 0 fine, 2 bad configuration, 1 anything else. */
+/** {@code java -jar proxy.jar run|validate|demo|simulate}. Exit codes: 0 fine, 2 bad configuration, 3 cannot listen, 1 anything else. */
 @Command(name = "proxy.jar",
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,

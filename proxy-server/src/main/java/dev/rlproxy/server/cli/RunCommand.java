@@ -4,8 +4,12 @@ import dev.rlproxy.core.config.ConfigException;
 import dev.rlproxy.core.config.ConfigLoader;
 import dev.rlproxy.core.config.ProxyConfig;
 import dev.rlproxy.server.ConfigWatcher;
+import dev.rlproxy.server.ListenFailedException;
 import dev.rlproxy.server.ProxyApplication;
 import dev.rlproxy.server.UnsupportedConfigurationException;
+import dev.rlproxy.server.admin.AdminServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the proxy.")
 final class RunCommand implements Callable<Integer> {
@@ -23,8 +28,17 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the YAML configuration")
     Path config;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json: one JSON object per log line, access log included")
+    LogSetup.Format logFormat;
+
+    @Option(names = "--log-level", paramLabel = "LEVEL",
+            description = "error, warn, info (default), debug or trace")
+    LogSetup.LogLevel logLevel;
+
     @Override
     public Integer call() throws Exception {
+        LogSetup.apply(logFormat, logLevel);
         ProxyConfig parsed;
         try {
             parsed = ConfigLoader.load(config);
@@ -38,15 +52,54 @@ final class RunCommand implements Callable<Integer> {
         } catch (UnsupportedConfigurationException e) {
             System.err.println(config + ": " + e.getMessage());
             return ExitCodes.BAD_CONFIG;
+        } catch (ListenFailedException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.CANNOT_LISTEN;
         }
         ConfigWatcher watcher = ConfigWatcher.watch(config, System.getenv(), RELOAD_POLL, app::reload);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        AdminServer admin;
+        try {
+            admin = AdminServer.start(parsed.admin(), app, watcher::reloadNow);
+        } catch (ListenFailedException e) {
+            System.err.println(e.getMessage());
             watcher.close();
             app.close();
-            stopped.countDown();
-        }, "rlproxy-shutdown"));
+            return ExitCodes.CANNOT_LISTEN;
+        }
+        Signals.onHangup(watcher::reloadNow);
+        StartupLine.log(config, parsed, app, admin);
+        CountDownLatch stopped = new CountDownLatch(1);
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable shutdown = () -> {
+            if (stopping.compareAndSet(false, true)) {
+                watcher.close();
+                app.close(); // readiness turns false first; the admin listener answers until the drain ends
+                admin.close();
+                stopped.countDown();
+            }
+        };
+        // Signals run the shutdown on their own thread; the hook covers any other way the JVM ends.
+        Signals.onTerminate(() -> new Thread(shutdown, "rlproxy-shutdown").start());
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "rlproxy-shutdown-hook"));
         stopped.await();
         return ExitCodes.OK;
+    }
+
+    /** One line with what an operator needs to know the proxy started as intended. */
+    private static final class StartupLine {
+        private static final Logger log = LoggerFactory.getLogger("rlproxy");
+
+        static void log(Path file, ProxyConfig config, ProxyApplication app, AdminServer admin) {
+            StringBuilder tokens = new StringBuilder();
+            app.upstreams().forEach((name, upstream) -> tokens.append(tokens.isEmpty() ? "" : ", ").append(name)
+                    .append('=').append(upstream.tokens() == null ? "client credentials"
+                            : upstream.tokens().status().size() + " tokens"));
+            String version = RunCommand.class.getPackage().getImplementationVersion();
+            log.info("rlproxy {} started: config {}, proxy on {}:{}, admin on {}, {} routes {}, upstreams [{}]",
+                    version == null ? "development build" : version, file.toAbsolutePath(),
+                    config.server().listen().host(), app.port(), admin.address(), config.routes().size(),
+                    config.routes().stream().map(r -> (r.match().pathPrefix() != null ? r.match().pathPrefix()
+                            : r.match().host()) + "->" + r.upstream()).toList(), tokens);
+        }
     }
 }

@@ -73,20 +73,29 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         timeouts.headReceived(mode != RequestBody.Mode.NONE);
         ProxyError invalid = RequestChecks.reject(request, runtime.maxRequestBodyBytes());
         if (invalid != null) {
+            ExchangeRecorder.rejected(runtime, request.method().name(), request.uri(), invalid);
             ctx.writeAndFlush(invalid.toResponse(ctx.alloc(), false)).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (runtime.draining().started()) {
+            ProxyError closing = ProxyError.shuttingDown();
+            ExchangeRecorder.rejected(runtime, request.method().name(), request.uri(), closing);
+            ctx.writeAndFlush(closing.toResponse(ctx.alloc(), false)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         try {
             // Before routing and prefix stripping, so no path can climb out of an upstream's base path.
             request.setUri(RequestPaths.normalise(request.uri()));
         } catch (RequestPaths.RejectedPath e) {
-            ctx.writeAndFlush(ProxyError.badRequest(e.getMessage()).toResponse(ctx.alloc(), false))
-                    .addListener(ChannelFutureListener.CLOSE);
+            ProxyError rejected = ProxyError.badRequest(e.getMessage());
+            ExchangeRecorder.rejected(runtime, request.method().name(), request.uri(), rejected);
+            ctx.writeAndFlush(rejected.toResponse(ctx.alloc(), false)).addListener(ChannelFutureListener.CLOSE);
             return;
         }
         Route route = runtime.router().match(request.headers().get(HttpHeaderNames.HOST), request.uri());
         if (route == null) {
             ProxyError notFound = ProxyError.noRoute(request.method().name(), pathOnly(request.uri()));
+            ExchangeRecorder.rejected(runtime, request.method().name(), request.uri(), notFound);
             // Without a body to skip, the connection can serve the next request.
             boolean keepAlive = mode == RequestBody.Mode.NONE && HttpUtil.isKeepAlive(request);
             ctx.writeAndFlush(notFound.toResponse(ctx.alloc(), keepAlive))
@@ -100,6 +109,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
                 runtime.maxRequestBodyBytes(), ctx);
         exchange = new ProxyExchange(ctx, runtime, request, route, body, this);
         runtime.inFlight().incrementAndGet();
+        runtime.draining().add(exchange);
         body.attach(exchange);
         exchange.start();
         if (mode == RequestBody.Mode.BUFFERED) {
@@ -126,6 +136,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         runtime.inFlight().decrementAndGet();
+        runtime.draining().remove(exchange);
         exchange = null;
         body = null;
         if (!keepAlive) {
@@ -145,6 +156,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     public void channelInactive(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.clientGone();
+            runtime.draining().remove(exchange);
             exchange = null;
             runtime.inFlight().decrementAndGet();
         }

@@ -67,6 +67,12 @@ public record ProxyError(HttpResponseStatus status, String error, String detail,
         return new ProxyError(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", detail, -1);
     }
 
+    /** The proxy is shutting down: the request was still waiting for admission, or arrived during the drain. */
+    public static ProxyError shuttingDown() {
+        return new ProxyError(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down",
+                "the proxy is shutting down; send the request again", -1);
+    }
+
     /** The full response; {@code keepAlive} decides the Connection header. */
     public FullHttpResponse toResponse(ByteBufAllocator alloc, boolean keepAlive) {
         String json = "{\"error\":" + Json.quote(error) + ",\"detail\":" + Json.quote(detail) + "}";

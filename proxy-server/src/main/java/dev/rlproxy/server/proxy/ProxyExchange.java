@@ -60,6 +60,7 @@ final class ProxyExchange implements UpstreamListener {
     private final TokenRetries tokenRetries = new TokenRetries();
     /** Ties the client's error answer ({@code X-Request-Id}) to the log line that has the cause. */
     private final String requestId = UpstreamFailures.newRequestId();
+    private final ExchangeRecorder recorder;
 
     private State state = State.ADMITTING;
     private int attempts;
@@ -83,6 +84,8 @@ final class ProxyExchange implements UpstreamListener {
         this.listener = listener;
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.deadlineNanos = runtime.clock().nanoTime() + runtime.maxWaitNanos();
+        this.recorder = new ExchangeRecorder(runtime.metrics(), runtime.clock(), upstream.name(), route.label(),
+                request.method().name(), request.uri());
     }
 
     /** Starts admission now, or once a buffered body has fully arrived. */
@@ -115,6 +118,9 @@ final class ProxyExchange implements UpstreamListener {
 
     private void onToken(TokenLease lease) {
         this.lease = lease;
+        if (lease != null) {
+            recorder.tokenCheckedOut(lease.fingerprint());
+        }
         String fingerprint = lease != null ? lease.fingerprint() : upstream.clientCredentialFingerprint(request.headers());
         CompletableFuture<Ticket> tickets = runtime.limiter().acquire(
                 upstream.ticketRequest(routeKey, fingerprint, request.headers(), remainingWaitNanos()));
@@ -125,6 +131,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void onTicket(Ticket ticket) {
         this.ticket = ticket;
+        recorder.admitted();
         UpstreamConnections connections = upstream.connections();
         Future<Channel> acquired = connections.acquire(client.channel().eventLoop());
         acquired.addListener(f -> {
@@ -164,6 +171,7 @@ final class ProxyExchange implements UpstreamListener {
         body.streamTo(connection);
         connection.flush();
         connection.read();
+        recorder.sent();
         restartResponseTimer();
     }
 
@@ -195,6 +203,7 @@ final class ProxyExchange implements UpstreamListener {
         cancelResponseTimer();
         RateLimitObservation observation = observe(response);
         ticket.complete(observation);
+        recorder.responseHead(response.status().code(), observation.throttled() || response.status().code() == 429);
         if (lease != null) {
             lease.release(response.status().code(), observation);
         }
@@ -205,6 +214,7 @@ final class ProxyExchange implements UpstreamListener {
         if (tokenRetries.shouldRetry(upstream.tokens(), lease, status, observation, canResend)) {
             log.info("upstream '{}' {} token {}; retrying with another token", upstream.name(),
                     status == 401 ? "rejected (401)" : "throttled", lease.fingerprint());
+            recorder.retried();
             retry();
             return;
         }
@@ -238,6 +248,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         boolean last = content instanceof LastHttpContent;
+        recorder.relayed(content.content().readableBytes());
         client.writeAndFlush(content).addListener(writeThenReadUpstream(last));
     }
 
@@ -259,6 +270,7 @@ final class ProxyExchange implements UpstreamListener {
         } else {
             dropConnection();
         }
+        recorder.upstreamAnswered(body.receivedBytes());
         finish(clientKeepAlive);
     }
 
@@ -311,6 +323,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         boolean sent = state != State.ADMITTING;
         state = State.DONE;
+        recorder.clientClosed(body.receivedBytes());
         cancelResponseTimer();
         giveBack(sent);
         dropConnection();
@@ -323,6 +336,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         dropConnection();
         state = State.DONE;
+        recorder.upstreamAnswered(body.receivedBytes());
         body.discard();
         client.close();
     }
@@ -334,6 +348,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         state = State.DONE;
         cancelResponseTimer();
+        recorder.proxyAnswered(error, body.receivedBytes());
         // A body still arriving is skipped by the connection if it is the rest of a small one; a
         // streamed body may be huge, so then the connection closes instead.
         boolean keepAlive = clientKeepAlive && !body.wasRejected() && (body.fullyReceived() || !body.isStreamed());
@@ -377,6 +392,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void refuse(Throwable error) {
         abandonLease(false); // refused by the proxy: never sent with this token
+        recorder.refusedBecause(error);
         if (error instanceof RetryLaterException later) {
             fail(ProxyError.rateLimited(later.getMessage(), later.retryAfterNanos()));
         } else if (!(error instanceof CancellationException)) {
@@ -448,6 +464,16 @@ final class ProxyExchange implements UpstreamListener {
 
     private static Throwable unwrap(Throwable error) {
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    /** Graceful shutdown: a request still waiting for admission gets the proxy's 503 now; one already sent finishes. */
+    void shutdown() {
+        onLoop(() -> {
+            if (state == State.ADMITTING) {
+                giveBack(false);
+                fail(ProxyError.shuttingDown());
+            }
+        });
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.rlproxy.server.proxy;
 
 import dev.rlproxy.core.limit.Clock;
 import dev.rlproxy.core.limit.RateLimiter;
+import dev.rlproxy.core.metrics.ProxyMetrics;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -12,12 +13,21 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param maxRequestBodyBytes server.maxRequestBody
  * @param replayBufferBytes  request bodies up to this size are buffered, so they can be retried
  * @param inFlight           exchanges started and not yet finished (graceful shutdown waits for 0)
+ * @param metrics            where the request path reports what it does (metrics, access log)
+ * @param draining           live exchanges, and whether graceful shutdown has begun
  */
 public record ProxyRuntime(Router router, RateLimiter limiter, Clock clock, long maxWaitNanos,
-                           long maxRequestBodyBytes, long replayBufferBytes, AtomicInteger inFlight) {
+                           long maxRequestBodyBytes, long replayBufferBytes, AtomicInteger inFlight,
+                           ProxyMetrics metrics, Draining draining) {
 
     public ProxyRuntime(Router router, RateLimiter limiter, Clock clock, long maxWaitNanos,
                         long maxRequestBodyBytes, long replayBufferBytes) {
-        this(router, limiter, clock, maxWaitNanos, maxRequestBodyBytes, replayBufferBytes, new AtomicInteger());
+        this(router, limiter, clock, maxWaitNanos, maxRequestBodyBytes, replayBufferBytes, ProxyMetrics.NONE);
+    }
+
+    public ProxyRuntime(Router router, RateLimiter limiter, Clock clock, long maxWaitNanos,
+                        long maxRequestBodyBytes, long replayBufferBytes, ProxyMetrics metrics) {
+        this(router, limiter, clock, maxWaitNanos, maxRequestBodyBytes, replayBufferBytes, new AtomicInteger(), metrics,
+                new Draining());
     }
 }

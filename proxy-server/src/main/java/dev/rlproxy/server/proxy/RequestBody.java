@@ -178,4 +178,9 @@ final class RequestBody {
             content.release();
         }
     }
+
+    /** Body bytes received from the client so far. */
+    long receivedBytes() {
+        return receivedBytes;
+    }
 }

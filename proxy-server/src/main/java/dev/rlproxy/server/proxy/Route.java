@@ -27,4 +27,9 @@ public record Route(String pathPrefix, String host, Upstream upstream, boolean p
         }
         return "/" + uri.substring(pathPrefix.length() - 1);
     }
+
+    /** How metrics and the access log name this route: its path prefix or its host. */
+    public String label() {
+        return pathPrefix != null ? pathPrefix : host;
+    }
 }

@@ -79,4 +79,35 @@ class MainTest {
         assertThat(Main.execute()).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing command");
     }
+
+    @Test
+    void aProxyAddressInUseIsOneLineNamingItAndExitCodeThree(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Path file = Files.writeString(dir.resolve("busy.yaml"),
+                    "server: { listen: \"127.0.0.1:" + taken.getLocalPort() + "\" }\n" + GOOD);
+            assertThat(Main.execute("run", "--config", file.toString())).isEqualTo(3);
+            assertThat(err.toString(StandardCharsets.UTF_8).trim())
+                    .isEqualTo("cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                            + " for the proxy listener: address already in use");
+        }
+    }
+
+    @Test
+    void anAdminAddressInUseIsOneLineNamingItAndExitCodeThree(@TempDir Path dir) throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Path file = Files.writeString(dir.resolve("busy.yaml"), "server: { listen: \"127.0.0.1:0\" }\n"
+                    + "admin: { listen: \"127.0.0.1:" + taken.getLocalPort() + "\" }\n" + GOOD);
+            assertThat(Main.execute("run", "--config", file.toString())).isEqualTo(3);
+            assertThat(err.toString(StandardCharsets.UTF_8).trim())
+                    .startsWith("cannot listen on 127.0.0.1:" + taken.getLocalPort() + " for the admin listener:")
+                    .doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void anUnknownLogFormatIsAUsageError(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("ok.yaml"), GOOD);
+        assertThat(Main.execute("run", "--config", file.toString(), "--log-format", "xml")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--log-format").contains("text, json");
+    }
 }

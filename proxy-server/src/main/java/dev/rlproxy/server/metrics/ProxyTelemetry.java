@@ -1,0 +1,56 @@
+package dev.rlproxy.server.metrics;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.rlproxy.core.limit.Clock;
+import dev.rlproxy.core.limit.RateLimiter;
+import dev.rlproxy.core.metrics.ProxyMetrics;
+import dev.rlproxy.core.tokens.TokenPool;
+import io.netty.util.concurrent.EventExecutorGroup;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The proxy's metrics registry and what feeds and reads it: the request-path listener (metrics
+ * plus access log), per-token gauges, and the Prometheus endpoint.
+ */
+public final class ProxyTelemetry {
+
+    private final MetricRegistry registry = new MetricRegistry();
+    private final ProxyMetrics requestPath;
+    private final PrometheusEndpoint prometheus;
+
+    /**
+     * @param routeUpstreams every configured route's label and its upstream's name, in order
+     * @param pools          token pools by upstream name
+     */
+    public ProxyTelemetry(Map<String, String> routeUpstreams, Map<String, TokenPool> pools, Clock clock) {
+        MetricNames names = new MetricNames(List.copyOf(routeUpstreams.keySet()));
+        this.requestPath = new CompositeProxyMetrics(List.of(
+                new DropwizardProxyMetrics(registry, names, routeUpstreams), new AccessLog()));
+        this.prometheus = new PrometheusEndpoint(registry, names, new TokenGauges(registry, pools, clock));
+    }
+
+    /** Gauges over the running proxy, once it exists. */
+    public void watch(RateLimiter limiter, AtomicInteger inFlight, EventExecutorGroup eventLoops) {
+        RuntimeGauges.register(registry, limiter, inFlight, eventLoops);
+    }
+
+    /** What the request path reports to. */
+    public ProxyMetrics requestPath() {
+        return requestPath;
+    }
+
+    public PrometheusEndpoint prometheus() {
+        return prometheus;
+    }
+
+    public UpstreamTotals totals(String upstream) {
+        return UpstreamTotals.of(registry, upstream);
+    }
+
+    public MetricRegistry registry() {
+        return registry;
+    }
+}
