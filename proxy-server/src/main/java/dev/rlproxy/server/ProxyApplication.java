@@ -81,7 +81,7 @@ public final class ProxyApplication implements AutoCloseable {
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             List<Route> routes = new ArrayList<>();
             for (var route : config.routes()) {
-                routes.add(factory.route(route, upstreams.get(route.upstream())));
+                routes.add(factory.route(route, upstreams.get(route.upstream()), config.server().publicUrl()));
             }
             ProxyRuntime runtime = new ProxyRuntime(new Router(routes), limiter, clock,
                     config.queue().maxWait().toNanos(), config.server().maxRequestBody().bytes(),

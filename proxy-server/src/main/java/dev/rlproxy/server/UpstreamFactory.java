@@ -31,6 +31,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 
 import javax.net.ssl.SSLException;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -79,9 +80,9 @@ final class UpstreamFactory {
                 config.responseTimeout().toNanos());
     }
 
-    Route route(RouteConfig config, Upstream upstream) {
+    Route route(RouteConfig config, Upstream upstream, URI publicUrl) {
         return new Route(config.match().pathPrefix(), config.match().host(), upstream,
-                config.tokens() == TokenMode.PASSTHROUGH);
+                config.tokens() == TokenMode.PASSTHROUGH, publicUrl);
     }
 
     private static HeaderDialect dialect(UpstreamConfig config) {

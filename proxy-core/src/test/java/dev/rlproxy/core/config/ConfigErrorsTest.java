@@ -138,6 +138,10 @@ class ConfigErrorsTest {
                 "7:9: server: expected a mapping of keys to values");
         assertThat(problems(MINIMAL + "server:\n  maxRequestBody: 10MB\n")).containsExactly(
                 "8:19: server.maxRequestBody: expected a size like 512KiB, 10MiB, 1GiB, 100B or a number of bytes, got '10MB'");
+        assertThat(problems(MINIMAL + "server:\n  publicUrl: ftp://proxy\n")).containsExactly(
+                "8:14: server.publicUrl: must be an http:// or https:// URL");
+        assertThat(problems(MINIMAL + "server:\n  publicUrl: \"https://proxy/?x=1\"\n")).containsExactly(
+                "8:14: server.publicUrl: must not have a query (?...) or fragment (#...)");
         assertThat(problems(MINIMAL + "server:\n  listen: [a]\n")).containsExactly(
                 "8:3: server.listen: expected host:port like 127.0.0.1:8080 or [::1]:8080");
         assertThat(problems(MINIMAL + "store:\n  type: postgres\n")).containsExactly(

@@ -61,6 +61,7 @@ class ConfigLoaderTest {
                 server:
                   listen: "[::1]:0"
                   maxRequestBody: 512KiB
+                  publicUrl: "https://rl.example.com/edge"
                 admin:
                   listen: "0.0.0.0:9191"
                   authToken: "${ADMIN_TOKEN:-}"
@@ -119,6 +120,7 @@ class ConfigLoaderTest {
 
         assertThat(config.server().listen()).isEqualTo(new HostPort("::1", 0));
         assertThat(config.server().maxRequestBody()).isEqualTo(new DataSize(512 * 1024));
+        assertThat(config.server().publicUrl()).hasToString("https://rl.example.com/edge");
         assertThat(config.admin().listen().isLoopback()).isFalse();
         assertThat(config.admin().authToken()).isEqualTo("admin-secret");
         assertThat(config.store().type()).isEqualTo(StoreType.REDIS);

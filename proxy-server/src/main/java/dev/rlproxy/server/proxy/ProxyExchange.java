@@ -13,6 +13,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -203,7 +204,8 @@ final class ProxyExchange implements UpstreamListener {
         }
         state = State.RELAYING;
         responseKeepAlive = HttpUtil.isKeepAlive(response);
-        client.writeAndFlush(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive))
+        client.writeAndFlush(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive,
+                        ProxyUrls.forRequest(route, request.headers().get(HttpHeaderNames.HOST))))
                 .addListener(writeThenReadUpstream(false));
     }
 

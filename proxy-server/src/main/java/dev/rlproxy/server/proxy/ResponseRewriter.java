@@ -4,18 +4,28 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 
-/** Builds the response head the client sees from the upstream's: hop-by-hop headers gone, body re-framed. */
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds the response head the client sees from the upstream's: hop-by-hop headers gone, body
+ * re-framed, and the upstream's own URLs in {@code Link}, {@code Location} and
+ * {@code Content-Location} pointed back through the proxy.
+ */
 final class ResponseRewriter {
 
     private ResponseRewriter() {
     }
 
-    static HttpResponse relayHead(HttpResponse upstream, HttpMethod requestMethod, boolean clientKeepAlive) {
+    static HttpResponse relayHead(HttpResponse upstream, HttpMethod requestMethod, boolean clientKeepAlive,
+                                  ProxyUrls urls) {
         HttpResponse head = new DefaultHttpResponse(upstream.protocolVersion(), upstream.status());
         head.headers().set(upstream.headers());
         HopByHopHeaders.strip(head.headers());
+        rewriteUrls(head.headers(), urls);
         boolean hasLength = head.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
         if (!hasLength && mayHaveBody(upstream, requestMethod)) {
             // The body is re-framed as chunks: the upstream's own framing ends at our codec.
@@ -25,6 +35,24 @@ final class ResponseRewriter {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return head;
+    }
+
+    /** Points the upstream's URLs in the headers that carry them back through the proxy. */
+    static void rewriteUrls(HttpHeaders headers, ProxyUrls urls) {
+        rewriteEach(headers, HttpHeaderNames.LOCATION, urls::rewrite);
+        rewriteEach(headers, HttpHeaderNames.CONTENT_LOCATION, urls::rewrite);
+        rewriteEach(headers, "Link", value -> LinkHeader.rewrite(value, urls::rewrite));
+    }
+
+    private static void rewriteEach(HttpHeaders headers, CharSequence name, UnaryOperator<String> rewrite) {
+        List<String> values = headers.getAll(name);
+        if (values.isEmpty()) {
+            return;
+        }
+        headers.remove(name);
+        for (String value : values) {
+            headers.add(name, rewrite.apply(value.strip()));
+        }
     }
 
     private static boolean mayHaveBody(HttpResponse response, HttpMethod requestMethod) {

@@ -1,12 +1,19 @@
 package dev.rlproxy.server.proxy;
 
+import java.net.URI;
+
 /**
  * One configured route: requests whose path starts with {@code pathPrefix} (stripped before
  * forwarding), or whose Host is {@code host} (path kept), go to {@code upstream}.
  *
  * @param passthrough forward the client's own credentials instead of a pooled token
+ * @param publicUrl   {@code server.publicUrl}: how clients reach the proxy, for URLs in responses; or null
  */
-public record Route(String pathPrefix, String host, Upstream upstream, boolean passthrough) {
+public record Route(String pathPrefix, String host, Upstream upstream, boolean passthrough, URI publicUrl) {
+
+    public Route(String pathPrefix, String host, Upstream upstream, boolean passthrough) {
+        this(pathPrefix, host, upstream, passthrough, null);
+    }
 
     public Route {
         if ((pathPrefix == null) == (host == null)) {

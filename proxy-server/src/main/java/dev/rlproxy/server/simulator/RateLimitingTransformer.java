@@ -22,6 +22,8 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
     private final SimulatorCounters counters;
     private final DialectResponses dialect;
     private final String padding;
+    /** This upstream's own URL, for the absolute URLs GitHub-style answers carry; set once it listens. */
+    private volatile String baseUrl = "";
 
     RateLimitingTransformer(SimulatorSpec spec, TokenAccess access, CallerLimiter limiter, SimulatorCounters counters) {
         this.spec = spec;
@@ -30,6 +32,10 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
         this.counters = counters;
         this.dialect = DialectResponses.of(spec.dialect());
         this.padding = "x".repeat(spec.bodyPaddingBytes());
+    }
+
+    void serveAt(String baseUrl) {
+        this.baseUrl = baseUrl;
     }
 
     @Override
@@ -45,10 +51,11 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
         Optional<String> token = TokenAccess.tokenIn(request.getHeader(spec.tokenHeader()));
         String caller = token.orElse(SimulatorSpec.ANONYMOUS);
         long sequence = counters.seen(caller, path);
-        return toDefinition(answer(token, caller, method, path, sequence));
+        return toDefinition(answer(token, caller, method, path, queryOf(request.getUrl()), sequence));
     }
 
-    private SimulatedResponse answer(Optional<String> token, String caller, String method, String path, long sequence) {
+    private SimulatedResponse answer(Optional<String> token, String caller, String method, String path, String query,
+                                     long sequence) {
         if (!access.admits(token)) {
             String message = token.isPresent() ? "Bad credentials" : "Requires authentication";
             return SimulatedResponse.json(401, Map.of(), JsonText.message(message));
@@ -59,6 +66,9 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
             return dialect.refusal(admission);
         }
         counters.accepted(caller);
+        if (ListPages.handles(method, path, query)) {
+            return ListPages.answer(baseUrl, path, query, dialect.headers(admission));
+        }
         return SimulatedResponse.json(200, dialect.headers(admission), echo(method, path, sequence));
     }
 
@@ -83,6 +93,11 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
             builder.withFixedDelay((int) latencyMillis);
         }
         return builder.build();
+    }
+
+    private static String queryOf(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? null : url.substring(query + 1);
     }
 
     private static String pathOf(String url) {
