@@ -23,7 +23,16 @@ final class GrantedTicket implements Ticket {
     @Override
     public void complete(RateLimitObservation observation) {
         if (settled.compareAndSet(false, true)) {
-            settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos);
+            settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos,
+                    true);
+        }
+    }
+
+    @Override
+    public void completeNotModified(RateLimitObservation observation) {
+        if (settled.compareAndSet(false, true)) {
+            settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos,
+                    false);
         }
     }
 

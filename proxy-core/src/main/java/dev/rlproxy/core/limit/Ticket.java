@@ -12,6 +12,16 @@ public interface Ticket {
     void complete(RateLimitObservation observation);
 
     /**
+     * The upstream answered {@code 304 Not Modified}, which GitHub (and others) do not count against
+     * the limit. Learned windows that {@code observation} reports follow the report instead of
+     * taking this request off first; a window it does not report counts the request as usual, since
+     * nothing says the upstream did not count it. Configured buckets keep their admission either way.
+     */
+    default void completeNotModified(RateLimitObservation observation) {
+        complete(observation);
+    }
+
+    /**
      * No answer came (connect failure, timeout, reset, client gone before sending): the in-flight
      * reservation is returned. A configured-bucket admission stays spent if the request may have
      * reached the upstream ({@code maybeSent}), and is given back otherwise.

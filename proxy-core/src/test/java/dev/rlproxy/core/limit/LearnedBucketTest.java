@@ -23,7 +23,7 @@ class LearnedBucketTest {
 
     private void completeOne(long nowMs, RateLimitObservation report) {
         bucket.admit(nowMs * MS, 1);
-        bucket.release(true, report, nowMs * MS, nowMs * MS, nowMs, MARGIN);
+        bucket.release(true, report, true, nowMs * MS, nowMs * MS, nowMs, MARGIN);
         bucket.apply(report, true, report.throttled(), nowMs * MS, nowMs, MARGIN);
     }
 

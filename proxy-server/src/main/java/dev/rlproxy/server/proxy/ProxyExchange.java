@@ -188,7 +188,11 @@ final class ProxyExchange implements UpstreamListener {
         }
         cancelResponseTimer();
         RateLimitObservation observation = observe(response);
-        ticket.complete(observation);
+        if (response.status().code() == 304) {
+            ticket.completeNotModified(observation); // uncounted by GitHub: its headers, not a count, decide
+        } else {
+            ticket.complete(observation);
+        }
         if (lease != null) {
             lease.release(response.status().code(), observation);
         }

@@ -26,6 +26,7 @@ public record Route(String pathPrefix, String host, Upstream upstream, boolean p
         if (pathPrefix == null) {
             return uri;
         }
-        return "/" + uri.substring(pathPrefix.length());
+        // "/github" and "/github?q" reach the "/github/" route too (Router): they are its root.
+        return "/" + uri.substring(uri.startsWith(pathPrefix) ? pathPrefix.length() : pathPrefix.length() - 1);
     }
 }
