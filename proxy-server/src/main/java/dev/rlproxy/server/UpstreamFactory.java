@@ -146,10 +146,13 @@ final class UpstreamFactory {
     private static List<BucketSpec> buckets(List<BucketConfig> configs, Duration windowMargin) {
         List<BucketSpec> specs = new ArrayList<>(configs.size());
         for (BucketConfig c : configs) {
+            if (c.capsInFlight()) {
+                specs.add(BucketSpec.inFlight(c.name(), c.maxConcurrent(), c.scope()));
+                continue;
+            }
             BucketLimit limit = new BucketLimit(c.limit(), c.per().plus(windowMargin),
                     c.burst() == null ? c.limit() : c.burst());
-            BucketSpec.Scope scope = BucketSpec.Scope.valueOf(c.scope().kind().name());
-            specs.add(new BucketSpec(c.name(), limit, scope, c.scope().header()));
+            specs.add(BucketSpec.rate(c.name(), limit, c.scope()));
         }
         return specs;
     }

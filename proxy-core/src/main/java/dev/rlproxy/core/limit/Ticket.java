@@ -4,7 +4,8 @@ import dev.rlproxy.core.headers.RateLimitObservation;
 
 /**
  * Admission to send one request. The holder reports exactly once how it went; later calls are
- * ignored. Until then the request counts as in flight against every learned bucket it is in.
+ * ignored. Until then the request counts as in flight against every learned bucket it is in; it
+ * counts against in-flight caps until {@link #release}.
  */
 public interface Ticket {
 
@@ -27,4 +28,11 @@ public interface Ticket {
      * reached the upstream ({@code maybeSent}), and is given back otherwise.
      */
     void abandon(boolean maybeSent);
+
+    /**
+     * The exchange is over (response relayed, failed, or the client went away): the slots it holds
+     * in in-flight caps are freed. {@link #abandon} implies it; after {@link #complete} it must
+     * still be called, since a response body may stream long after its head. Later calls are ignored.
+     */
+    void release();
 }

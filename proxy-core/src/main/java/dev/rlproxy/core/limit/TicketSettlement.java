@@ -97,4 +97,17 @@ final class TicketSettlement {
         }
         queue.wake(buckets.ordered);
     }
+
+    /** Frees the request's slots in its in-flight caps and wakes their queues. */
+    void release(RequestBuckets buckets, int cost) {
+        for (InFlightBucket bucket : buckets.inFlight) {
+            bucket.lock();
+            try {
+                bucket.release(cost);
+            } finally {
+                bucket.unlock();
+            }
+        }
+        queue.wake(buckets.inFlight);
+    }
 }

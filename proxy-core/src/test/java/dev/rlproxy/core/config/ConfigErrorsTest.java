@@ -151,6 +151,18 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void inFlightCapsAreValidated() {
+        assertThat(problems(withUpstreamKeys("    buckets:\n      - { name: c, maxConcurrent: 0 }\n"))).containsExactly(
+                "5:35: upstreams.api.buckets[0].maxConcurrent: must be between 1 and 100000, was 0");
+        assertThat(problems(withUpstreamKeys("    buckets:\n      - { name: c, maxConcurrent: 5, per: 1s }\n"))).containsExactly(
+                "5:35: upstreams.api.buckets[0].maxConcurrent: an in-flight cap takes no limit, per or burst; give those their own bucket");
+        assertThat(problems(withUpstreamKeys("    buckets:\n      - { name: c, maxConcurrent: 5, limit: 10, per: 1s }\n")))
+                .containsExactly("5:35: upstreams.api.buckets[0].maxConcurrent: an in-flight cap takes no limit, per or burst; give those their own bucket");
+        assertThat(problems(withUpstreamKeys("    buckets:\n      - { name: c, scope: token }\n"))).containsExactly(
+                "5:9: upstreams.api.buckets[0].limit: required, a whole number of requests");
+    }
+
+    @Test
     void constructorValidationPointsAtTheValue() {
         assertThat(problems(MINIMAL + "store:\n  redis:\n    uri: \"http://redis:6379\"\n    expectedReplicas: 0\n"))
                 .containsExactly(

@@ -94,6 +94,7 @@ class ConfigLoaderTest {
                       - { name: per-second, limit: 10, per: 1s, scope: token }
                       - { name: tenants, limit: 100, per: 1h, burst: 5, scope: "header:X-Tenant" }
                       - { name: routes, limit: 3, per: 1s, scope: route }
+                      - { name: inflight, maxConcurrent: 100, scope: token }
                     quotas:
                       - { name: monthly, metric: requests, limit: 1000000, period: month }
                       - { name: egress, metric: egress-bytes, limit: 10, period: day }
@@ -147,7 +148,8 @@ class ConfigLoaderTest {
         assertThat(github.buckets()).containsExactly(
                 new BucketConfig("per-second", 10, Duration.ofSeconds(1), null, BucketScope.TOKEN),
                 new BucketConfig("tenants", 100, Duration.ofHours(1), 5L, BucketScope.header("X-Tenant")),
-                new BucketConfig("routes", 3, Duration.ofSeconds(1), null, BucketScope.ROUTE));
+                new BucketConfig("routes", 3, Duration.ofSeconds(1), null, BucketScope.ROUTE),
+                new BucketConfig("inflight", 0, null, null, BucketScope.TOKEN, 100));
         assertThat(github.quotas()).containsExactly(
                 new QuotaConfig("monthly", QuotaMetric.REQUESTS, 1_000_000, QuotaPeriod.MONTH),
                 new QuotaConfig("egress", QuotaMetric.EGRESS_BYTES, 10, QuotaPeriod.DAY),

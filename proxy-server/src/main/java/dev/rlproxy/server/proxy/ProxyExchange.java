@@ -221,7 +221,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void retry() {
         dropConnection();
-        ticket = null; // completed and released with the throttled answer: nothing to give back
+        releaseTicket(); // completed with the throttled answer: only its in-flight slots are left
 
         lease = null;
         state = State.ADMITTING;
@@ -253,6 +253,7 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void complete() {
+        releaseTicket();
         if (responseKeepAlive && body.fullySent()) {
             upstream.connections().release(detachConnection());
         } else {
@@ -311,6 +312,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         dropConnection();
+        releaseTicket();
         state = State.DONE;
         body.discard();
         client.close();
@@ -405,6 +407,14 @@ final class ProxyExchange implements UpstreamListener {
             ticket = null;
         }
         abandonLease();
+    }
+
+    /** The exchange is done with its ticket: in-flight caps get their slot back. */
+    private void releaseTicket() {
+        if (ticket != null) {
+            ticket.release();
+            ticket = null;
+        }
     }
 
     /** Closes the upstream connection in use, if any: it cannot be reused mid-exchange. */

@@ -36,13 +36,15 @@ public record Upstream(String name, UpstreamConnections connections, HeaderDiale
         String token = tokenFingerprint == null ? "none" : tokenFingerprint;
         List<BucketRef> refs = new ArrayList<>(buckets.size());
         for (BucketSpec spec : buckets) {
-            String scopeValue = switch (spec.scope()) {
+            String header = spec.scope().header();
+            String scopeValue = switch (spec.scope().kind()) {
                 case UPSTREAM -> "";
                 case TOKEN -> "token=" + token;
                 case ROUTE -> "route=" + routeKey;
-                case HEADER -> spec.header() + "=" + orEmpty(requestHeaders.get(spec.header()));
+                case HEADER -> header + "=" + orEmpty(requestHeaders.get(header));
             };
-            refs.add(new BucketRef(name + "/" + spec.name() + "/" + scopeValue, spec.limit()));
+            String key = name + "/" + spec.name() + "/" + scopeValue;
+            refs.add(spec.limit() != null ? new BucketRef(key, spec.limit()) : BucketRef.inFlight(key, spec.maxInFlight()));
         }
         LearnedRef learned = new LearnedRef(name + "|" + token, routeKey, assumedLimit);
         return new TicketRequest(refs, learned, 1, maxWaitNanos);
