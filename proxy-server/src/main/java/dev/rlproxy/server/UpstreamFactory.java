@@ -77,7 +77,7 @@ final class UpstreamFactory {
                 tokens == null ? "Authorization" : tokens.inject().header(),
                 tokens == null ? "{token}" : tokens.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
-                config.responseTimeout().toNanos());
+                config.responseTimeout().toNanos(), config.rewriteBodyUrls());
     }
 
     Route route(RouteConfig config, Upstream upstream, URI publicUrl) {

@@ -26,13 +26,16 @@ import java.util.function.Function;
  * @param quotas          daily/monthly quotas (names unique)
  * @param windowMargin    added to every configured bucket's {@code per}, because the upstream sees a
  *                        request a little after the proxy admits it (default 100ms; 0 allowed)
+ * @param rewriteBodyUrls whether absolute URLs under {@code url} in JSON response bodies are pointed
+ *                        back through the proxy (default false: it costs CPU on every JSON body)
  */
 @JsonIgnoreProperties("name") // the map key; a "name:" key in the file is refused (FAIL_ON_IGNORED_PROPERTIES)
 public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUTE, useInput = OptBoolean.FALSE)
                              String name,
                              URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
                              Duration responseTimeout, RetryConfig retry, TokensConfig tokens,
-                             List<BucketConfig> buckets, List<QuotaConfig> quotas, Duration windowMargin) {
+                             List<BucketConfig> buckets, List<QuotaConfig> quotas, Duration windowMargin,
+                             Boolean rewriteBodyUrls) {
 
     public static final List<String> DIALECTS =
             List.of("github", "discord", "ietf", "openai", "shopify", "retry-after", "custom");
@@ -52,6 +55,7 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         buckets = buckets == null ? List.of() : buckets;
         quotas = quotas == null ? List.of() : quotas;
         windowMargin = windowMargin == null ? DEFAULT_WINDOW_MARGIN : windowMargin;
+        rewriteBodyUrls = rewriteBodyUrls != null && rewriteBodyUrls;
         Violations v = new Violations();
         v.check(Names.isIdentifier(name), "name", "upstream name " + Names.IDENTIFIER_RULE);
         String urlProblem = HttpUrls.problem(url);
@@ -70,6 +74,14 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         v.throwIfAny();
         buckets = List.copyOf(buckets);
         quotas = List.copyOf(quotas);
+    }
+
+    /** Without {@code rewriteBodyUrls} (false). */
+    public UpstreamConfig(String name, URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
+                          Duration responseTimeout, RetryConfig retry, TokensConfig tokens, List<BucketConfig> buckets,
+                          List<QuotaConfig> quotas, Duration windowMargin) {
+        this(name, url, dialect, custom, connectTimeout, responseTimeout, retry, tokens, buckets, quotas, windowMargin,
+                null);
     }
 
     private static <T> void checkUniqueNames(Violations v, String key, List<T> items, Function<T, String> name) {

@@ -65,6 +65,8 @@ final class ProxyExchange implements UpstreamListener {
     private Channel connection;
     private ScheduledFuture<?> responseTimer;
     private boolean responseKeepAlive;
+    /** Rewrites the upstream's URLs in a JSON body ({@code rewriteBodyUrls}); null: relayed as it is. */
+    private BodyUrlRewriter bodyRewriter;
 
     ProxyExchange(ChannelHandlerContext client, ProxyRuntime runtime, HttpRequest request, Route route,
                   RequestBody body, ExchangeListener listener) {
@@ -208,8 +210,10 @@ final class ProxyExchange implements UpstreamListener {
         }
         state = State.RELAYING;
         responseKeepAlive = HttpUtil.isKeepAlive(response);
-        client.writeAndFlush(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive,
-                        ProxyUrls.forRequest(route, request.headers().get(HttpHeaderNames.HOST))))
+        ProxyUrls urls = ProxyUrls.forRequest(route, request.headers().get(HttpHeaderNames.HOST));
+        bodyRewriter = ResponseRewriter.bodyRewriter(upstream, response, request.method(), urls);
+        client.writeAndFlush(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive, urls,
+                        bodyRewriter != null))
                 .addListener(writeThenReadUpstream(false));
     }
 
@@ -237,7 +241,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         boolean last = content instanceof LastHttpContent;
-        client.writeAndFlush(content).addListener(writeThenReadUpstream(last));
+        client.writeAndFlush(bodyRewriter == null ? content : bodyRewriter.rewrite(content, client.alloc())).addListener(writeThenReadUpstream(last));
     }
 
     private ChannelFutureListener writeThenReadUpstream(boolean last) {

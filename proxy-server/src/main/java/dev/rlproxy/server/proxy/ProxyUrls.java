@@ -91,6 +91,12 @@ public final class ProxyUrls {
         return clientPathBase.isEmpty() && !rest.startsWith("/") ? "/" + rest : clientPathBase + rest;
     }
 
+    /** A streaming rewriter of this mapping for a response body. */
+    BodyUrlRewriter bodyRewriter() {
+        String origin = (upstream.tls() ? "https" : "http") + "://" + upstream.hostHeader().toLowerCase(Locale.ROOT);
+        return new BodyUrlRewriter(origin + upstream.basePath(), origin.length(), clientOrigin + clientPathBase);
+    }
+
     /** The part after the base path, if the path from {@code from} starts with it at a segment boundary. */
     private String underBasePath(String reference, int from) {
         String base = upstream.basePath();

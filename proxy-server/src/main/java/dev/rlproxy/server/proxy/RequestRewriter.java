@@ -54,6 +54,9 @@ final class RequestRewriter {
         HopByHopHeaders.strip(headers);
 
         headers.set(HttpHeaderNames.HOST, upstream.connections().target().hostHeader());
+        if (upstream.rewriteBodyUrls()) {
+            headers.remove(HttpHeaderNames.ACCEPT_ENCODING); // bodies to rewrite must come uncompressed
+        }
         String forwardedFor = client.headers().get("X-Forwarded-For");
         headers.set("X-Forwarded-For", forwardedFor == null ? clientAddress : forwardedFor + ", " + clientAddress);
         headers.set("X-Forwarded-Proto", "http");

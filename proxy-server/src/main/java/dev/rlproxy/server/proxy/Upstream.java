@@ -21,10 +21,12 @@ import java.util.List;
  * @param injectFormat its value with {@code {token}} standing for the secret (e.g. {@code Bearer {token}})
  * @param assumedLimit limit assumed for a learned bucket not yet heard from, or {@code null}
  * @param maxAttempts  tries per request when a throttled answer can be retried with another token
+ * @param rewriteBodyUrls point the upstream's absolute URLs in JSON response bodies back through the proxy
  */
 public record Upstream(String name, UpstreamConnections connections, HeaderDialect dialect, TokenPool tokens,
                        String injectHeader, String injectFormat, List<BucketSpec> buckets,
-                       BucketLimit assumedLimit, int maxAttempts, long responseTimeoutNanos) {
+                       BucketLimit assumedLimit, int maxAttempts, long responseTimeoutNanos,
+                       boolean rewriteBodyUrls) {
 
     public Upstream {
         buckets = List.copyOf(buckets);

@@ -36,8 +36,12 @@ class UrlRewritingIntegrationTest {
     private RunningProxy proxy;
 
     private void start(String serverSection) {
+        start(serverSection, "");
+    }
+
+    private void start(String serverSection, String upstreamKeys) {
         upstream = UpstreamSimulator.start(SimulatorSpec.github(1000, Duration.ofMinutes(1))
-                .withValidTokens(Set.of(TOKEN)));
+                .withValidTokens(Set.of(TOKEN)).withRequestJournal(true));
         proxy = RunningProxy.start("""
                 server: { listen: "127.0.0.1:0" %s }
                 upstreams:
@@ -45,12 +49,13 @@ class UrlRewritingIntegrationTest {
                     url: "%s"
                     dialect: github
                     tokens: { static: ["${TOKEN}"] }
+                    %s
                 routes:
                   - match: { pathPrefix: "/github/" }
                     upstream: gh
                   - match: { host: "api.github.test" }
                     upstream: gh
-                """.formatted(serverSection, upstream.baseUrl()), Map.of("TOKEN", TOKEN));
+                """.formatted(serverSection, upstream.baseUrl(), upstreamKeys), Map.of("TOKEN", TOKEN));
     }
 
     @AfterEach
@@ -110,5 +115,32 @@ class UrlRewritingIntegrationTest {
         }
         assertThat(answer).startsWith("HTTP/1.1 200")
                 .contains("<http://api.github.test/repos/a/b/issues?per_page=30&page=2>; rel=\"next\"");
+    }
+
+    @Test
+    void bodyUrlsAreLeftAloneByDefault() {
+        start("");
+        HttpResponse<String> page = proxy.get("/github/repos/a/b/issues?per_page=2");
+        assertThat(page.body()).contains("\"url\":\"" + upstream.baseUrl() + "/repos/a/b/issues/1\"");
+    }
+
+    @Test
+    void withRewriteBodyUrlsJsonBodiesPointThroughTheProxyToo() {
+        start("", "rewriteBodyUrls: true");
+        HttpResponse<String> page = proxy.send(HttpRequest.newBuilder(URI.create(proxy.url("/github/repos/a/b/issues?per_page=2")))
+                .header("Accept-Encoding", "gzip").build());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).isEqualTo("[{\"id\":1,\"url\":\"%1$s/1\",\"comments_url\":\"%1$s/1/comments\"},"
+                .formatted(proxy.url("/github/repos/a/b/issues"))
+                + "{\"id\":2,\"url\":\"%1$s/2\",\"comments_url\":\"%1$s/2/comments\"}]"
+                .formatted(proxy.url("/github/repos/a/b/issues")));
+        assertThat(page.headers().firstValue("Content-Length")).as("re-framed as chunks").isEmpty();
+        assertThat(page.headers().firstValue("Content-Encoding")).isEmpty();
+        // Asked for identity, so the body comes uncompressed and can be rewritten as it streams.
+        assertThat(upstream.wireMock().getAllServeEvents().get(0).getRequest().containsHeader("Accept-Encoding")).isFalse();
+        // Following a URL from the body stays on the proxy, with the pooled token.
+        String itemUrl = page.body().substring(page.body().indexOf("\"url\":\"") + 7, page.body().indexOf("/1\"") + 2);
+        assertThat(proxy.send(HttpRequest.newBuilder(URI.create(itemUrl)).GET().build()).statusCode()).isEqualTo(200);
+        assertThat(upstream.requestsByToken()).containsOnlyKeys(TOKEN).containsEntry(TOKEN, 2L);
     }
 }
