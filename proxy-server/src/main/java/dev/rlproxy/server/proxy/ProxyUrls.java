@@ -47,11 +47,11 @@ public final class ProxyUrls {
         String authority;
         if (pathPrefix != null) {
             pathBase = publicPath + stripSlash(pathPrefix);
-            authority = publicUrl != null ? publicUrl.getRawAuthority() : blankToNull(hostHeader);
+            authority = publicUrl != null ? publicUrl.getRawAuthority() : plainHost(hostHeader);
         } else {
             // A host route keeps the host the client asked for: that host is what routes it here.
             pathBase = "";
-            authority = blankToNull(hostHeader);
+            authority = plainHost(hostHeader);
         }
         String origin = authority == null ? "" : scheme + "://" + authority.trim();
         return new ProxyUrls(target, origin, pathBase);
@@ -144,7 +144,23 @@ public final class ProxyUrls {
         return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s;
+    /**
+     * The Host header if it is a plain {@code host[:port]}; otherwise null (URLs then become paths),
+     * so that no client-supplied text other than a host name is ever written into a URL.
+     */
+    private static String plainHost(String s) {
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        String host = s.strip();
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '-' || c == ':' || c == '[' || c == ']';
+            if (!plain) {
+                return null;
+            }
+        }
+        return host;
     }
 }

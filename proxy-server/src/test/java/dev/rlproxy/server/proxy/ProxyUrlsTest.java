@@ -81,6 +81,14 @@ class ProxyUrlsTest {
     }
 
     @Test
+    void aHostHeaderThatIsNotAPlainHostIsNeverWrittenIntoAUrl() {
+        ProxyUrls urls = ProxyUrls.of(GITHUB, "/github/", "evil.example/phish?", null);
+        assertThat(urls.rewrite("https://api.github.com/repos/x")).isEqualTo("/github/repos/x");
+        ProxyUrls spaced = ProxyUrls.of(GITHUB, "/github/", " proxy:8080 ", null);
+        assertThat(spaced.rewrite("https://api.github.com/x")).isEqualTo("http://proxy:8080/github/x");
+    }
+
+    @Test
     void ipv6UpstreamsMatchInBrackets() {
         UpstreamTarget v6 = UpstreamTarget.of("v6", URI.create("http://[::1]:8089"));
         ProxyUrls urls = ProxyUrls.of(v6, "/v6/", "proxy", null);
