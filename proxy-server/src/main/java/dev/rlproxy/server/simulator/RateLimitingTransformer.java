@@ -51,25 +51,35 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
         Optional<String> token = TokenAccess.tokenIn(request.getHeader(spec.tokenHeader()));
         String caller = token.orElse(SimulatorSpec.ANONYMOUS);
         long sequence = counters.seen(caller, path);
-        return toDefinition(answer(token, caller, method, path, queryOf(request.getUrl()), sequence));
+        boolean notModified = spec.dialect() == SimulatedDialect.GITHUB && method.equals("GET")
+                && etag(path).equals(request.getHeader("If-None-Match"));
+        return toDefinition(answer(token, caller, method, path, queryOf(request.getUrl()), sequence, notModified));
     }
 
     private SimulatedResponse answer(Optional<String> token, String caller, String method, String path, String query,
-                                     long sequence) {
+                                     long sequence, boolean notModified) {
         if (!access.admits(token)) {
             String message = token.isPresent() ? "Bad credentials" : "Requires authentication";
             return SimulatedResponse.json(401, Map.of(), JsonText.message(message));
         }
-        Admission admission = limiter.admit(caller, method, path);
+        // GitHub does not count a conditional request answered 304 against the limit.
+        Admission admission = limiter.admit(caller, method, path, !notModified);
         if (!admission.accepted()) {
             counters.violation(caller);
             return dialect.refusal(admission);
+        }
+        if (notModified) {
+            return new SimulatedResponse(304, dialect.headers(admission), "");
         }
         counters.accepted(caller);
         if (ListPages.handles(method, path, query)) {
             return ListPages.answer(baseUrl, path, query, dialect.headers(admission));
         }
-        return SimulatedResponse.json(200, dialect.headers(admission), echo(method, path, sequence));
+        Map<String, String> headers = new java.util.LinkedHashMap<>(dialect.headers(admission));
+        if (spec.dialect() == SimulatedDialect.GITHUB && method.equals("GET")) {
+            headers.put("ETag", etag(path)); // the resource never changes: If-None-Match with it gets 304
+        }
+        return SimulatedResponse.json(200, headers, echo(method, path, sequence));
     }
 
     private String echo(String method, String path, long sequence) {
@@ -93,6 +103,10 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
             builder.withFixedDelay((int) latencyMillis);
         }
         return builder.build();
+    }
+
+    private static String etag(String path) {
+        return "\"" + Integer.toHexString(path.hashCode()) + "\"";
     }
 
     private static String queryOf(String url) {

@@ -186,4 +186,32 @@ class GitHubSimulatorTest extends ManualClockSimulatorTest {
         assertThat(moved.statusCode()).isEqualTo(301);
         assertThat(header(moved, "Location")).isEqualTo(simulator.baseUrl() + "/repos/x/y?a=1");
     }
+
+    @Test
+    void aConditionalRequestAnswered304IsNotCounted() {
+        start(SimulatorSpec.github(3, Duration.ofSeconds(10)));
+        HttpResponse<String> first = client.get("/repos/x/y", "tok-a");
+        String etag = header(first, "ETag");
+        assertThat(etag).isNotBlank();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> again = conditionalGet("/repos/x/y", "tok-a", etag);
+            assertThat(again.statusCode()).isEqualTo(304);
+            assertThat(header(again, "X-RateLimit-Remaining")).isEqualTo("2");
+        }
+        assertThat(header(client.get("/repos/x/y", "tok-a"), "X-RateLimit-Remaining")).isEqualTo("1");
+    }
+
+    private HttpResponse<String> conditionalGet(String path, String token, String etag) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(simulator.baseUrl() + path))
+                    .header("Authorization", "Bearer " + token).header("If-None-Match", etag).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }
