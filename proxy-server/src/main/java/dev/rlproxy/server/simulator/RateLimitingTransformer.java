@@ -11,7 +11,9 @@ import java.util.Optional;
 
 /**
  * The whole simulated API: WireMock routes every request to one catch-all stub, and this transformer
- * replaces its answer with 401, a refusal over a limit (a violation) or a 200 JSON echo. The decision
+ * replaces its answer with 401, a refusal over a limit (a violation), a 200 JSON echo (GitHub: with an
+ * ETag; a GET with that ETag in If-None-Match gets an uncounted 304), or a GitHub-style list page or
+ * redirect ({@link ListPages}). The decision
  * is taken when the request arrives; the configured latency is added afterwards.
  */
 final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {

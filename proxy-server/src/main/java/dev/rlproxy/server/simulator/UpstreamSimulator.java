@@ -14,7 +14,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.ok;
  * A running simulated upstream on {@code 127.0.0.1} and a free port, enforcing the limits of its
  * {@link SimulatorSpec}. Every path answers (200 JSON echo, 401, or a refusal in the spec's dialect);
  * a GET with a {@code per_page} parameter answers a GitHub-style list page (Link header
- * of absolute URLs), and a GET under {@code /moved/} a 301 with an absolute Location.
+ * of absolute URLs), a GET under {@code /moved/} a 301 with an absolute Location, and (GitHub) a GET
+ * with the ETag of an earlier answer in {@code If-None-Match} a 304 that does not count.
  *
  * <pre>{@code
  * try (UpstreamSimulator sim = UpstreamSimulator.start(SimulatorSpec.github(30, Duration.ofSeconds(10)))) {
