@@ -93,7 +93,7 @@ public final class ProxyApplication implements AutoCloseable {
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             List<Route> routes = new ArrayList<>();
             for (var route : config.routes()) {
-                routes.add(factory.route(route, upstreams.get(route.upstream())));
+                routes.add(factory.route(route, upstreams.get(route.upstream()), config.server().publicUrl()));
             }
             Map<String, TokenPool> pools = new LinkedHashMap<>();
             upstreams.forEach((name, upstream) -> {

@@ -104,12 +104,12 @@ final class UpstreamFactory {
                 tokens == null ? "{token}" : tokens.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
                 config.responseTimeout().toNanos(),
-                new RequestForwarding(config.forwardedHeaders(), trustForwardedHeaders));
+                new RequestForwarding(config.forwardedHeaders(), trustForwardedHeaders), config.rewriteBodyUrls());
     }
 
-    Route route(RouteConfig config, Upstream upstream) {
+    Route route(RouteConfig config, Upstream upstream, URI publicUrl) {
         return new Route(config.match().pathPrefix(), config.match().host(), upstream,
-                config.tokens() == TokenMode.PASSTHROUGH);
+                config.tokens() == TokenMode.PASSTHROUGH, publicUrl);
     }
 
     /** Releases the DNS resolvers; after the upstream connections are closed. */
@@ -222,10 +222,13 @@ final class UpstreamFactory {
     private static List<BucketSpec> buckets(List<BucketConfig> configs, Duration windowMargin) {
         List<BucketSpec> specs = new ArrayList<>(configs.size());
         for (BucketConfig c : configs) {
+            if (c.capsInFlight()) {
+                specs.add(BucketSpec.inFlight(c.name(), c.maxConcurrent(), c.scope()));
+                continue;
+            }
             BucketLimit limit = new BucketLimit(c.limit(), c.per().plus(windowMargin),
                     c.burst() == null ? c.limit() : c.burst());
-            BucketSpec.Scope scope = BucketSpec.Scope.valueOf(c.scope().kind().name());
-            specs.add(new BucketSpec(c.name(), limit, scope, c.scope().header(), c.maxKeys()));
+            specs.add(BucketSpec.rate(c.name(), limit, c.scope(), c.maxKeys()));
         }
         return specs;
     }

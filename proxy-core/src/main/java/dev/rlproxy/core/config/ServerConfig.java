@@ -1,5 +1,6 @@
 package dev.rlproxy.core.config;
 
+import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -21,10 +22,12 @@ import java.time.Duration;
  *                                stripped, since any client can forge them (default false)
  * @param drainTimeout            on shutdown, how long requests already sent upstream may take to finish
  *                                (default 10s, at most 10m); requests still queued are answered 503 at once
+ * @param publicUrl               scheme, host and path clients use to reach the proxy (behind a load
+ *                                balancer); null means URLs in responses are built from the request's Host
  */
 public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration headerTimeout, Duration idleTimeout,
                            Duration bodyTimeout, Integer maxConnections, Integer maxConnectionsPerClient,
-                           Boolean trustForwardedHeaders, Duration drainTimeout) {
+                           Boolean trustForwardedHeaders, Duration drainTimeout, URI publicUrl) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
     public static final DataSize DEFAULT_MAX_REQUEST_BODY = DataSize.ofMebibytes(10);
@@ -58,6 +61,10 @@ public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration he
                 "must be at least 1, was " + maxConnectionsPerClient);
         v.check(!drainTimeout.isNegative() && drainTimeout.compareTo(MAX_DRAIN_TIMEOUT) <= 0,
                 "drainTimeout", "must be between 0s and 10m");
+        if (publicUrl != null) {
+            String urlProblem = HttpUrls.problem(publicUrl);
+            v.check(urlProblem == null, "publicUrl", urlProblem);
+        }
         v.throwIfAny();
     }
 
@@ -67,6 +74,6 @@ public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration he
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null, null, null);
     }
 }

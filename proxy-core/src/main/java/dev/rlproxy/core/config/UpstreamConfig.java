@@ -29,6 +29,8 @@ import java.util.function.Function;
  * @param forwardedHeaders which forwarding headers requests to it carry (default none)
  * @param maxResetWait    the furthest ahead a reset or retry-after from this upstream is believed;
  *                        later ones are clamped to it (default 1h, GitHub's window; 1s … 1d)
+ * @param rewriteBodyUrls whether absolute URLs under {@code url} in JSON response bodies are pointed
+ *                        back through the proxy (default false: it costs CPU on every JSON body)
  */
 @JsonIgnoreProperties("name") // the map key; a "name:" key in the file is refused (FAIL_ON_IGNORED_PROPERTIES)
 public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUTE, useInput = OptBoolean.FALSE)
@@ -36,7 +38,8 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
                              URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
                              Duration responseTimeout, RetryConfig retry, TokensConfig tokens,
                              List<BucketConfig> buckets, List<QuotaConfig> quotas, Duration windowMargin,
-                             ForwardedHeaders forwardedHeaders, Duration maxResetWait) {
+                             ForwardedHeaders forwardedHeaders, Duration maxResetWait,
+                             Boolean rewriteBodyUrls) {
 
     public static final List<String> DIALECTS =
             List.of("github", "discord", "ietf", "openai", "shopify", "retry-after", "custom");
@@ -60,6 +63,7 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         windowMargin = windowMargin == null ? DEFAULT_WINDOW_MARGIN : windowMargin;
         forwardedHeaders = forwardedHeaders == null ? ForwardedHeaders.NONE : forwardedHeaders;
         maxResetWait = maxResetWait == null ? DEFAULT_MAX_RESET_WAIT : maxResetWait;
+        rewriteBodyUrls = rewriteBodyUrls != null && rewriteBodyUrls;
         Violations v = new Violations();
         v.check(Names.isIdentifier(name), "name", "upstream name " + Names.IDENTIFIER_RULE);
         String urlProblem = HttpUrls.problem(url);
@@ -93,12 +97,12 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         }
     }
 
-    /** An upstream with the defaults of {@code forwardedHeaders} and {@code maxResetWait}. */
+    /** An upstream with the defaults of {@code forwardedHeaders}, {@code maxResetWait} and {@code rewriteBodyUrls}. */
     public UpstreamConfig(String name, URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
                           Duration responseTimeout, RetryConfig retry, TokensConfig tokens, List<BucketConfig> buckets,
                           List<QuotaConfig> quotas, Duration windowMargin) {
         this(name, url, dialect, custom, connectTimeout, responseTimeout, retry, tokens, buckets, quotas, windowMargin,
-                null, null);
+                null, null, null);
     }
 
     /** Whether forwarded requests get a pooled token. */

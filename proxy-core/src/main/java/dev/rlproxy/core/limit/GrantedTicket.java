@@ -12,6 +12,7 @@ final class GrantedTicket implements Ticket {
     private final int cost;
     private final long admittedAtNanos;
     private final AtomicBoolean settled = new AtomicBoolean();
+    private final AtomicBoolean released = new AtomicBoolean();
 
     GrantedTicket(TicketSettlement settlement, RequestBuckets buckets, int cost, long admittedAtNanos) {
         this.settlement = settlement;
@@ -23,7 +24,16 @@ final class GrantedTicket implements Ticket {
     @Override
     public void complete(RateLimitObservation observation) {
         if (settled.compareAndSet(false, true)) {
-            settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos);
+            settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos,
+                    true);
+        }
+    }
+
+    @Override
+    public void completeNotModified(RateLimitObservation observation) {
+        if (settled.compareAndSet(false, true)) {
+            settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos,
+                    false);
         }
     }
 
@@ -31,6 +41,14 @@ final class GrantedTicket implements Ticket {
     public void abandon(boolean maybeSent) {
         if (settled.compareAndSet(false, true)) {
             settlement.abandon(buckets, cost, admittedAtNanos, maybeSent);
+        }
+        release();
+    }
+
+    @Override
+    public void release() {
+        if (buckets.inFlight.length > 0 && released.compareAndSet(false, true)) {
+            settlement.release(buckets, cost);
         }
     }
 

@@ -74,16 +74,20 @@ final class LearnedBucket extends Bucket {
      * (the report, applied next, may correct that).
      *
      * @param report          what its response said about this bucket, applied next; null for nothing
+     * @param counted         false when the upstream may not have counted the request (a 304): a
+     *                        window the report covers then follows the report alone
      * @param admittedAtNanos when the request was admitted
      */
-    void release(boolean reachedUpstream, RateLimitObservation report, long admittedAtNanos, long now,
-                 long wallNowMillis, long resetMarginNanos) {
+    void release(boolean reachedUpstream, RateLimitObservation report, boolean counted, long admittedAtNanos,
+                 long now, long wallNowMillis, long resetMarginNanos) {
         inFlight = Math.max(0, inFlight - 1);
         lastActivityNanos = now;
         if (reachedUpstream) {
             for (ReportedWindow w : windows) {
-                w.consumeOne(now, admittedAtNanos,
-                        report != null && reportsFresh(report, w.name, wallNowMillis, resetMarginNanos));
+                boolean reportFollows = report != null && reportsFresh(report, w.name, wallNowMillis, resetMarginNanos);
+                if (counted || !reportFollows) {
+                    w.consumeOne(now, admittedAtNanos, reportFollows);
+                }
             }
         }
     }

@@ -22,6 +22,7 @@ public final class LocalRateLimiter implements RateLimiter {
     private final Clock clock;
     private final Scheduler scheduler;
     private final ConfiguredBuckets configured;
+    private final InFlightBuckets inFlight = new InFlightBuckets();
     private final LearnedScopes learned = new LearnedScopes();
     private final TicketSettlement settlement;
     private final TicketQueue queue;
@@ -89,6 +90,7 @@ public final class LocalRateLimiter implements RateLimiter {
     void evictIdle() {
         long now = clock.nanoTime();
         configured.evictIdle(now);
+        inFlight.evictIdle();
         learned.evictIdle(now);
     }
 
@@ -97,31 +99,50 @@ public final class LocalRateLimiter implements RateLimiter {
         return configured.size();
     }
 
+    /** Requests in flight in the in-flight cap {@code key} (e.g. {@code github/inflight/token=sha256:…}). */
+    public int inFlight(String key) {
+        return inFlight.inFlight(key);
+    }
+
     private RequestBuckets resolve(TicketRequest request, long now) {
         List<BucketRef> refs = request.buckets();
-        ConfiguredBucket[] buckets = new ConfiguredBucket[refs.size()];
-        BucketLimit[] limits = new BucketLimit[refs.size()];
-        for (int i = 0; i < buckets.length; i++) {
+        int caps = 0;
+        for (int i = 0; i < refs.size(); i++) {
             BucketRef ref = refs.get(i);
-            if (request.cost() > ref.limit().limit()) {
+            long capacity = ref.isInFlightCap() ? ref.maxInFlight() : ref.limit().limit();
+            if (request.cost() > capacity) {
                 throw new IllegalArgumentException("cost " + request.cost() + " exceeds the limit "
-                        + ref.limit().limit() + " of bucket '" + ref.key() + "': it could never be admitted");
+                        + capacity + " of bucket '" + ref.key() + "': it could never be admitted");
             }
             for (int j = 0; j < i; j++) {
                 if (refs.get(j).key().equals(ref.key())) {
                     throw new IllegalArgumentException("bucket '" + ref.key() + "' is named twice in one request");
                 }
             }
-            buckets[i] = configured.get(ref, now);
-            limits[i] = ref.limit();
+            caps += ref.isInFlightCap() ? 1 : 0;
+        }
+        ConfiguredBucket[] buckets = new ConfiguredBucket[refs.size() - caps];
+        BucketLimit[] limits = new BucketLimit[buckets.length];
+        InFlightBucket[] capBuckets = new InFlightBucket[caps];
+        int[] maxes = new int[caps];
+        int b = 0;
+        int c = 0;
+        for (BucketRef ref : refs) {
+            if (ref.isInFlightCap()) {
+                capBuckets[c] = inFlight.get(ref);
+                maxes[c++] = ref.maxInFlight();
+            } else {
+                buckets[b] = configured.get(ref, now);
+                limits[b++] = ref.limit();
+            }
         }
         LearnedRef learnedRef = request.learned();
         if (learnedRef == null) {
-            return new RequestBuckets(buckets, limits, null, null, null);
+            return new RequestBuckets(buckets, limits, capBuckets, maxes, null, null, null);
         }
         LearnedScope scope = learned.get(learnedRef.scope(), now);
         LearnedBucket route = scope.forRoute(learnedRef.route(), learnedRef.assumedLimit(), now);
-        return new RequestBuckets(buckets, limits, scope, learnedRef, route);
+        return new RequestBuckets(buckets, limits, capBuckets, maxes, scope, learnedRef, route);
     }
 
     private void ensureSweepScheduled() {
@@ -132,7 +153,7 @@ public final class LocalRateLimiter implements RateLimiter {
 
     private void sweep() {
         evictIdle();
-        if (configured.size() > 0 || learned.size() > 0) {
+        if (configured.size() > 0 || inFlight.size() > 0 || learned.size() > 0) {
             scheduler.schedule(this::sweep, SWEEP_INTERVAL_NANOS);
         } else {
             sweepScheduled.set(false);

@@ -2,13 +2,16 @@ package dev.rlproxy.core.limit;
 
 /**
  * Every bucket one request must pass, resolved from its {@link TicketRequest}: the configured ones
- * (with the limits the request names for them) and, if it has a {@link LearnedRef}, its learned
- * route bucket and the scope's global bucket. {@link #ordered} holds them all in lock order.
+ * (with the limits the request names for them), its in-flight caps, and, if it has a
+ * {@link LearnedRef}, its learned route bucket and the scope's global bucket. {@link #ordered}
+ * holds them all in lock order.
  */
 final class RequestBuckets {
 
     final ConfiguredBucket[] configured;
     private final BucketLimit[] wantedLimits;
+    final InFlightBucket[] inFlight;
+    private final int[] wantedMaxInFlight;
     /** Null when the request has no learned position; then {@link #route} and {@link #global} are too. */
     final LearnedScope scope;
     final LearnedRef learnedRef;
@@ -17,17 +20,20 @@ final class RequestBuckets {
     /** All buckets, distinct, ascending {@link Bucket#id}. */
     final Bucket[] ordered;
 
-    RequestBuckets(ConfiguredBucket[] configured, BucketLimit[] wantedLimits,
-                   LearnedScope scope, LearnedRef learnedRef, LearnedBucket route) {
+    RequestBuckets(ConfiguredBucket[] configured, BucketLimit[] wantedLimits, InFlightBucket[] inFlight,
+                   int[] wantedMaxInFlight, LearnedScope scope, LearnedRef learnedRef, LearnedBucket route) {
         this.configured = configured;
         this.wantedLimits = wantedLimits;
+        this.inFlight = inFlight;
+        this.wantedMaxInFlight = wantedMaxInFlight;
         this.scope = scope;
         this.learnedRef = learnedRef;
         this.route = route;
         this.global = scope == null ? null : scope.global;
-        int n = configured.length + (scope == null ? 0 : 2);
+        int n = configured.length + inFlight.length + (scope == null ? 0 : 2);
         Bucket[] all = new Bucket[n];
         System.arraycopy(configured, 0, all, 0, configured.length);
+        System.arraycopy(inFlight, 0, all, configured.length, inFlight.length);
         if (scope != null) {
             all[n - 2] = route;
             all[n - 1] = global;
@@ -59,6 +65,9 @@ final class RequestBuckets {
         boolean changed = false;
         for (int i = 0; i < configured.length; i++) {
             changed |= configured[i].ensureLimit(wantedLimits[i], now);
+        }
+        for (int i = 0; i < inFlight.length; i++) {
+            changed |= inFlight[i].ensureMax(wantedMaxInFlight[i]);
         }
         return changed;
     }

@@ -4,7 +4,8 @@ import dev.rlproxy.core.headers.RateLimitObservation;
 
 /**
  * Admission to send one request. The holder reports exactly once how it went; later calls are
- * ignored. Until then the request counts as in flight against every learned bucket it is in.
+ * ignored. Until then the request counts as in flight against every learned bucket it is in; it
+ * counts against in-flight caps until {@link #release}.
  */
 public interface Ticket {
 
@@ -12,9 +13,26 @@ public interface Ticket {
     void complete(RateLimitObservation observation);
 
     /**
+     * The upstream answered {@code 304 Not Modified}, which GitHub (and others) do not count against
+     * the limit. Learned windows that {@code observation} reports follow the report instead of
+     * taking this request off first; a window it does not report counts the request as usual, since
+     * nothing says the upstream did not count it. Configured buckets keep their admission either way.
+     */
+    default void completeNotModified(RateLimitObservation observation) {
+        complete(observation);
+    }
+
+    /**
      * No answer came (connect failure, timeout, reset, client gone before sending): the in-flight
      * reservation is returned. A configured-bucket admission stays spent if the request may have
      * reached the upstream ({@code maybeSent}), and is given back otherwise.
      */
     void abandon(boolean maybeSent);
+
+    /**
+     * The exchange is over (response relayed, failed, or the client went away): the slots it holds
+     * in in-flight caps are freed. {@link #abandon} implies it; after {@link #complete} it must
+     * still be called, since a response body may stream long after its head. Later calls are ignored.
+     */
+    void release();
 }

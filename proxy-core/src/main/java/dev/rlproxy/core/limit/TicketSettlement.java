@@ -28,7 +28,8 @@ final class TicketSettlement {
         return new GrantedTicket(this, buckets, cost, admittedAtNanos);
     }
 
-    void complete(RequestBuckets buckets, RateLimitObservation observation, long admittedAtNanos) {
+    /** @param counted false when the upstream may not have counted the request (a 304): reports are trusted as they are */
+    void complete(RequestBuckets buckets, RateLimitObservation observation, long admittedAtNanos, boolean counted) {
         if (buckets.scope == null) {
             return; // configured admissions stay spent; nothing else to learn or wake
         }
@@ -51,7 +52,8 @@ final class TicketSettlement {
         }
         charged.lock();
         try {
-            charged.release(true, target == charged ? observation : null, admittedAtNanos, now, wallNow, resetMarginNanos);
+            charged.release(true, target == charged ? observation : null, counted, admittedAtNanos, now, wallNow,
+                    resetMarginNanos);
             if (target == charged) {
                 charged.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos, maxResetWaitNanos);
             }
@@ -65,7 +67,7 @@ final class TicketSettlement {
                 global.apply(observation, false, observation.throttled(), now, wallNow, resetMarginNanos,
                         maxResetWaitNanos);
             }
-            global.release(true, observation.global() ? observation : null, admittedAtNanos, now, wallNow,
+            global.release(true, observation.global() ? observation : null, counted, admittedAtNanos, now, wallNow,
                     resetMarginNanos);
         } finally {
             global.unlock();
@@ -90,12 +92,25 @@ final class TicketSettlement {
             for (LearnedBucket bucket : new LearnedBucket[] {buckets.route, buckets.global}) {
                 bucket.lock();
                 try {
-                    bucket.release(maybeSent, null, admittedAtNanos, now, wallNow, resetMarginNanos);
+                    bucket.release(maybeSent, null, true, admittedAtNanos, now, wallNow, resetMarginNanos);
                 } finally {
                     bucket.unlock();
                 }
             }
         }
         queue.wake(buckets.ordered);
+    }
+
+    /** Frees the request's slots in its in-flight caps and wakes their queues. */
+    void release(RequestBuckets buckets, int cost) {
+        for (InFlightBucket bucket : buckets.inFlight) {
+            bucket.lock();
+            try {
+                bucket.release(cost);
+            } finally {
+                bucket.unlock();
+            }
+        }
+        queue.wake(buckets.inFlight);
     }
 }

@@ -142,12 +142,28 @@ class ConfigErrorsTest {
                 "8:17: server.drainTimeout: must be between 0s and 10m");
         assertThat(problems(MINIMAL + "server:\n  drainTimeout: 10\n")).containsExactly(
                 "8:17: server.drainTimeout: expected a duration like 30s, 500ms, 1m30s (units: ms s m h d), got '10'");
+        assertThat(problems(MINIMAL + "server:\n  publicUrl: ftp://proxy\n")).containsExactly(
+                "8:14: server.publicUrl: must be an http:// or https:// URL");
+        assertThat(problems(MINIMAL + "server:\n  publicUrl: \"https://proxy/?x=1\"\n")).containsExactly(
+                "8:14: server.publicUrl: must not have a query (?...) or fragment (#...)");
         assertThat(problems(MINIMAL + "server:\n  listen: [a]\n")).containsExactly(
                 "8:3: server.listen: expected host:port like 127.0.0.1:8080 or [::1]:8080");
         assertThat(problems(MINIMAL + "store:\n  type: postgres\n")).containsExactly(
                 "8:9: store.type: expected memory | redis, got 'postgres'");
         assertThat(problems(withUpstreamKeys("    tokens: { static: s3cret }\n"))).containsExactly(
                 "4:23: upstreams.api.tokens.static: expected a list");
+    }
+
+    @Test
+    void inFlightCapsAreValidated() {
+        assertThat(problems(withUpstreamKeys("    buckets:\n      - { name: c, maxConcurrent: 0 }\n"))).containsExactly(
+                "5:35: upstreams.api.buckets[0].maxConcurrent: must be between 1 and 100000, was 0");
+        assertThat(problems(withUpstreamKeys("    buckets:\n      - { name: c, maxConcurrent: 5, per: 1s }\n"))).containsExactly(
+                "5:35: upstreams.api.buckets[0].maxConcurrent: an in-flight cap takes no limit, per or burst; give those their own bucket");
+        assertThat(problems(withUpstreamKeys("    buckets:\n      - { name: c, maxConcurrent: 5, limit: 10, per: 1s }\n")))
+                .containsExactly("5:35: upstreams.api.buckets[0].maxConcurrent: an in-flight cap takes no limit, per or burst; give those their own bucket");
+        assertThat(problems(withUpstreamKeys("    buckets:\n      - { name: c, scope: token }\n"))).containsExactly(
+                "5:9: upstreams.api.buckets[0].limit: required, a whole number of requests");
     }
 
     @Test

@@ -64,6 +64,7 @@ class ConfigLoaderTest {
                   listen: "[::1]:0"
                   maxRequestBody: 512KiB
                   drainTimeout: 45s
+                  publicUrl: "https://rl.example.com/edge"
                 admin:
                   listen: "0.0.0.0:9191"
                   authToken: "${ADMIN_TOKEN:-}"
@@ -97,6 +98,7 @@ class ConfigLoaderTest {
                       - { name: per-second, limit: 10, per: 1s, scope: token }
                       - { name: tenants, limit: 100, per: 1h, burst: 5, scope: "header:X-Tenant", maxKeys: 500 }
                       - { name: routes, limit: 3, per: 1s, scope: route }
+                      - { name: inflight, maxConcurrent: 100, scope: token }
                     quotas:
                       - { name: monthly, metric: requests, limit: 1000000, period: month }
                       - { name: egress, metric: egress-bytes, limit: 10, period: day }
@@ -124,6 +126,7 @@ class ConfigLoaderTest {
         assertThat(config.server().listen()).isEqualTo(new HostPort("::1", 0));
         assertThat(config.server().maxRequestBody()).isEqualTo(new DataSize(512 * 1024));
         assertThat(config.server().drainTimeout()).isEqualTo(java.time.Duration.ofSeconds(45));
+        assertThat(config.server().publicUrl()).hasToString("https://rl.example.com/edge");
         assertThat(config.admin().listen().isLoopback()).isFalse();
         assertThat(config.admin().authToken()).isEqualTo("admin-secret");
         assertThat(config.store().type()).isEqualTo(StoreType.REDIS);
@@ -150,8 +153,9 @@ class ConfigLoaderTest {
         assertThat(tokens.resetInterval()).isEqualTo(Duration.ofDays(1));
         assertThat(github.buckets()).containsExactly(
                 new BucketConfig("per-second", 10, Duration.ofSeconds(1), null, BucketScope.TOKEN),
-                new BucketConfig("tenants", 100, Duration.ofHours(1), 5L, BucketScope.header("X-Tenant"), 500),
-                new BucketConfig("routes", 3, Duration.ofSeconds(1), null, BucketScope.ROUTE));
+                new BucketConfig("tenants", 100, Duration.ofHours(1), 5L, BucketScope.header("X-Tenant"), 500, null),
+                new BucketConfig("routes", 3, Duration.ofSeconds(1), null, BucketScope.ROUTE),
+                new BucketConfig("inflight", 0, null, null, BucketScope.TOKEN, null, 100));
         assertThat(github.quotas()).containsExactly(
                 new QuotaConfig("monthly", QuotaMetric.REQUESTS, 1_000_000, QuotaPeriod.MONTH),
                 new QuotaConfig("egress", QuotaMetric.EGRESS_BYTES, 10, QuotaPeriod.DAY),

@@ -142,6 +142,43 @@ class LearnedLimitsTest {
     }
 
     @Test
+    void aNotModifiedAnswerFollowsItsReportInsteadOfCountingItself() {
+        acquire("s", "r").join().complete(report(null, 10, 3, 10_000));
+        clock.advanceNanos(MS);
+        // Conditional requests answered 304: GitHub did not count them and still reports 3 left.
+        for (int i = 0; i < 5; i++) {
+            acquire("s", "r").join().completeNotModified(report(null, 10, 3, 10_000));
+            clock.advanceNanos(MS);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(acquire("s", "r")).as("slot %d of the 3 the upstream still reports", i + 1).isDone();
+        }
+        assertThat(acquire("s", "r")).isNotDone();
+    }
+
+    @Test
+    void aNotModifiedAnswerWithoutAReportStillCounts() {
+        acquire("s", "r").join().complete(report(null, 10, 3, 10_000));
+        clock.advanceNanos(MS);
+        acquire("s", "r").join().completeNotModified(RateLimitObservation.EMPTY); // nothing says it was free
+        clock.advanceNanos(MS);
+        assertThat(acquire("s", "r")).isDone();
+        assertThat(acquire("s", "r")).isDone();
+        assertThat(acquire("s", "r")).isNotDone();
+    }
+
+    @Test
+    void aNotModifiedAnswerThatTheUpstreamDidCountIsTakenOffByItsReport() {
+        acquire("s", "r").join().complete(report(null, 10, 3, 10_000));
+        clock.advanceNanos(MS);
+        acquire("s", "r").join().completeNotModified(report(null, 10, 2, 10_000));
+        clock.advanceNanos(MS);
+        assertThat(acquire("s", "r")).isDone();
+        assertThat(acquire("s", "r")).isDone();
+        assertThat(acquire("s", "r")).isNotDone();
+    }
+
+    @Test
     void aReportCannotHideARequestThatReachedTheUpstreamWithoutOne() {
         acquire("s", "r").join().complete(report(null, 10, 10, 10_000));
         clock.advanceNanos(MS);

@@ -37,6 +37,18 @@ class TokenPoolCheckoutTest {
     }
 
     @Test
+    void aNotModifiedAnswerFollowsItsHeadersRatherThanCountingItself() {
+        PoolFixture f = new PoolFixture("tok-a");
+        f.take().release(200, f.window(100, 40, 3600));
+        for (int i = 0; i < 3; i++) {
+            f.take().release(304, f.window(100, 40, 3600)); // GitHub: a 304 is not counted
+        }
+        assertThat(f.status("tok-a").remaining()).isEqualTo(40);
+        f.take().release(304, RateLimitObservation.EMPTY); // no headers: counted, conservatively
+        assertThat(f.status("tok-a").remaining()).isEqualTo(39);
+    }
+
+    @Test
     void equalTokensShareTheLoadRoundRobin() {
         PoolFixture f = new PoolFixture("tok-a", "tok-b", "tok-c");
         Map<String, Integer> uses = new HashMap<>();

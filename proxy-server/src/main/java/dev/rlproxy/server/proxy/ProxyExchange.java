@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -71,6 +72,8 @@ final class ProxyExchange implements UpstreamListener {
     private Channel connection;
     private ScheduledFuture<?> responseTimer;
     private boolean responseKeepAlive;
+    /** Rewrites the upstream's URLs in a JSON body ({@code rewriteBodyUrls}); null: relayed as it is. */
+    private BodyUrlRewriter bodyRewriter;
 
     ProxyExchange(ChannelHandlerContext client, ProxyRuntime runtime, HttpRequest request, Route route,
                   RequestBody body, ExchangeListener listener) {
@@ -202,7 +205,11 @@ final class ProxyExchange implements UpstreamListener {
         }
         cancelResponseTimer();
         RateLimitObservation observation = observe(response);
-        ticket.complete(observation);
+        if (response.status().code() == 304) {
+            ticket.completeNotModified(observation); // uncounted by GitHub: its headers, not a count, decide
+        } else {
+            ticket.complete(observation);
+        }
         recorder.responseHead(response.status().code(), observation.throttled() || response.status().code() == 429);
         if (lease != null) {
             lease.release(response.status().code(), observation);
@@ -220,7 +227,10 @@ final class ProxyExchange implements UpstreamListener {
         }
         state = State.RELAYING;
         responseKeepAlive = HttpUtil.isKeepAlive(response);
-        client.writeAndFlush(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive))
+        ProxyUrls urls = ProxyUrls.forRequest(route, request.headers().get(HttpHeaderNames.HOST));
+        bodyRewriter = ResponseRewriter.bodyRewriter(upstream, response, request.method(), urls);
+        client.writeAndFlush(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive, urls,
+                        bodyRewriter != null))
                 .addListener(writeThenReadUpstream(false));
     }
 
@@ -232,7 +242,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private void retry() {
         dropConnection();
-        ticket = null; // completed and released with the throttled answer: nothing to give back
+        releaseTicket(); // completed with the throttled answer: only its in-flight slots are left
 
         lease = null;
         state = State.ADMITTING;
@@ -249,7 +259,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         boolean last = content instanceof LastHttpContent;
         recorder.relayed(content.content().readableBytes());
-        client.writeAndFlush(content).addListener(writeThenReadUpstream(last));
+        client.writeAndFlush(bodyRewriter == null ? content : bodyRewriter.rewrite(content, client.alloc())).addListener(writeThenReadUpstream(last));
     }
 
     private ChannelFutureListener writeThenReadUpstream(boolean last) {
@@ -265,6 +275,7 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void complete() {
+        releaseTicket();
         if (responseKeepAlive && body.fullySent()) {
             upstream.connections().release(detachConnection());
         } else {
@@ -335,6 +346,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         dropConnection();
+        releaseTicket();
         state = State.DONE;
         recorder.upstreamAnswered(body.receivedBytes());
         body.discard();
@@ -434,6 +446,14 @@ final class ProxyExchange implements UpstreamListener {
             ticket = null;
         }
         abandonLease(maybeSent);
+    }
+
+    /** The exchange is done with its ticket: in-flight caps get their slot back. */
+    private void releaseTicket() {
+        if (ticket != null) {
+            ticket.release();
+            ticket = null;
+        }
     }
 
     /** Closes the upstream connection in use, if any: it cannot be reused mid-exchange. */

@@ -54,6 +54,9 @@ final class RequestRewriter {
         HopByHopHeaders.strip(headers);
 
         headers.set(HttpHeaderNames.HOST, upstream.connections().target().hostHeader());
+        if (upstream.rewriteBodyUrls()) {
+            headers.remove(HttpHeaderNames.ACCEPT_ENCODING); // bodies to rewrite must come uncompressed
+        }
         upstream.forwarding().apply(headers, clientAddress, originalHost);
         if (secret != null) {
             headers.remove(HttpHeaderNames.AUTHORIZATION);

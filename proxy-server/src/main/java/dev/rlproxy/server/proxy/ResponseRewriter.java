@@ -4,18 +4,35 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 
-/** Builds the response head the client sees from the upstream's: hop-by-hop headers gone, body re-framed. */
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * Builds the response head the client sees from the upstream's: hop-by-hop headers gone, body
+ * re-framed, and the upstream's own URLs in {@code Link}, {@code Location} and
+ * {@code Content-Location} pointed back through the proxy.
+ */
 final class ResponseRewriter {
 
     private ResponseRewriter() {
     }
 
-    static HttpResponse relayHead(HttpResponse upstream, HttpMethod requestMethod, boolean clientKeepAlive) {
+    /**
+     * @param rewritingBody the body is rewritten on the way (see {@link #bodyRewriter}): its length
+     *                      changes, so it is re-framed as chunks
+     */
+    static HttpResponse relayHead(HttpResponse upstream, HttpMethod requestMethod, boolean clientKeepAlive,
+                                  ProxyUrls urls, boolean rewritingBody) {
         HttpResponse head = new DefaultHttpResponse(upstream.protocolVersion(), upstream.status());
         head.headers().set(upstream.headers());
         HopByHopHeaders.strip(head.headers());
+        rewriteUrls(head.headers(), urls);
+        if (rewritingBody) {
+            head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+        }
         boolean hasLength = head.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
         if (!hasLength && mayHaveBody(upstream, requestMethod)) {
             // The body is re-framed as chunks: the upstream's own framing ends at our codec.
@@ -25,6 +42,52 @@ final class ResponseRewriter {
             head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }
         return head;
+    }
+
+    /**
+     * A rewriter for the response body when its upstream asks for it ({@code rewriteBodyUrls}) and
+     * the body is uncompressed JSON; otherwise null and the body is relayed as it is. The proxy asks
+     * such upstreams for identity encoding, so a compressed body only comes from one that ignores
+     * that: it is relayed untouched rather than decompressed.
+     */
+    static BodyUrlRewriter bodyRewriter(Upstream upstream, HttpResponse response, HttpMethod requestMethod,
+                                        ProxyUrls urls) {
+        if (!upstream.rewriteBodyUrls() || !mayHaveBody(response, requestMethod)) {
+            return null;
+        }
+        String encoding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        if (encoding != null && !encoding.isBlank() && !encoding.strip().equalsIgnoreCase("identity")) {
+            return null;
+        }
+        return isJson(response.headers().get(HttpHeaderNames.CONTENT_TYPE)) ? urls.bodyRewriter() : null;
+    }
+
+    /** {@code application/json} or any {@code application/...+json}, parameters aside. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String type = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).strip().toLowerCase(java.util.Locale.ROOT);
+        return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
+    }
+
+    /** Points the upstream's URLs in the headers that carry them back through the proxy. */
+    static void rewriteUrls(HttpHeaders headers, ProxyUrls urls) {
+        rewriteEach(headers, HttpHeaderNames.LOCATION, urls::rewrite);
+        rewriteEach(headers, HttpHeaderNames.CONTENT_LOCATION, urls::rewrite);
+        rewriteEach(headers, "Link", value -> LinkHeader.rewrite(value, urls::rewrite));
+    }
+
+    private static void rewriteEach(HttpHeaders headers, CharSequence name, UnaryOperator<String> rewrite) {
+        List<String> values = headers.getAll(name);
+        if (values.isEmpty()) {
+            return;
+        }
+        headers.remove(name);
+        for (String value : values) {
+            headers.add(name, rewrite.apply(value.strip()));
+        }
     }
 
     private static boolean mayHaveBody(HttpResponse response, HttpMethod requestMethod) {

@@ -1,12 +1,19 @@
 package dev.rlproxy.server.proxy;
 
+import java.net.URI;
+
 /**
  * One configured route: requests whose path starts with {@code pathPrefix} (stripped before
  * forwarding), or whose Host is {@code host} (path kept), go to {@code upstream}.
  *
  * @param passthrough forward the client's own credentials instead of a pooled token
+ * @param publicUrl   {@code server.publicUrl}: how clients reach the proxy, for URLs in responses; or null
  */
-public record Route(String pathPrefix, String host, Upstream upstream, boolean passthrough) {
+public record Route(String pathPrefix, String host, Upstream upstream, boolean passthrough, URI publicUrl) {
+
+    public Route(String pathPrefix, String host, Upstream upstream, boolean passthrough) {
+        this(pathPrefix, host, upstream, passthrough, null);
+    }
 
     public Route {
         if ((pathPrefix == null) == (host == null)) {
@@ -22,10 +29,8 @@ public record Route(String pathPrefix, String host, Upstream upstream, boolean p
         if (pathPrefix == null) {
             return uri;
         }
-        if (uri.startsWith(pathPrefix)) {
-            return "/" + uri.substring(pathPrefix.length());
-        }
-        return "/" + uri.substring(pathPrefix.length() - 1);
+        // "/github" and "/github?q" reach the "/github/" route too (Router): they are its root.
+        return "/" + uri.substring(uri.startsWith(pathPrefix) ? pathPrefix.length() : pathPrefix.length() - 1);
     }
 
     /** How metrics and the access log name this route: its path prefix or its host. */

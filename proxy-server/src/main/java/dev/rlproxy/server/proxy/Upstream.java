@@ -22,11 +22,12 @@ import java.util.List;
  * @param assumedLimit limit assumed for a learned bucket not yet heard from, or {@code null}
  * @param maxAttempts  tries per request when a throttled answer can be retried with another token
  * @param forwarding   which forwarding headers requests to it carry
+ * @param rewriteBodyUrls point the upstream's absolute URLs in JSON response bodies back through the proxy
  */
 public record Upstream(String name, UpstreamConnections connections, HeaderDialect dialect, TokenPool tokens,
                        String injectHeader, String injectFormat, List<BucketSpec> buckets,
                        BucketLimit assumedLimit, int maxAttempts, long responseTimeoutNanos,
-                       RequestForwarding forwarding) {
+                       RequestForwarding forwarding, boolean rewriteBodyUrls) {
 
     public Upstream {
         buckets = List.copyOf(buckets);
@@ -38,14 +39,17 @@ public record Upstream(String name, UpstreamConnections connections, HeaderDiale
         String token = tokenFingerprint == null ? "none" : tokenFingerprint;
         List<BucketRef> refs = new ArrayList<>(buckets.size());
         for (BucketSpec spec : buckets) {
-            String scopeValue = switch (spec.scope()) {
+            String header = spec.scope().header();
+            String scopeValue = switch (spec.scope().kind()) {
                 case UPSTREAM -> "";
                 case TOKEN -> "token=" + token;
                 case ROUTE -> "route=" + routeKey;
-                case HEADER -> spec.header() + "=" + orEmpty(requestHeaders.get(spec.header()));
+                case HEADER -> header + "=" + orEmpty(requestHeaders.get(header));
             };
             String group = name + "/" + spec.name();
-            refs.add(new BucketRef(group + "/" + scopeValue, spec.limit(), group, spec.maxKeys()));
+            String key = group + "/" + scopeValue;
+            refs.add(spec.limit() != null ? new BucketRef(key, spec.limit(), group, spec.maxKeys())
+                    : BucketRef.inFlight(key, spec.maxInFlight()));
         }
         LearnedRef learned = new LearnedRef(name + "|" + token, routeKey, assumedLimit);
         return new TicketRequest(refs, learned, 1, maxWaitNanos);

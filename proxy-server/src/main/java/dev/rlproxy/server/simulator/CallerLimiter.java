@@ -30,6 +30,14 @@ final class CallerLimiter {
     }
 
     Admission admit(String caller, String method, String path) {
+        return admit(caller, method, path, true);
+    }
+
+    /**
+     * @param counted false for a request the upstream does not count when there is room (GitHub's
+     *                conditional request answered 304): it is decided like any other, but not recorded
+     */
+    Admission admit(String caller, String method, String path, boolean counted) {
         CallerWindows windows = callers.computeIfAbsent(caller, this::newCaller);
         boolean discord = spec.dialect() == SimulatedDialect.DISCORD;
         DiscordRoute route = discord ? DiscordRoute.of(method, path) : null;
@@ -50,6 +58,9 @@ final class CallerLimiter {
             WindowState requestState = requests.state(now);
             if (!requestState.hasRoom()) {
                 return new Admission(Admission.Verdict.OVER_LIMIT, requestState, bucket, windows.label, wall);
+            }
+            if (!counted) {
+                return new Admission(Admission.Verdict.ACCEPTED, requestState, bucket, windows.label, wall);
             }
             requests.record(now);
             if (global != null) {

@@ -11,7 +11,9 @@ import java.util.Optional;
 
 /**
  * The whole simulated API: WireMock routes every request to one catch-all stub, and this transformer
- * replaces its answer with 401, a refusal over a limit (a violation) or a 200 JSON echo. The decision
+ * replaces its answer with 401, a refusal over a limit (a violation), a 200 JSON echo (GitHub: with an
+ * ETag; a GET with that ETag in If-None-Match gets an uncounted 304), or a GitHub-style list page or
+ * redirect ({@link ListPages}). The decision
  * is taken when the request arrives; the configured latency is added afterwards.
  */
 final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
@@ -22,6 +24,8 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
     private final SimulatorCounters counters;
     private final DialectResponses dialect;
     private final String padding;
+    /** This upstream's own URL, for the absolute URLs GitHub-style answers carry; set once it listens. */
+    private volatile String baseUrl = "";
 
     RateLimitingTransformer(SimulatorSpec spec, TokenAccess access, CallerLimiter limiter, SimulatorCounters counters) {
         this.spec = spec;
@@ -30,6 +34,10 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
         this.counters = counters;
         this.dialect = DialectResponses.of(spec.dialect());
         this.padding = "x".repeat(spec.bodyPaddingBytes());
+    }
+
+    void serveAt(String baseUrl) {
+        this.baseUrl = baseUrl;
     }
 
     @Override
@@ -45,21 +53,35 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
         Optional<String> token = TokenAccess.tokenIn(request.getHeader(spec.tokenHeader()));
         String caller = token.orElse(SimulatorSpec.ANONYMOUS);
         long sequence = counters.seen(caller, path);
-        return toDefinition(answer(token, caller, method, path, sequence));
+        boolean notModified = spec.dialect() == SimulatedDialect.GITHUB && method.equals("GET")
+                && etag(path).equals(request.getHeader("If-None-Match"));
+        return toDefinition(answer(token, caller, method, path, queryOf(request.getUrl()), sequence, notModified));
     }
 
-    private SimulatedResponse answer(Optional<String> token, String caller, String method, String path, long sequence) {
+    private SimulatedResponse answer(Optional<String> token, String caller, String method, String path, String query,
+                                     long sequence, boolean notModified) {
         if (!access.admits(token)) {
             String message = token.isPresent() ? "Bad credentials" : "Requires authentication";
             return SimulatedResponse.json(401, Map.of(), JsonText.message(message));
         }
-        Admission admission = limiter.admit(caller, method, path);
+        // GitHub does not count a conditional request answered 304 against the limit.
+        Admission admission = limiter.admit(caller, method, path, !notModified);
         if (!admission.accepted()) {
             counters.violation(caller);
             return dialect.refusal(admission);
         }
+        if (notModified) {
+            return new SimulatedResponse(304, dialect.headers(admission), "");
+        }
         counters.accepted(caller);
-        return SimulatedResponse.json(200, dialect.headers(admission), echo(method, path, sequence));
+        if (ListPages.handles(method, path, query)) {
+            return ListPages.answer(baseUrl, path, query, dialect.headers(admission));
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>(dialect.headers(admission));
+        if (spec.dialect() == SimulatedDialect.GITHUB && method.equals("GET")) {
+            headers.put("ETag", etag(path)); // the resource never changes: If-None-Match with it gets 304
+        }
+        return SimulatedResponse.json(200, headers, echo(method, path, sequence));
     }
 
     private String echo(String method, String path, long sequence) {
@@ -83,6 +105,15 @@ final class RateLimitingTransformer implements ResponseDefinitionTransformerV2 {
             builder.withFixedDelay((int) latencyMillis);
         }
         return builder.build();
+    }
+
+    private static String etag(String path) {
+        return "\"" + Integer.toHexString(path.hashCode()) + "\"";
+    }
+
+    private static String queryOf(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? null : url.substring(query + 1);
     }
 
     private static String pathOf(String url) {

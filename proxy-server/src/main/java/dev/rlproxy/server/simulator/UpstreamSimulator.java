@@ -12,7 +12,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.ok;
 
 /**
  * A running simulated upstream on {@code 127.0.0.1} and a free port, enforcing the limits of its
- * {@link SimulatorSpec}. Every path answers (200 JSON echo, 401, or a refusal in the spec's dialect).
+ * {@link SimulatorSpec}. Every path answers (200 JSON echo, 401, or a refusal in the spec's dialect);
+ * a GET with a {@code per_page} parameter answers a GitHub-style list page (Link header
+ * of absolute URLs), a GET under {@code /moved/} a 301 with an absolute Location, and (GitHub) a GET
+ * with the ETag of an earlier answer in {@code If-None-Match} a 304 that does not count.
  *
  * <pre>{@code
  * try (UpstreamSimulator sim = UpstreamSimulator.start(SimulatorSpec.github(30, Duration.ofSeconds(10)))) {
@@ -37,6 +40,7 @@ public final class UpstreamSimulator implements AutoCloseable {
         this.access = new TokenAccess(spec.validTokens());
         this.limiter = new CallerLimiter(spec);
         this.counters = new SimulatorCounters();
+        RateLimitingTransformer transformer = new RateLimitingTransformer(spec, access, limiter, counters);
         WireMockConfiguration options = WireMockConfiguration.options()
                 .bindAddress("127.0.0.1")
                 .port(port)
@@ -48,13 +52,14 @@ public final class UpstreamSimulator implements AutoCloseable {
                 .notifier(new ErrorsOnlyNotifier())
                 .stubRequestLoggingDisabled(true)
                 .extensionScanningEnabled(false)
-                .extensions(new RateLimitingTransformer(spec, access, limiter, counters));
+                .extensions(transformer);
         if (!spec.keepRequestJournal()) {
             options.disableRequestJournal();
         }
         this.server = new WireMockServer(options);
         server.start();
         this.port = server.port();
+        transformer.serveAt(baseUrl());
         server.stubFor(any(anyUrl()).willReturn(ok()));
     }
 

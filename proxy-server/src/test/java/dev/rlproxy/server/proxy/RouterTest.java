@@ -18,6 +18,8 @@ class RouterTest {
         assertThat(github.upstreamPath("/github/repos/a/b?x=1")).isEqualTo("/repos/a/b?x=1");
         assertThat(router.match("proxy", "/github")).isSameAs(github);
         assertThat(github.upstreamPath("/github/")).isEqualTo("/");
+        assertThat(github.upstreamPath("/github")).isEqualTo("/");
+        assertThat(github.upstreamPath("/github?x=1")).isEqualTo("/?x=1");
     }
 
     @Test

@@ -167,4 +167,51 @@ class GitHubSimulatorTest extends ManualClockSimulatorTest {
         client.send("POST", "/b", "Authorization", "Bearer tok-a");
         assertThat(simulator.requestsByPath()).isEqualTo(Map.of("/a", 2L, "/b", 1L));
     }
+
+    @Test
+    void listEndpointsPaginateWithAbsoluteLinksAndMovedPathsRedirect() {
+        start(SimulatorSpec.github(10, Duration.ofSeconds(10)));
+        String base = simulator.baseUrl() + "/repos/x/y/issues?per_page=40&page=";
+        HttpResponse<String> first = client.get("/repos/x/y/issues?per_page=40", "tok-a");
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(header(first, "Link")).isEqualTo("<" + base + "2>; rel=\"next\", <" + base + "3>; rel=\"last\"");
+        assertThat(first.body()).startsWith("[{\"id\":1,\"url\":\"" + simulator.baseUrl() + "/repos/x/y/issues/1\"")
+                .contains("\"id\":40,").doesNotContain("\"id\":41,");
+        HttpResponse<String> last = client.get("/repos/x/y/issues?per_page=40&page=3", "tok-a");
+        assertThat(header(last, "Link")).isEqualTo("<" + base + "1>; rel=\"first\", <" + base + "2>; rel=\"prev\"");
+        assertThat(last.body()).contains("\"id\":95,").doesNotContain("\"id\":96,");
+        assertThat(header(last, "X-RateLimit-Remaining")).isEqualTo("8");
+
+        HttpResponse<String> moved = client.get("/moved/repos/x/y?a=1", "tok-a");
+        assertThat(moved.statusCode()).isEqualTo(301);
+        assertThat(header(moved, "Location")).isEqualTo(simulator.baseUrl() + "/repos/x/y?a=1");
+    }
+
+    @Test
+    void aConditionalRequestAnswered304IsNotCounted() {
+        start(SimulatorSpec.github(3, Duration.ofSeconds(10)));
+        HttpResponse<String> first = client.get("/repos/x/y", "tok-a");
+        String etag = header(first, "ETag");
+        assertThat(etag).isNotBlank();
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> again = conditionalGet("/repos/x/y", "tok-a", etag);
+            assertThat(again.statusCode()).isEqualTo(304);
+            assertThat(header(again, "X-RateLimit-Remaining")).isEqualTo("2");
+        }
+        assertThat(header(client.get("/repos/x/y", "tok-a"), "X-RateLimit-Remaining")).isEqualTo("1");
+    }
+
+    private HttpResponse<String> conditionalGet(String path, String token, String etag) {
+        try {
+            return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                    .newBuilder(java.net.URI.create(simulator.baseUrl() + path))
+                    .header("Authorization", "Bearer " + token).header("If-None-Match", etag).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 }

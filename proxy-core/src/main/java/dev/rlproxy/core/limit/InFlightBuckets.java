@@ -1,0 +1,75 @@
+package dev.rlproxy.core.limit;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * The in-flight caps by key: created on first use, dropped on request or when nothing is in flight.
+ * A dropped bucket is {@linkplain Bucket#retire() retired} under its lock, as in {@link ConfiguredBuckets}.
+ */
+final class InFlightBuckets {
+
+    private final ConcurrentHashMap<String, InFlightBucket> byKey = new ConcurrentHashMap<>();
+
+    /** The live bucket for {@code ref}; its cap is reconciled later, under its lock. */
+    InFlightBucket get(BucketRef ref) {
+        InFlightBucket bucket = byKey.get(ref.key());
+        return bucket != null ? bucket : byKey.computeIfAbsent(ref.key(), k -> new InFlightBucket(k, ref.maxInFlight()));
+    }
+
+    List<InFlightBucket> remove(Predicate<String> keyMatches) {
+        List<InFlightBucket> removed = new ArrayList<>();
+        for (InFlightBucket bucket : byKey.values()) {
+            if (keyMatches.test(bucket.key)) {
+                retire(bucket);
+                removed.add(bucket);
+            }
+        }
+        return removed;
+    }
+
+    /** Drops buckets with nothing in flight: a per-token cap must not outlive its token's traffic. */
+    void evictIdle() {
+        for (InFlightBucket bucket : byKey.values()) {
+            bucket.lock();
+            try {
+                if (bucket.isIdle()) {
+                    bucket.retire();
+                    byKey.remove(bucket.key, bucket);
+                }
+            } finally {
+                bucket.unlock();
+            }
+        }
+    }
+
+    /** Requests in flight in the bucket {@code key}, 0 if none. */
+    int inFlight(String key) {
+        InFlightBucket bucket = byKey.get(key);
+        if (bucket == null) {
+            return 0;
+        }
+        bucket.lock();
+        try {
+            return bucket.inFlight();
+        } finally {
+            bucket.unlock();
+        }
+    }
+
+    int size() {
+        return byKey.size();
+    }
+
+    private void retire(InFlightBucket bucket) {
+        bucket.lock();
+        try {
+            bucket.retire();
+            byKey.remove(bucket.key, bucket);
+        } finally {
+            bucket.unlock();
+        }
+    }
+}
