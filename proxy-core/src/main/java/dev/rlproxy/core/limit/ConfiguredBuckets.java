@@ -11,11 +11,6 @@ import java.util.function.Predicate;
 final class ConfiguredBuckets {
 
     private final ConcurrentHashMap<String, ConfiguredBucket> byKey = new ConcurrentHashMap<>();
-    private final long windowMarginNanos;
-
-    ConfiguredBuckets(long windowMarginNanos) {
-        this.windowMarginNanos = windowMarginNanos;
-    }
 
     /** The live bucket for {@code ref}; its limit is reconciled later, under its lock. */
     ConfiguredBucket get(BucketRef ref, long now) {
@@ -23,7 +18,7 @@ final class ConfiguredBuckets {
         if (bucket != null) {
             return bucket;
         }
-        return byKey.computeIfAbsent(ref.key(), k -> new ConfiguredBucket(k, ref.limit(), windowMarginNanos, now));
+        return byKey.computeIfAbsent(ref.key(), k -> new ConfiguredBucket(k, ref.limit(), now));
     }
 
     /**
@@ -48,7 +43,7 @@ final class ConfiguredBuckets {
         return removed;
     }
 
-    /** Drops idle buckets (no admission for more than twice their window, nobody waiting). */
+    /** Drops idle buckets (no admission for more than twice their window, nothing reserved, nobody waiting). */
     void evictIdle(long now) {
         for (ConfiguredBucket bucket : byKey.values()) {
             bucket.lock();

@@ -11,18 +11,32 @@ final class GrantedTicket implements Ticket {
     private final RequestBuckets buckets;
     private final int cost;
     private final long admittedAtNanos;
+    /** Configured buckets still hold a reservation for it (stamp-at-send, not yet stamped). */
+    private final AtomicBoolean reserved;
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    GrantedTicket(TicketSettlement settlement, RequestBuckets buckets, int cost, long admittedAtNanos) {
+    GrantedTicket(TicketSettlement settlement, RequestBuckets buckets, int cost, long admittedAtNanos,
+                  boolean reserved) {
         this.settlement = settlement;
         this.buckets = buckets;
         this.cost = cost;
         this.admittedAtNanos = admittedAtNanos;
+        this.reserved = new AtomicBoolean(reserved);
+    }
+
+    @Override
+    public void sent() {
+        if (!settled.get() && reserved.compareAndSet(true, false)) {
+            settlement.stamp(buckets, cost);
+        }
     }
 
     @Override
     public void complete(RateLimitObservation observation) {
         if (settled.compareAndSet(false, true)) {
+            if (reserved.compareAndSet(true, false)) {
+                settlement.stamp(buckets, cost); // answered, so it arrived by now at the latest
+            }
             settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos);
         }
     }
@@ -30,7 +44,11 @@ final class GrantedTicket implements Ticket {
     @Override
     public void abandon(boolean maybeSent) {
         if (settled.compareAndSet(false, true)) {
-            settlement.abandon(buckets, cost, admittedAtNanos, maybeSent);
+            boolean stillReserved = reserved.compareAndSet(true, false);
+            if (stillReserved && maybeSent) {
+                settlement.stamp(buckets, cost); // it may have arrived by now at the latest
+            }
+            settlement.abandon(buckets, cost, admittedAtNanos, maybeSent, stillReserved);
         }
     }
 
@@ -40,6 +58,7 @@ final class GrantedTicket implements Ticket {
 
     @Override
     public String toString() {
-        return "Ticket[admittedAt=" + admittedAtNanos + ", cost=" + cost + ", settled=" + settled.get() + "]";
+        return "Ticket[admittedAt=" + admittedAtNanos + ", cost=" + cost + ", reserved=" + reserved.get()
+                + ", settled=" + settled.get() + "]";
     }
 }

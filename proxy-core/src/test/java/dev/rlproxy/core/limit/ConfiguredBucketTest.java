@@ -19,7 +19,7 @@ class ConfiguredBucketTest {
 
     @Test
     void replacingTheLimitKeepsTheHistoryAcrossAlgorithms() {
-        ConfiguredBucket bucket = new ConfiguredBucket("k", BucketLimit.of(3, Duration.ofSeconds(1)), 0, 0);
+        ConfiguredBucket bucket = new ConfiguredBucket("k", BucketLimit.of(3, Duration.ofSeconds(1)), 0);
         bucket.admit(0, 3);
 
         assertThat(bucket.ensureLimit(BucketLimit.of(3, Duration.ofSeconds(1)), 0)).isFalse();
@@ -34,7 +34,7 @@ class ConfiguredBucketTest {
 
     @Test
     void aRetiredBucketHoldsNoOneBack() {
-        ConfiguredBucket bucket = new ConfiguredBucket("k", BucketLimit.of(1, Duration.ofSeconds(1)), 0, 0);
+        ConfiguredBucket bucket = new ConfiguredBucket("k", BucketLimit.of(1, Duration.ofSeconds(1)), 0);
         bucket.admit(0, 1);
         bucket.lock();
         try {
@@ -47,8 +47,7 @@ class ConfiguredBucketTest {
 
     @Test
     void idleAfterTwiceTheWindowWithoutAdmissionOrWaiters() {
-        ConfiguredBucket bucket = new ConfiguredBucket("k", BucketLimit.of(1, Duration.ofSeconds(1)),
-                SECOND / 2, 0);
+        ConfiguredBucket bucket = new ConfiguredBucket("k", BucketLimit.of(1, Duration.ofMillis(1500)), 0);
         bucket.admit(0, 1);
         assertThat(bucket.isIdle(3 * SECOND)).isFalse();
         assertThat(bucket.isIdle(3 * SECOND + 1)).isTrue();
