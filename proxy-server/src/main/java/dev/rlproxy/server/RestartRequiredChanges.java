@@ -48,6 +48,7 @@ final class RestartRequiredChanges {
         TokensConfig settingsOnly = t == null ? null
                 : new TokensConfig(t.inject(), List.of("-"), null, null, t.defaultLimit(), t.resetInterval());
         return new UpstreamConfig(c.name(), c.url(), c.dialect(), c.custom(), c.connectTimeout(),
-                c.responseTimeout(), c.retry(), settingsOnly, c.buckets(), c.quotas(), c.windowMargin());
+                c.responseTimeout(), c.retry(), settingsOnly, c.buckets(), c.quotas(), c.windowMargin(),
+                c.pool());
     }
 }

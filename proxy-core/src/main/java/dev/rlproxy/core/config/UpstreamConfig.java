@@ -25,14 +25,16 @@ import java.util.function.Function;
  * @param buckets         configured limits (names unique), all must pass
  * @param quotas          daily/monthly quotas (names unique)
  * @param windowMargin    added to every configured bucket's {@code per}, because the upstream sees a
- *                        request a little after the proxy admits it (default 100ms; 0 allowed)
+ *                        request a little after the proxy sends it (default 100ms; 0 allowed)
+ * @param pool            the keep-alive connection pool (sizes, warm connections, connect pace)
  */
 @JsonIgnoreProperties("name") // the map key; a "name:" key in the file is refused (FAIL_ON_IGNORED_PROPERTIES)
 public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUTE, useInput = OptBoolean.FALSE)
                              String name,
                              URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
                              Duration responseTimeout, RetryConfig retry, TokensConfig tokens,
-                             List<BucketConfig> buckets, List<QuotaConfig> quotas, Duration windowMargin) {
+                             List<BucketConfig> buckets, List<QuotaConfig> quotas, Duration windowMargin,
+                             PoolConfig pool) {
 
     public static final List<String> DIALECTS =
             List.of("github", "discord", "ietf", "openai", "shopify", "retry-after", "custom");
@@ -52,6 +54,7 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         buckets = buckets == null ? List.of() : buckets;
         quotas = quotas == null ? List.of() : quotas;
         windowMargin = windowMargin == null ? DEFAULT_WINDOW_MARGIN : windowMargin;
+        pool = pool == null ? PoolConfig.defaults() : pool;
         Violations v = new Violations();
         v.check(Names.isIdentifier(name), "name", "upstream name " + Names.IDENTIFIER_RULE);
         String urlProblem = HttpUrls.problem(url);

@@ -42,6 +42,7 @@ class ConfigLoaderTest {
         assertThat(api.connectTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(api.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(api.windowMargin()).isEqualTo(Duration.ofMillis(100));
+        assertThat(api.pool()).isEqualTo(new PoolConfig(128, 0, 100));
         assertThat(api.retry().maxAttempts()).isEqualTo(3);
         assertThat(api.tokens()).isNull();
         assertThat(api.hasTokens()).isFalse();
@@ -80,6 +81,7 @@ class ConfigLoaderTest {
                     connectTimeout: 500ms
                     responseTimeout: 1m
                     windowMargin: 20ms
+                    pool: { maxConnections: 16, minIdle: 2, maxConnectsPerSecond: 5 }
                     retry:
                       maxAttempts: 1
                     tokens:
@@ -132,6 +134,7 @@ class ConfigLoaderTest {
         assertThat(github.connectTimeout()).isEqualTo(Duration.ofMillis(500));
         assertThat(github.responseTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(github.windowMargin()).isEqualTo(Duration.ofMillis(20));
+        assertThat(github.pool()).isEqualTo(new PoolConfig(16, 2, 5));
         assertThat(github.retry().maxAttempts()).isEqualTo(1);
         TokensConfig tokens = github.tokens();
         assertThat(tokens.inject()).isEqualTo(new InjectConfig("X-Api-Key", "{token}"));

@@ -5,6 +5,7 @@ import dev.rlproxy.core.headers.UpstreamResponse;
 import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.limit.RetryLaterException;
 import dev.rlproxy.core.tokens.TokenLease;
+import dev.rlproxy.server.upstream.ConnectFailures;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import dev.rlproxy.server.upstream.UpstreamListener;
 import dev.rlproxy.server.upstream.UpstreamRelayHandler;
@@ -40,6 +41,10 @@ import java.util.concurrent.TimeUnit;
 final class ProxyExchange implements UpstreamListener {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
+    /** Tries to get a connection per ticket when connects fail before anything was sent. */
+    private static final int MAX_CONNECT_ATTEMPTS = 3;
+    /** Pause before a fresh connect, times the attempts so far: a busy accept backlog needs a moment. */
+    private static final long CONNECT_RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private enum State { ADMITTING, SENDING, RELAYING, DONE }
 
@@ -57,6 +62,8 @@ final class ProxyExchange implements UpstreamListener {
 
     private State state = State.ADMITTING;
     private int attempts;
+    private int connectAttempts;
+    private long ticketGrantedAtNanos;
     private boolean resentAfterStaleConnection;
     private CompletableFuture<?> waiting;
     private TokenLease lease;
@@ -119,6 +126,13 @@ final class ProxyExchange implements UpstreamListener {
 
     private void onTicket(Ticket ticket) {
         this.ticket = ticket;
+        this.ticketGrantedAtNanos = runtime.clock().nanoTime();
+        this.connectAttempts = 0;
+        acquireConnection();
+    }
+
+    private void acquireConnection() {
+        connectAttempts++;
         UpstreamConnections connections = upstream.connections();
         Future<Channel> acquired = connections.acquire(client.channel().eventLoop());
         acquired.addListener(f -> {
@@ -132,9 +146,29 @@ final class ProxyExchange implements UpstreamListener {
         });
     }
 
+    /**
+     * Nothing was sent: a refused, reset or timed-out connect is tried again on a fresh connection,
+     * a few times and within the request's max wait, keeping the ticket (its slot is reserved, not
+     * yet counted).
+     */
     private void onAcquireFailed(Throwable cause) {
         if (state == State.DONE) {
             return;
+        }
+        long pause = CONNECT_RETRY_PAUSE_NANOS * connectAttempts;
+        if (connectAttempts < MAX_CONNECT_ATTEMPTS && ConnectFailures.worthRetrying(cause) && remainingWaitNanos() > pause) {
+            log.warn("upstream '{}': connect failed before the request was sent ({}); trying a fresh connection ({} of {})",
+                    upstream.name(), cause.toString(), connectAttempts + 1, MAX_CONNECT_ATTEMPTS);
+            client.executor().schedule(() -> {
+                if (state == State.ADMITTING) {
+                    acquireConnection();
+                }
+            }, pause, TimeUnit.NANOSECONDS);
+            return;
+        }
+        if (ConnectFailures.worthRetrying(cause)) {
+            log.warn("upstream '{}': connect failed before the request was sent ({}); giving up after {} attempt(s)",
+                    upstream.name(), cause.toString(), connectAttempts);
         }
         giveBack(false);
         fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
@@ -145,6 +179,11 @@ final class ProxyExchange implements UpstreamListener {
     private void send(Channel connection) {
         this.connection = connection;
         this.state = State.SENDING;
+        // The limiter counts the request from its write if this connection has answered before (it
+        // then delivers within network latency); on a fresh one from its answer, since a handshake
+        // or relay the proxy cannot see may still hold it.
+        Ticket sending = ticket;
+        boolean deliversPromptly = UpstreamRelayHandler.hasAnswered(connection);
         UpstreamRelayHandler.bind(connection, this);
         String secret = lease != null ? lease.secret() : null;
         HttpRequest outgoing = RequestRewriter.rewrite(request, route, RequestRewriter.clientAddress(client.channel()), secret,
@@ -156,6 +195,10 @@ final class ProxyExchange implements UpstreamListener {
         });
         body.streamTo(connection);
         connection.flush();
+        if (deliversPromptly) {
+            sending.sent(); // ignored if the write already failed and gave the ticket back
+        }
+        upstream.connections().wroteAfter(runtime.clock().nanoTime() - ticketGrantedAtNanos);
         connection.read();
         restartResponseTimer();
     }

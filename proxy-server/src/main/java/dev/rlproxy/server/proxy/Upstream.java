@@ -45,7 +45,8 @@ public record Upstream(String name, UpstreamConnections connections, HeaderDiale
             refs.add(new BucketRef(name + "/" + spec.name() + "/" + scopeValue, spec.limit()));
         }
         LearnedRef learned = new LearnedRef(name + "|" + token, routeKey, assumedLimit);
-        return new TicketRequest(refs, learned, 1, maxWaitNanos);
+        // Stamped at send: the exchange reports when the request really leaves (see ProxyExchange).
+        return new TicketRequest(refs, learned, 1, maxWaitNanos, true);
     }
 
     /** Scope for what is learned about a client's own credential (passthrough), by fingerprint only. */
