@@ -5,7 +5,6 @@ import dev.rlproxy.core.headers.UpstreamResponse;
 import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.limit.RetryLaterException;
 import dev.rlproxy.core.tokens.TokenLease;
-import dev.rlproxy.server.upstream.ConnectFailures;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import dev.rlproxy.server.upstream.UpstreamListener;
 import dev.rlproxy.server.upstream.UpstreamRelayHandler;
@@ -41,10 +40,6 @@ import java.util.concurrent.TimeUnit;
 final class ProxyExchange implements UpstreamListener {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
-    /** Tries to get a connection per ticket when connects fail before anything was sent. */
-    private static final int MAX_CONNECT_ATTEMPTS = 3;
-    /** Pause before a fresh connect, times the attempts so far: a busy accept backlog needs a moment. */
-    private static final long CONNECT_RETRY_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private enum State { ADMITTING, SENDING, RELAYING, DONE }
 
@@ -59,10 +54,10 @@ final class ProxyExchange implements UpstreamListener {
     private final boolean clientKeepAlive;
     private final long deadlineNanos;
     private final TokenRetries tokenRetries = new TokenRetries();
+    private final ConnectRetries connectRetries = new ConnectRetries();
 
     private State state = State.ADMITTING;
     private int attempts;
-    private int connectAttempts;
     private long ticketGrantedAtNanos;
     private boolean resentAfterStaleConnection;
     private CompletableFuture<?> waiting;
@@ -127,12 +122,12 @@ final class ProxyExchange implements UpstreamListener {
     private void onTicket(Ticket ticket) {
         this.ticket = ticket;
         this.ticketGrantedAtNanos = runtime.clock().nanoTime();
-        this.connectAttempts = 0;
+        connectRetries.reset();
         acquireConnection();
     }
 
     private void acquireConnection() {
-        connectAttempts++;
+        connectRetries.attempting();
         UpstreamConnections connections = upstream.connections();
         Future<Channel> acquired = connections.acquire(client.channel().eventLoop());
         acquired.addListener(f -> {
@@ -155,20 +150,14 @@ final class ProxyExchange implements UpstreamListener {
         if (state == State.DONE) {
             return;
         }
-        long pause = CONNECT_RETRY_PAUSE_NANOS * connectAttempts;
-        if (connectAttempts < MAX_CONNECT_ATTEMPTS && ConnectFailures.worthRetrying(cause) && remainingWaitNanos() > pause) {
-            log.warn("upstream '{}': connect failed before the request was sent ({}); trying a fresh connection ({} of {})",
-                    upstream.name(), cause.toString(), connectAttempts + 1, MAX_CONNECT_ATTEMPTS);
+        long pause = connectRetries.pauseBeforeRetry(upstream.name(), cause, remainingWaitNanos());
+        if (pause >= 0) {
             client.executor().schedule(() -> {
                 if (state == State.ADMITTING) {
                     acquireConnection();
                 }
             }, pause, TimeUnit.NANOSECONDS);
             return;
-        }
-        if (ConnectFailures.worthRetrying(cause)) {
-            log.warn("upstream '{}': connect failed before the request was sent ({}); giving up after {} attempt(s)",
-                    upstream.name(), cause.toString(), connectAttempts);
         }
         giveBack(false);
         fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
