@@ -81,7 +81,7 @@ class AbsurdHeadersRecoveryPropertyTest {
         HeaderDialect raw = DIALECTS.get(random.nextInt(DIALECTS.size()));
         HeaderDialect dialect = random.nextBoolean() ? raw : Dialects.bounded(raw, "fuzz", MAX_RESET_WAIT);
         LocalRateLimiter limiter = new LocalRateLimiter(clock, scheduler,
-                new LimiterSettings(100, RESET_MARGIN, Duration.ZERO, MAX_RESET_WAIT));
+                new LimiterSettings(100, RESET_MARGIN, MAX_RESET_WAIT));
         // Assumed quotas (defaultLimit, an assumed learned limit) are the configuration's, not an
         // answer's: large enough here that the few requests sent cannot use them up.
         TokenPoolSettings settings = new TokenPoolSettings(random.nextBoolean() ? null : 10L + random.nextInt(5000),

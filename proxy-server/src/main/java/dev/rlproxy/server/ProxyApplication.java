@@ -85,12 +85,13 @@ public final class ProxyApplication implements AutoCloseable {
         try {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
-                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, Duration.ZERO, longestMaxResetWait(config)));
+                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, longestMaxResetWait(config)));
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, new EventLoopScheduler(chores),
                     transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders(),
                     config.queue().maxDepth());
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
+            upstreams.values().forEach(upstream -> upstream.connections().start(workers));
             List<Route> routes = new ArrayList<>();
             for (var route : config.routes()) {
                 routes.add(factory.route(route, upstreams.get(route.upstream()), config.server().publicUrl()));

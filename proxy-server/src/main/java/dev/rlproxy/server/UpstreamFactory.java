@@ -53,7 +53,6 @@ import java.util.concurrent.Executors;
 /** Turns validated configuration records into the runtime pieces of the request path. */
 final class UpstreamFactory {
 
-    static final int MAX_CONNECTIONS_PER_LOOP = 64;
     static final int MAX_PENDING_ACQUIRES_PER_LOOP = 4096;
     static final Duration TOKEN_FILE_POLL = Duration.ofSeconds(5);
     static final Duration TOKEN_REQUEST_TIMEOUT = Duration.ofSeconds(30);
@@ -93,7 +92,8 @@ final class UpstreamFactory {
     Upstream create(UpstreamConfig config) {
         UpstreamTarget target = UpstreamTarget.of(config.name(), config.url());
         UpstreamSettings settings = new UpstreamSettings(config.connectTimeout(), config.responseTimeout(),
-                MAX_CONNECTIONS_PER_LOOP, MAX_PENDING_ACQUIRES_PER_LOOP);
+                config.pool().maxConnections(), config.pool().minIdle(), config.pool().maxConnectsPerSecond(),
+                MAX_PENDING_ACQUIRES_PER_LOOP);
         TokensConfig tokens = config.tokens();
         BucketLimit assumed = tokens != null && tokens.defaultLimit() != null
                 ? BucketLimit.of(tokens.defaultLimit(), tokens.resetInterval()) : null;
@@ -216,8 +216,10 @@ final class UpstreamFactory {
     }
 
     /**
-     * Each configured window is widened by the upstream's window margin: the upstream sees a request
-     * a little after we admit it, so "no interval of {@code per}" must hold at its end too.
+     * Each configured window is widened by the upstream's window margin: the limiter counts a
+     * request from its write to the upstream connection, and the upstream sees it a network
+     * latency later, so "no interval of {@code per}" must hold at its end too. This is the only
+     * place the margin is applied (it also stretches burst spacing a little, which is harmless).
      */
     private static List<BucketSpec> buckets(List<BucketConfig> configs, Duration windowMargin) {
         List<BucketSpec> specs = new ArrayList<>(configs.size());

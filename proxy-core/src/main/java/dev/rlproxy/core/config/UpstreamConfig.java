@@ -25,12 +25,13 @@ import java.util.function.Function;
  * @param buckets         configured limits (names unique), all must pass
  * @param quotas          daily/monthly quotas (names unique)
  * @param windowMargin    added to every configured bucket's {@code per}, because the upstream sees a
- *                        request a little after the proxy admits it (default 100ms; 0 allowed)
+ *                        request a little after the proxy sends it (default 100ms; 0 allowed)
  * @param forwardedHeaders which forwarding headers requests to it carry (default none)
  * @param maxResetWait    the furthest ahead a reset or retry-after from this upstream is believed;
  *                        later ones are clamped to it (default 1h, GitHub's window; 1s … 1d)
  * @param rewriteBodyUrls whether absolute URLs under {@code url} in JSON response bodies are pointed
  *                        back through the proxy (default false: it costs CPU on every JSON body)
+ * @param pool            the keep-alive connection pool (sizes, warm connections, connect pace)
  */
 @JsonIgnoreProperties("name") // the map key; a "name:" key in the file is refused (FAIL_ON_IGNORED_PROPERTIES)
 public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUTE, useInput = OptBoolean.FALSE)
@@ -39,7 +40,7 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
                              Duration responseTimeout, RetryConfig retry, TokensConfig tokens,
                              List<BucketConfig> buckets, List<QuotaConfig> quotas, Duration windowMargin,
                              ForwardedHeaders forwardedHeaders, Duration maxResetWait,
-                             Boolean rewriteBodyUrls) {
+                             Boolean rewriteBodyUrls, PoolConfig pool) {
 
     public static final List<String> DIALECTS =
             List.of("github", "discord", "ietf", "openai", "shopify", "retry-after", "custom");
@@ -64,6 +65,7 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         forwardedHeaders = forwardedHeaders == null ? ForwardedHeaders.NONE : forwardedHeaders;
         maxResetWait = maxResetWait == null ? DEFAULT_MAX_RESET_WAIT : maxResetWait;
         rewriteBodyUrls = rewriteBodyUrls != null && rewriteBodyUrls;
+        pool = pool == null ? PoolConfig.defaults() : pool;
         Violations v = new Violations();
         v.check(Names.isIdentifier(name), "name", "upstream name " + Names.IDENTIFIER_RULE);
         String urlProblem = HttpUrls.problem(url);
@@ -97,12 +99,12 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         }
     }
 
-    /** An upstream with the defaults of {@code forwardedHeaders}, {@code maxResetWait} and {@code rewriteBodyUrls}. */
+    /** An upstream with the defaults of {@code forwardedHeaders}, {@code maxResetWait}, {@code rewriteBodyUrls} and {@code pool}. */
     public UpstreamConfig(String name, URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
                           Duration responseTimeout, RetryConfig retry, TokensConfig tokens, List<BucketConfig> buckets,
                           List<QuotaConfig> quotas, Duration windowMargin) {
         this(name, url, dialect, custom, connectTimeout, responseTimeout, retry, tokens, buckets, quotas, windowMargin,
-                null, null, null);
+                null, null, null, null);
     }
 
     /** Whether forwarded requests get a pooled token. */

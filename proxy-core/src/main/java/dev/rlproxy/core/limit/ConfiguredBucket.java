@@ -1,28 +1,32 @@
 package dev.rlproxy.core.limit;
 
 /**
- * A configured bucket: {@code limit} per {@code per} (each admission occupying
- * {@code per + windowMargin}), plus burst spacing when {@code burst < limit}. State is guarded by
- * the bucket lock; see {@link Bucket}.
+ * A configured bucket: {@code limit} per {@code per}, plus burst spacing when {@code burst < limit}.
+ * State is guarded by the bucket lock; see {@link Bucket}.
+ *
+ * <p>An admission is either recorded at once (at the grant) or <em>reserved</em>: a request whose
+ * caller stamps it when it is really sent ({@link TicketRequest#stampAtSend()}) holds a slot from
+ * its grant until its stamp, counting as if it were sent at every moment in between, and then
+ * occupies the window from the stamp on. A reservation therefore never lets the window overfill,
+ * however long the connection takes; see {@link #stamp}.
  */
 final class ConfiguredBucket extends Bucket {
 
     final String key;
     final ConfiguredBuckets.KeyGroup group;
-    private final long windowMarginNanos;
     private BucketLimit limit;
     private AdmissionWindow window;
     /** Null when burst == limit: no spacing. */
     private BurstSpacing spacing;
+    /** Admissions granted but not yet stamped: they count in every window until they are. */
+    private long reserved;
     /** Last admission, or creation while there was none: the start of idleness. */
     private long lastActivityNanos;
     private boolean admitted;
 
-    ConfiguredBucket(String key, ConfiguredBuckets.KeyGroup group, BucketLimit limit, long windowMarginNanos,
-                     long nowNanos) {
+    ConfiguredBucket(String key, ConfiguredBuckets.KeyGroup group, BucketLimit limit, long nowNanos) {
         this.key = key;
         this.group = group;
-        this.windowMarginNanos = windowMarginNanos;
         this.lastActivityNanos = nowNanos;
         useLimit(limit);
     }
@@ -36,18 +40,38 @@ final class ConfiguredBucket extends Bucket {
         if (isRetired()) {
             return now; // removed from the configuration: it no longer holds anyone back
         }
-        long earliest = window.earliestNanos(now, cost);
+        if (reserved + cost > limit.limit()) {
+            return UNTIL_RELEASE; // only a stamp or a give-back can make room
+        }
+        long earliest = window.earliestNanos(now, (int) (reserved + cost));
         return spacing == null ? earliest : Math.max(earliest, spacing.earliestNanos(now, cost));
     }
 
     @Override
     void admit(long now, int cost) {
         window.record(now, cost);
-        if (spacing != null) {
-            spacing.record(now, cost);
-        }
-        lastActivityNanos = now;
-        admitted = true;
+        noteAdmission(now, cost);
+    }
+
+    /** Takes {@code cost} admissions to be stamped later. Call with the lock held after a go-now answer. */
+    void reserve(long now, int cost) {
+        reserved += cost;
+        noteAdmission(now, cost);
+    }
+
+    /**
+     * A reserved request is being sent now: from now on it occupies the window like an admission
+     * made now. Times never go back, so the log stays in order. Call with the lock held.
+     */
+    void stamp(long now, int cost) {
+        reserved = Math.max(0, reserved - cost);
+        window.record(now, cost);
+        lastActivityNanos = Math.max(lastActivityNanos, now); // the window holds it until now + per
+    }
+
+    /** Returns a reservation that was never sent. Call with the lock held. */
+    void cancelReservation(int cost) {
+        reserved = Math.max(0, reserved - cost);
     }
 
     /** Returns admissions of a request that never reached the upstream. Call with the lock held. */
@@ -57,7 +81,7 @@ final class ConfiguredBucket extends Bucket {
 
     /**
      * Switches to {@code newLimit} if it differs, keeping the admission history (replayed into the
-     * new window, conservatively for counters) and spacing from the last admission.
+     * new window, conservatively for counters), reservations, and spacing from the last admission.
      * Call with the lock held.
      *
      * @return whether the limit changed
@@ -76,16 +100,24 @@ final class ConfiguredBucket extends Bucket {
     }
 
     /**
-     * Nobody waiting and no admission within the window (so burst spacing has drained too):
-     * forgetting the bucket changes no decision. Call with the lock held.
+     * Nobody waiting, nothing reserved and no admission within the window (so burst spacing has
+     * drained too): forgetting the bucket changes no decision. Call with the lock held.
      */
     boolean isIdle(long now) {
-        return !hasWaiters() && now - idleFromNanos() >= 0;
+        return !hasWaiters() && reserved == 0 && now - idleFromNanos() >= 0;
     }
 
     /** When the bucket turns idle if nothing else happens. Call with the lock held, or accept a stale answer. */
     long idleFromNanos() {
         return lastActivityNanos + spanNanos(limit);
+    }
+
+    private void noteAdmission(long now, int cost) {
+        if (spacing != null) {
+            spacing.record(now, cost);
+        }
+        lastActivityNanos = now;
+        admitted = true;
     }
 
     private void useLimit(BucketLimit newLimit) {
@@ -94,13 +126,9 @@ final class ConfiguredBucket extends Bucket {
         this.spacing = newLimit.burst() < newLimit.limit() ? new BurstSpacing(newLimit) : null;
     }
 
-    private long spanNanos(BucketLimit l) {
-        return saturatedAdd(l.per().toNanos(), windowMarginNanos);
-    }
-
     /** Absurdly long windows are capped well below overflow, since times get added to them. */
-    private static long saturatedAdd(long a, long b) {
-        long sum = a + b;
-        return sum < 0 ? Long.MAX_VALUE / 4 : sum;
+    private static long spanNanos(BucketLimit l) {
+        long nanos = l.per().toNanos();
+        return nanos >= Long.MAX_VALUE / 4 ? Long.MAX_VALUE / 4 : nanos;
     }
 }

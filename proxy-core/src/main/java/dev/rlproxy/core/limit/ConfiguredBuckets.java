@@ -19,11 +19,6 @@ final class ConfiguredBuckets {
 
     private final ConcurrentHashMap<String, ConfiguredBucket> byKey = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, KeyGroup> groups = new ConcurrentHashMap<>();
-    private final long windowMarginNanos;
-
-    ConfiguredBuckets(long windowMarginNanos) {
-        this.windowMarginNanos = windowMarginNanos;
-    }
 
     /**
      * The live bucket for {@code ref}; its limit is reconciled later, under its lock.
@@ -44,14 +39,14 @@ final class ConfiguredBuckets {
         }
         ConfiguredBucket[] created = new ConfiguredBucket[1];
         bucket = byKey.computeIfAbsent(ref.key(),
-                k -> created[0] = new ConfiguredBucket(k, group, ref.limit(), windowMarginNanos, now));
+                k -> created[0] = new ConfiguredBucket(k, group, ref.limit(), now));
         if (created[0] == null) {
             group.keys.decrementAndGet(); // another request created it first
         }
         return bucket;
     }
 
-    /** Drops idle buckets of every group: nothing in their window, nobody waiting. */
+    /** Drops idle buckets of every group: nothing in their window, nothing reserved, nobody waiting. */
     void evictIdle(long now) {
         for (ConfiguredBucket bucket : byKey.values()) {
             dropIfIdle(bucket, now);

@@ -11,19 +11,31 @@ final class GrantedTicket implements Ticket {
     private final RequestBuckets buckets;
     private final int cost;
     private final long admittedAtNanos;
+    /** Configured buckets still hold a reservation for it (stamp-at-send, not yet stamped). */
+    private final AtomicBoolean reserved;
     private final AtomicBoolean settled = new AtomicBoolean();
     private final AtomicBoolean released = new AtomicBoolean();
 
-    GrantedTicket(TicketSettlement settlement, RequestBuckets buckets, int cost, long admittedAtNanos) {
+    GrantedTicket(TicketSettlement settlement, RequestBuckets buckets, int cost, long admittedAtNanos,
+                  boolean reserved) {
         this.settlement = settlement;
         this.buckets = buckets;
         this.cost = cost;
         this.admittedAtNanos = admittedAtNanos;
+        this.reserved = new AtomicBoolean(reserved);
+    }
+
+    @Override
+    public void sent() {
+        if (!settled.get() && reserved.compareAndSet(true, false)) {
+            settlement.stamp(buckets, cost);
+        }
     }
 
     @Override
     public void complete(RateLimitObservation observation) {
         if (settled.compareAndSet(false, true)) {
+            stampIfReserved();
             settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos,
                     true);
         }
@@ -32,15 +44,27 @@ final class GrantedTicket implements Ticket {
     @Override
     public void completeNotModified(RateLimitObservation observation) {
         if (settled.compareAndSet(false, true)) {
+            stampIfReserved();
             settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos,
                     false);
+        }
+    }
+
+    /** An answer came, so the request arrived by now at the latest: a reservation becomes an admission now. */
+    private void stampIfReserved() {
+        if (reserved.compareAndSet(true, false)) {
+            settlement.stamp(buckets, cost);
         }
     }
 
     @Override
     public void abandon(boolean maybeSent) {
         if (settled.compareAndSet(false, true)) {
-            settlement.abandon(buckets, cost, admittedAtNanos, maybeSent);
+            boolean stillReserved = reserved.compareAndSet(true, false);
+            if (stillReserved && maybeSent) {
+                settlement.stamp(buckets, cost); // it may have arrived by now at the latest
+            }
+            settlement.abandon(buckets, cost, admittedAtNanos, maybeSent, stillReserved);
         }
         release();
     }
@@ -58,6 +82,7 @@ final class GrantedTicket implements Ticket {
 
     @Override
     public String toString() {
-        return "Ticket[admittedAt=" + admittedAtNanos + ", cost=" + cost + ", settled=" + settled.get() + "]";
+        return "Ticket[admittedAt=" + admittedAtNanos + ", cost=" + cost + ", reserved=" + reserved.get()
+                + ", settled=" + settled.get() + "]";
     }
 }

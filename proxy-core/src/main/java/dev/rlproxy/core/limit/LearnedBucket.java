@@ -17,14 +17,13 @@ import java.util.List;
  */
 final class LearnedBucket extends Bucket {
 
-    /** How long a throttled response without Retry-After (and without windows) blocks the bucket. */
-    static final long THROTTLE_WITHOUT_RETRY_AFTER_NANOS = 1_000_000_000L;
-
     /** False for the scope-wide global bucket, which does not limit until told to. */
     private final boolean oneAtATimeUntilHeard;
     private final BucketLimit assumedLimit;
     private final List<ReportedWindow> windows = new ArrayList<>(2);
     private int inFlight;
+    /** For throttled answers without Retry-After and without windows. */
+    private final ThrottleBackoff backoff = new ThrottleBackoff();
     private long blockedUntilNanos = Long.MIN_VALUE;
     private long lastActivityNanos;
 
@@ -106,7 +105,8 @@ final class LearnedBucket extends Bucket {
 
     /**
      * Applies what a response said about this bucket: its windows, and if it was a refusal, a
-     * block until its Retry-After (plus margin) has passed.
+     * block until its Retry-After (plus margin) has passed, or without one and without windows, a
+     * short {@link ThrottleBackoff} (1 s doubling to 30 s in a row, reset by any other answer).
      *
      * <p>Windows that are not {@linkplain RateLimitWindow#isCredible() credible} are ignored, and no
      * reset or retry-after holds the bucket beyond {@code maxWaitNanos} (plus margin): one broken
@@ -131,10 +131,13 @@ final class LearnedBucket extends Bucket {
             }
         }
         if (applyThrottle) {
+            long backoffNanos = backoff.throttled();
             long waitNanos = observation.retryAfterMillis() >= 0
                     ? cappedNanos(observation.retryAfterMillis(), maxWaitNanos) + resetMarginNanos
-                    : windows.isEmpty() ? THROTTLE_WITHOUT_RETRY_AFTER_NANOS + resetMarginNanos : 0;
+                    : windows.isEmpty() ? backoffNanos : 0;
             blockedUntilNanos = Math.max(blockedUntilNanos, now + waitNanos);
+        } else if (!observation.throttled()) {
+            backoff.answered();
         }
         lastActivityNanos = now;
     }

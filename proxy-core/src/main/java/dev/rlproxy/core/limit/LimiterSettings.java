@@ -5,18 +5,13 @@ import java.time.Duration;
 /**
  * @param maxQueueDepth   requests that may wait at once; more are refused with QUEUE_FULL
  * @param resetMargin     safety added to every upstream-reported reset time (clock skew, rounding)
- * @param windowMargin    extra time each configured admission occupies beyond {@code per}: the
- *                        upstream sees a request a little after we admit it (network jitter), so
- *                        two admissions exactly {@code per} apart may land closer than that there
  * @param maxResetWait    the furthest ahead a reported reset or retry-after is believed: no single
  *                        answer holds a learned bucket longer (plus {@code resetMargin})
  */
-public record LimiterSettings(int maxQueueDepth, Duration resetMargin, Duration windowMargin, Duration maxResetWait) {
+public record LimiterSettings(int maxQueueDepth, Duration resetMargin, Duration maxResetWait) {
 
     public static final Duration DEFAULT_MAX_RESET_WAIT = Duration.ofHours(1);
-
-    public static final LimiterSettings DEFAULTS =
-            new LimiterSettings(10_000, Duration.ofMillis(500), Duration.ZERO);
+    public static final LimiterSettings DEFAULTS = new LimiterSettings(10_000, Duration.ofMillis(500));
 
     public LimiterSettings {
         if (maxQueueDepth < 0) {
@@ -25,21 +20,13 @@ public record LimiterSettings(int maxQueueDepth, Duration resetMargin, Duration 
         if (resetMargin == null || resetMargin.isNegative()) {
             throw new IllegalArgumentException("resetMargin must be zero or positive");
         }
-        if (windowMargin == null || windowMargin.isNegative()) {
-            throw new IllegalArgumentException("windowMargin must be zero or positive");
-        }
         if (maxResetWait == null || maxResetWait.isNegative() || maxResetWait.isZero() || maxResetWait.compareTo(Duration.ofDays(365)) > 0) {
             throw new IllegalArgumentException("maxResetWait must be positive and at most 365 days, was " + maxResetWait);
         }
     }
 
     /** Settings with the default {@code maxResetWait}. */
-    public LimiterSettings(int maxQueueDepth, Duration resetMargin, Duration windowMargin) {
-        this(maxQueueDepth, resetMargin, windowMargin, DEFAULT_MAX_RESET_WAIT);
-    }
-
-    /** Settings without a window margin. */
     public LimiterSettings(int maxQueueDepth, Duration resetMargin) {
-        this(maxQueueDepth, resetMargin, Duration.ZERO);
+        this(maxQueueDepth, resetMargin, DEFAULT_MAX_RESET_WAIT);
     }
 }

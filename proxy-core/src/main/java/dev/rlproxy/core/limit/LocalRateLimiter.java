@@ -32,7 +32,7 @@ public final class LocalRateLimiter implements RateLimiter {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(settings, "settings");
-        this.configured = new ConfiguredBuckets(settings.windowMargin().toNanos());
+        this.configured = new ConfiguredBuckets();
         this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos(),
                 settings.maxResetWait().toNanos());
         this.queue = new TicketQueue(clock, scheduler, settings.maxQueueDepth(), settlement,
@@ -62,8 +62,8 @@ public final class LocalRateLimiter implements RateLimiter {
                 long now = clock.nanoTime();
                 limitsChanged = buckets.reconcileLimits(now);
                 if (!buckets.anyWaiters() && buckets.allAdmitNow(now, request.cost())) {
-                    buckets.admitAll(now, request.cost());
-                    return CompletableFuture.completedFuture(settlement.ticket(buckets, request.cost(), now));
+                    buckets.admitAll(now, request.cost(), request.stampAtSend());
+                    return CompletableFuture.completedFuture(settlement.ticket(buckets, request, now));
                 }
                 refusal = new TicketRefusedException[1];
                 waiter = queue.enqueueLocked(buckets, request, now, refusal);

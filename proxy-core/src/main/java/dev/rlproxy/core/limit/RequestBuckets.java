@@ -92,10 +92,17 @@ final class RequestBuckets {
         return true;
     }
 
-    /** Takes the admissions in every bucket. Call with all locked, after {@link #allAdmitNow}. */
-    void admitAll(long now, int cost) {
+    /**
+     * Takes the admissions in every bucket; configured buckets only reserve them when the request
+     * is stamped at send. Call with all locked, after {@link #allAdmitNow}.
+     */
+    void admitAll(long now, int cost, boolean stampAtSend) {
         for (Bucket b : ordered) {
-            b.admit(now, cost);
+            if (stampAtSend && b instanceof ConfiguredBucket configuredBucket) {
+                configuredBucket.reserve(now, cost);
+            } else {
+                b.admit(now, cost);
+            }
         }
     }
 

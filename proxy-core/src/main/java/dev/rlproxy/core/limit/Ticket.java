@@ -6,8 +6,20 @@ import dev.rlproxy.core.headers.RateLimitObservation;
  * Admission to send one request. The holder reports exactly once how it went; later calls are
  * ignored. Until then the request counts as in flight against every learned bucket it is in; it
  * counts against in-flight caps until {@link #release}.
+ *
+ * <p>For a request that asked to be {@linkplain TicketRequest#stampAtSend() stamped at send}, the
+ * configured buckets count it from the first of: {@link #sent()}, {@link #complete} (the answer
+ * came, so it certainly arrived by now), or {@link #abandon abandon(true)} (it may have arrived by
+ * now). Until then it holds a reserved slot.
  */
 public interface Ticket {
+
+    /**
+     * The request is being written now to a connection that delivers it promptly (network latency
+     * only, which the window margin covers). Only meaningful for stamp-at-send requests; repeated
+     * calls are ignored.
+     */
+    void sent();
 
     /** The upstream answered; its headers said {@code observation} (maybe {@link RateLimitObservation#EMPTY}). */
     void complete(RateLimitObservation observation);

@@ -137,9 +137,9 @@ final class TicketQueue {
                 now = clock.nanoTime();
                 earliest = buckets.earliestNanos(now, w.cost);
                 if (earliest <= now) {
-                    buckets.admitAll(now, w.cost);
+                    buckets.admitAll(now, w.cost, w.request.stampAtSend());
                     dequeueLocked(w);
-                    granted = settlement.ticket(buckets, w.cost, now);
+                    granted = settlement.ticket(buckets, w.request, now);
                 }
             }
         } finally {

@@ -24,8 +24,26 @@ final class TicketSettlement {
         this.queue = queue;
     }
 
-    Ticket ticket(RequestBuckets buckets, int cost, long admittedAtNanos) {
-        return new GrantedTicket(this, buckets, cost, admittedAtNanos);
+    Ticket ticket(RequestBuckets buckets, TicketRequest request, long admittedAtNanos) {
+        boolean reserved = request.stampAtSend() && buckets.configured.length > 0;
+        return new GrantedTicket(this, buckets, request.cost(), admittedAtNanos, reserved);
+    }
+
+    /**
+     * A reserved request counts from now in its configured buckets. Their heads may have waited for
+     * this (a full set of reservations): they now learn the exact time they may go.
+     */
+    void stamp(RequestBuckets buckets, int cost) {
+        long now = clock.nanoTime();
+        for (ConfiguredBucket bucket : buckets.configured) {
+            bucket.lock();
+            try {
+                bucket.stamp(now, cost);
+            } finally {
+                bucket.unlock();
+            }
+        }
+        queue.wake(buckets.configured);
     }
 
     /** @param counted false when the upstream may not have counted the request (a 304): reports are trusted as they are */
@@ -75,14 +93,22 @@ final class TicketSettlement {
         queue.wake(charged, target, global);
     }
 
-    void abandon(RequestBuckets buckets, int cost, long admittedAtNanos, boolean maybeSent) {
+    /**
+     * @param reserved whether the configured buckets held a reservation rather than an admission
+     *                 (already stamped by the ticket if {@code maybeSent})
+     */
+    void abandon(RequestBuckets buckets, int cost, long admittedAtNanos, boolean maybeSent, boolean reserved) {
         long now = clock.nanoTime();
         long wallNow = clock.wallMillis();
         if (!maybeSent) {
             for (ConfiguredBucket bucket : buckets.configured) {
                 bucket.lock();
                 try {
-                    bucket.giveBack(admittedAtNanos, cost);
+                    if (reserved) {
+                        bucket.cancelReservation(cost);
+                    } else {
+                        bucket.giveBack(admittedAtNanos, cost);
+                    }
                 } finally {
                     bucket.unlock();
                 }

@@ -2,6 +2,7 @@ package dev.rlproxy.core.tokens;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.headers.RateLimitWindow;
+import dev.rlproxy.core.limit.ThrottleBackoff;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
@@ -14,7 +15,7 @@ import java.util.Optional;
  */
 final class TokenSlot {
 
-    /** What a throttled response with no reset and no retry-after costs: GitHub's advice is one minute. */
+    /** What "nothing left" with no readable reset costs: GitHub's advice is one minute. */
     private static final long THROTTLE_FALLBACK_NANOS = 60_000_000_000L;
     /** Resets within this of each other are the same window (resets are rounded to seconds). */
     private static final long SAME_WINDOW_NANOS = 1_000_000_000L;
@@ -59,6 +60,8 @@ final class TokenSlot {
     private int strikes;
     private long quarantinedUntilNanos;
     private boolean retiring;
+    /** What a throttled answer with no reset and no retry-after costs: 1 s doubling in a row, up to 30 s. */
+    private final ThrottleBackoff throttleBackoff = new ThrottleBackoff();
 
     TokenSlot(TokenCredential credential, TokenPoolSettings settings) {
         this.credential = credential;
@@ -176,6 +179,8 @@ final class TokenSlot {
         }
         if (status == 429 || observation.throttled()) {
             markSpent(observation, now, wallNow);
+        } else if (status > 0) {
+            throttleBackoff.answered();
         }
     }
 
@@ -287,11 +292,10 @@ final class TokenSlot {
                 known = true;
             }
         }
-        if (!known) {
-            until = now + THROTTLE_FALLBACK_NANOS;
-        }
+        long backoff = throttleBackoff.throttled();
         spent = true;
-        spentUntilNanos = clamped(until, now) + graceNanos();
+        // The grace covers clock skew and rounding of a time the upstream named; a guess needs none.
+        spentUntilNanos = known ? clamped(until, now) + graceNanos() : now + backoff;
     }
 
     /** No upstream answer keeps the token out longer than {@code maxResetWait}. */

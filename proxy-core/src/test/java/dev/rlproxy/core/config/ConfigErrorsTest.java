@@ -228,6 +228,16 @@ class ConfigErrorsTest {
     }
 
     @Test
+    void poolBoundsAreCheckedTogether() {
+        assertThat(problems(withUpstreamKeys("    pool: { maxConnections: 4, minIdle: 5 }\n"))).containsExactly(
+                "4:41: upstreams.api.pool.minIdle: must be between 0 and maxConnections (4), was 5");
+        assertThat(problems(withUpstreamKeys("    pool: { maxConnections: 0, maxConnectsPerSecond: 0 }\n")))
+                .containsExactly(
+                        "4:29: upstreams.api.pool.maxConnections: must be between 1 and 10000, was 0",
+                        "4:54: upstreams.api.pool.maxConnectsPerSecond: must be between 1 and 10000, was 0");
+    }
+
+    @Test
     void severalViolationsOfOneRecordAreAllReported() {
         assertThat(problems(withUpstreamKeys("""
                     dialect: fancy

@@ -44,6 +44,7 @@ class ConfigLoaderTest {
         assertThat(api.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(api.windowMargin()).isEqualTo(Duration.ofMillis(100));
         assertThat(api.maxResetWait()).isEqualTo(Duration.ofHours(1));
+        assertThat(api.pool()).isEqualTo(new PoolConfig(128, 0, 100));
         assertThat(api.retry().maxAttempts()).isEqualTo(3);
         assertThat(api.tokens()).isNull();
         assertThat(api.hasTokens()).isFalse();
@@ -85,6 +86,7 @@ class ConfigLoaderTest {
                     responseTimeout: 1m
                     windowMargin: 20ms
                     maxResetWait: 2h
+                    pool: { maxConnections: 16, minIdle: 2, maxConnectsPerSecond: 5 }
                     retry:
                       maxAttempts: 1
                     tokens:
@@ -141,6 +143,7 @@ class ConfigLoaderTest {
         assertThat(github.responseTimeout()).isEqualTo(Duration.ofMinutes(1));
         assertThat(github.windowMargin()).isEqualTo(Duration.ofMillis(20));
         assertThat(github.maxResetWait()).isEqualTo(Duration.ofHours(2));
+        assertThat(github.pool()).isEqualTo(new PoolConfig(16, 2, 5));
         assertThat(github.retry().maxAttempts()).isEqualTo(1);
         TokensConfig tokens = github.tokens();
         assertThat(tokens.inject()).isEqualTo(new InjectConfig("X-Api-Key", "{token}"));

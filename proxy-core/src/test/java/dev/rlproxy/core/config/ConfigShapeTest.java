@@ -29,7 +29,7 @@ class ConfigShapeTest {
         assertSameShape(ConfigMapper.MAPPER.constructType(ProxyConfig.class), ConfigShape.FILE, "(file)", mappings);
         // The walk reached every record section of the file, nested ones included.
         assertThat(mappings).contains("(file)", "server", "admin", "store", "store.redis", "queue",
-                "upstreams.*", "upstreams.*.custom", "upstreams.*.retry", "upstreams.*.tokens",
+                "upstreams.*", "upstreams.*.custom", "upstreams.*.pool", "upstreams.*.retry", "upstreams.*.tokens",
                 "upstreams.*.tokens.inject", "upstreams.*.tokens.oauth2", "upstreams.*.tokens.githubApp",
                 "upstreams.*.tokens.command", "upstreams.*.buckets[]",
                 "upstreams.*.quotas[]", "routes[]", "routes[].match");

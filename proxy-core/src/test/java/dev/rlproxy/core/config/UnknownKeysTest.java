@@ -122,9 +122,11 @@ class UnknownKeysTest {
                     buckets:
                       - { name: s, limit: 10, per: 1s, brust: 2 }
                     retry: { maxAtempts: 2 }
+                    pool: { minIdel: 2 }
                 """))).containsExactly(
                 "5:40: upstreams.api.buckets[0].brust: unknown key, did you mean 'burst'?",
-                "6:14: upstreams.api.retry.maxAtempts: unknown key, did you mean 'maxAttempts'?");
+                "6:14: upstreams.api.retry.maxAtempts: unknown key, did you mean 'maxAttempts'?",
+                "7:13: upstreams.api.pool.minIdel: unknown key, did you mean 'minIdle'?");
     }
 
     @Test

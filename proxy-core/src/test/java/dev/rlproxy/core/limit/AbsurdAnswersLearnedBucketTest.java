@@ -26,7 +26,7 @@ class AbsurdAnswersLearnedBucketTest {
     private final ManualClock clock = new ManualClock();
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final LocalRateLimiter limiter = new LocalRateLimiter(clock, scheduler,
-            new LimiterSettings(100, Duration.ofMillis(500), Duration.ZERO, MAX_RESET_WAIT));
+            new LimiterSettings(100, Duration.ofMillis(500), MAX_RESET_WAIT));
 
     private CompletableFuture<Ticket> acquireNow() {
         return limiter.acquire(new TicketRequest(List.of(), new LearnedRef("s", "GET /x", null), 1, 0));

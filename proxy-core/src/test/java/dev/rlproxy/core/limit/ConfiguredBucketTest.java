@@ -19,7 +19,7 @@ class ConfiguredBucketTest {
 
     @Test
     void replacingTheLimitKeepsTheHistoryAcrossAlgorithms() {
-        ConfiguredBucket bucket = new ConfiguredBucket("k", new ConfiguredBuckets.KeyGroup("k"), BucketLimit.of(3, Duration.ofSeconds(1)), 0, 0);
+        ConfiguredBucket bucket = new ConfiguredBucket("k", new ConfiguredBuckets.KeyGroup("k"), BucketLimit.of(3, Duration.ofSeconds(1)), 0);
         bucket.admit(0, 3);
 
         assertThat(bucket.ensureLimit(BucketLimit.of(3, Duration.ofSeconds(1)), 0)).isFalse();
@@ -34,7 +34,7 @@ class ConfiguredBucketTest {
 
     @Test
     void aRetiredBucketHoldsNoOneBack() {
-        ConfiguredBucket bucket = new ConfiguredBucket("k", new ConfiguredBuckets.KeyGroup("k"), BucketLimit.of(1, Duration.ofSeconds(1)), 0, 0);
+        ConfiguredBucket bucket = new ConfiguredBucket("k", new ConfiguredBuckets.KeyGroup("k"), BucketLimit.of(1, Duration.ofSeconds(1)), 0);
         bucket.admit(0, 1);
         bucket.lock();
         try {
@@ -48,9 +48,9 @@ class ConfiguredBucketTest {
     @Test
     void idleOnceItsWindowHoldsNoAdmission() {
         ConfiguredBucket bucket = new ConfiguredBucket("k", new ConfiguredBuckets.KeyGroup("k"),
-                BucketLimit.of(1, Duration.ofSeconds(1)), SECOND / 2, 0);
+                BucketLimit.of(1, Duration.ofMillis(1500)), 0);
         bucket.admit(0, 1);
-        assertThat(bucket.isIdle(3 * SECOND / 2 - 1)).as("the admission still counts for per + margin").isFalse();
+        assertThat(bucket.isIdle(3 * SECOND / 2 - 1)).as("the admission still counts for its window").isFalse();
         assertThat(bucket.isIdle(3 * SECOND / 2)).isTrue();
         assertThat(bucket.earliestNanos(3 * SECOND / 2, 1)).as("forgetting it changes nothing").isEqualTo(3 * SECOND / 2);
     }

@@ -225,6 +225,29 @@ class LearnedLimitsTest {
     }
 
     @Test
+    void aThrottleWithoutRetryAfterCostsABackOffThatDoublesInARowAndStartsOverAfterAnAnswer() {
+        RateLimitObservation throttled = new RateLimitObservation(null, List.of(), true, false, -1);
+        acquire("s", "r").join().complete(throttled);
+
+        CompletableFuture<Ticket> waiting = acquire("s", "r");
+        scheduler.advanceNanos(SECOND - 1);
+        assertThat(waiting).as("one second of back-off").isNotDone();
+        scheduler.advanceNanos(1);
+        waiting.join().complete(throttled);
+
+        waiting = acquire("s", "r");
+        scheduler.advanceNanos(2 * SECOND - 1);
+        assertThat(waiting).as("throttled again in a row: two seconds").isNotDone();
+        scheduler.advanceNanos(1);
+        waiting.join().complete(RateLimitObservation.EMPTY);
+
+        acquire("s", "r").join().complete(throttled);
+        waiting = acquire("s", "r");
+        scheduler.advanceNanos(SECOND);
+        assertThat(waiting).as("an answer in between: back to one second").isCompleted();
+    }
+
+    @Test
     void aGlobalRefusalHoldsEveryRouteOfTheScopeButNoOtherScope() {
         acquire("s", "a").join().complete(report(null, 10, 5, 60_000));
         acquire("s", "b").join().complete(report(null, 10, 5, 60_000));

@@ -209,15 +209,6 @@ class LocalRateLimiterTest {
     }
 
     @Test
-    void windowMarginMakesEachAdmissionOccupyLonger() {
-        LocalRateLimiter withMargin = new LocalRateLimiter(clock, scheduler,
-                new LimiterSettings(10, Duration.ZERO, Duration.ofMillis(100)));
-        withMargin.acquire(request(SECOND, ref("a", ONE_PER_SECOND))).join();
-        assertThat(refusal(withMargin.acquire(request(0, ref("a", ONE_PER_SECOND)))).retryAfterNanos())
-                .isEqualTo(1100 * MS);
-    }
-
-    @Test
     void burstSpacesAdmissions() {
         BucketLimit tenPerSecondBurstTwo = new BucketLimit(10, Duration.ofSeconds(1), 2);
         assertThat(limiter.acquire(request(0, ref("a", tenPerSecondBurstTwo)))).isCompleted();
@@ -237,14 +228,6 @@ class LocalRateLimiterTest {
                 .hasMessageContaining("cost 2 exceeds the limit 1 of bucket 'a'");
         assertThatThrownBy(() -> limiter.acquire(request(SECOND, ref("a", ONE_PER_SECOND), ref("a", ONE_PER_SECOND))).join())
                 .hasMessageContaining("named twice");
-    }
-
-    @Test
-    void settingsKeepTheirTwoArgumentConstructor() {
-        assertThat(new LimiterSettings(5, Duration.ofSeconds(1)).windowMargin()).isZero();
-        assertThat(LimiterSettings.DEFAULTS.windowMargin()).isZero();
-        assertThatThrownBy(() -> new LimiterSettings(5, Duration.ZERO, Duration.ofMillis(-1)))
-                .hasMessageContaining("windowMargin");
     }
 
     static TicketRefusedException refusal(CompletableFuture<Ticket> future) {

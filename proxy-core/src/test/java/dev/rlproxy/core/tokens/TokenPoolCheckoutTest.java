@@ -278,6 +278,27 @@ class TokenPoolCheckoutTest {
     }
 
     @Test
+    void aThrottleWithoutRetryAfterIsAShortBackOffAndQueuedCheckoutsKeepWaiting() {
+        PoolFixture f = new PoolFixture("tok-a");
+        RateLimitObservation bare = new RateLimitObservation(null, List.of(), true, false, -1);
+        TokenLease inFlight = f.take();
+        CompletableFuture<TokenLease> queued = f.checkout(60);
+        inFlight.release(429, bare);
+
+        assertThat(queued).as("waits out the back-off instead of being refused").isNotDone();
+        f.scheduler.advanceNanos(SECOND - 1);
+        assertThat(queued).isNotDone();
+        f.scheduler.advanceNanos(1);
+        queued.join().release(429, bare);
+
+        assertThat(failure(f.checkout(0)).retryAfterNanos()).as("in a row: doubled").isEqualTo(2 * SECOND);
+        f.advanceSeconds(2);
+        f.take().release(200, RateLimitObservation.EMPTY);
+        f.take().release(429, bare);
+        assertThat(failure(f.checkout(0)).retryAfterNanos()).as("after a good answer: 1 s again").isEqualTo(SECOND);
+    }
+
+    @Test
     void aForbiddenResponseSpendsTheTokenOnlyWhenTheObservationSaysThrottled() {
         PoolFixture f = new PoolFixture(withDefault(5000), "tok-a");
         f.take().release(403, f.window(5000, 10, 3600));

@@ -62,9 +62,11 @@ final class ProxyExchange implements UpstreamListener {
     /** Ties the client's error answer ({@code X-Request-Id}) to the log line that has the cause. */
     private final String requestId = UpstreamFailures.newRequestId();
     private final ExchangeRecorder recorder;
+    private final ConnectRetries connectRetries = new ConnectRetries();
 
     private State state = State.ADMITTING;
     private int attempts;
+    private long ticketGrantedAtNanos;
     private boolean resentAfterStaleConnection;
     private CompletableFuture<?> waiting;
     private TokenLease lease;
@@ -135,6 +137,13 @@ final class ProxyExchange implements UpstreamListener {
     private void onTicket(Ticket ticket) {
         this.ticket = ticket;
         recorder.admitted();
+        this.ticketGrantedAtNanos = runtime.clock().nanoTime();
+        connectRetries.reset();
+        acquireConnection();
+    }
+
+    private void acquireConnection() {
+        connectRetries.attempting();
         UpstreamConnections connections = upstream.connections();
         Future<Channel> acquired = connections.acquire(client.channel().eventLoop());
         acquired.addListener(f -> {
@@ -148,8 +157,22 @@ final class ProxyExchange implements UpstreamListener {
         });
     }
 
+    /**
+     * Nothing was sent: a refused, reset or timed-out connect is tried again on a fresh connection,
+     * a few times and within the request's max wait, keeping the ticket (its slot is reserved, not
+     * yet counted).
+     */
     private void onAcquireFailed(Throwable cause) {
         if (state == State.DONE) {
+            return;
+        }
+        long pause = connectRetries.pauseBeforeRetry(upstream.name(), cause, remainingWaitNanos());
+        if (pause >= 0) {
+            client.executor().schedule(() -> {
+                if (state == State.ADMITTING) {
+                    acquireConnection();
+                }
+            }, pause, TimeUnit.NANOSECONDS);
             return;
         }
         giveBack(false);
@@ -162,6 +185,11 @@ final class ProxyExchange implements UpstreamListener {
     private void send(Channel connection) {
         this.connection = connection;
         this.state = State.SENDING;
+        // The limiter counts the request from its write if this connection has answered before (it
+        // then delivers within network latency); on a fresh one from its answer, since a handshake
+        // or relay the proxy cannot see may still hold it.
+        Ticket sending = ticket;
+        boolean deliversPromptly = UpstreamRelayHandler.hasAnswered(connection);
         UpstreamRelayHandler.bind(connection, this);
         String secret = lease != null ? lease.secret() : null;
         HttpRequest outgoing = RequestRewriter.rewrite(request, route, RequestRewriter.clientAddress(client.channel()), secret,
@@ -173,6 +201,10 @@ final class ProxyExchange implements UpstreamListener {
         });
         body.streamTo(connection);
         connection.flush();
+        if (deliversPromptly) {
+            sending.sent(); // ignored if the write already failed and gave the ticket back
+        }
+        upstream.connections().wroteAfter(runtime.clock().nanoTime() - ticketGrantedAtNanos);
         connection.read();
         recorder.sent();
         restartResponseTimer();

@@ -52,7 +52,8 @@ public record Upstream(String name, UpstreamConnections connections, HeaderDiale
                     : BucketRef.inFlight(key, spec.maxInFlight()));
         }
         LearnedRef learned = new LearnedRef(name + "|" + token, routeKey, assumedLimit);
-        return new TicketRequest(refs, learned, 1, maxWaitNanos);
+        // Stamped at send: the exchange reports when the request really leaves (see ProxyExchange).
+        return new TicketRequest(refs, learned, 1, maxWaitNanos, true);
     }
 
     /** Scope for what is learned about a client's own credential (passthrough), by fingerprint only. */

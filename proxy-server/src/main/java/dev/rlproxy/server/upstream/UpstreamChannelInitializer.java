@@ -2,7 +2,6 @@ package dev.rlproxy.server.upstream;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -10,28 +9,31 @@ import io.netty.handler.ssl.SslHandler;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
-/** Pipeline of a new upstream connection: TLS with SNI and hostname verification, HTTP/1.1 codec, relay. */
-final class UpstreamChannelInitializer extends AbstractChannelPoolHandler {
+/**
+ * Pipeline of a new upstream connection: the connect gate (pacing, ready only after the TLS
+ * handshake), TLS with SNI and hostname verification, HTTP/1.1 codec, relay.
+ */
+final class UpstreamChannelInitializer {
 
     private final UpstreamTarget target;
     private final SslContext sslContext;
+    private final ConnectPacer pacer;
+    private final long handshakeTimeoutMillis;
 
-    UpstreamChannelInitializer(UpstreamTarget target, SslContext sslContext) {
+    UpstreamChannelInitializer(UpstreamTarget target, SslContext sslContext, ConnectPacer pacer,
+                               long handshakeTimeoutMillis) {
         this.target = target;
         this.sslContext = sslContext;
+        this.pacer = pacer;
+        this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
-    /** Marks a connection that has waited idle in the pool: the upstream may have closed it meanwhile. */
-    @Override
-    public void channelReleased(Channel ch) {
-        ch.attr(UpstreamConnections.WAITED_IN_POOL).set(Boolean.TRUE);
-    }
-
-    @Override
-    public void channelCreated(Channel ch) {
+    void initialize(Channel ch) {
         ChannelPipeline pipeline = ch.pipeline();
+        pipeline.addLast("gate", new ConnectGate(pacer));
         if (target.tls()) {
             SslHandler ssl = sslContext.newHandler(ch.alloc(), target.host(), target.port());
+            ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
             SSLEngine engine = ssl.engine();
             SSLParameters params = engine.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");

@@ -4,21 +4,26 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.pool.ChannelHealthChecker;
-import io.netty.channel.pool.FixedChannelPool;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.util.AttributeKey;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Pooled keep-alive connections to one upstream: one bounded {@link FixedChannelPool} per event
- * loop, so a client connection and its upstream connection share a thread and no request crosses
- * threads. Pending acquires are bounded too; past that the acquire fails at once (502).
+ * Pooled keep-alive connections to one upstream: one bounded pool per event loop, so a client
+ * connection and its upstream connection share a thread and no request crosses threads.
+ * {@code maxConnections} and {@code minIdle} are shared out over the loops (at least one
+ * connection each); new connections are paced per upstream ({@link ConnectPacer}) and handed out
+ * only once ready for a request (TLS handshake done, {@link ConnectGate}). Pending acquires are
+ * bounded too; past that the acquire fails at once (502).
  */
 public final class UpstreamConnections implements AutoCloseable {
 
@@ -27,27 +32,52 @@ public final class UpstreamConnections implements AutoCloseable {
 
     private final UpstreamTarget target;
     private final UpstreamSettings settings;
-    private final SslContext sslContext;
     private final Class<? extends Channel> channelType;
     private final AddressResolverGroup<InetSocketAddress> resolver;
-    private final Map<EventLoop, FixedChannelPool> pools = new ConcurrentHashMap<>();
+    private final UpstreamChannelInitializer initializer;
+    private final GrantToWriteDelays grantToWrite = new GrantToWriteDelays();
+    private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
 
     public UpstreamConnections(UpstreamTarget target, UpstreamSettings settings, SslContext sslContext,
                                Class<? extends Channel> channelType, AddressResolverGroup<InetSocketAddress> resolver) {
         this.target = target;
         this.settings = settings;
-        this.sslContext = sslContext;
         this.channelType = channelType;
         this.resolver = resolver;
+        this.initializer = new UpstreamChannelInitializer(target, sslContext,
+                new ConnectPacer(settings.maxConnectsPerSecond(), System::nanoTime),
+                settings.connectTimeout().toMillis());
     }
 
     public UpstreamTarget target() {
         return target;
     }
 
-    /** A connected, idle channel on {@code loop}; completes on that loop. */
+    /** Delays between ticket and write, for watching (the limiter already accounts for them). */
+    public GrantToWriteDelays grantToWriteDelays() {
+        return grantToWrite;
+    }
+
+    /**
+     * Creates the pool of every loop of {@code workers} with its share of the bounds, and opens the
+     * warm connections ({@code minIdle}), which are kept open from then on.
+     */
+    public void start(EventLoopGroup workers) {
+        List<EventLoop> loops = new ArrayList<>();
+        for (EventExecutor executor : workers) {
+            loops.add((EventLoop) executor);
+        }
+        for (int i = 0; i < loops.size(); i++) {
+            int maxShare = Math.max(1, share(settings.maxConnections(), loops.size(), i));
+            LoopPool pool = newPool(loops.get(i), maxShare, Math.min(maxShare, share(settings.minIdle(), loops.size(), i)));
+            pools.put(loops.get(i), pool);
+            pool.keepWarm();
+        }
+    }
+
+    /** A connected, idle channel on {@code loop}, ready for a request; completes on that loop. */
     public Future<Channel> acquire(EventLoop loop) {
-        return pools.computeIfAbsent(loop, this::newPool).acquire();
+        return pools.computeIfAbsent(loop, l -> newPool(l, settings.maxConnections(), 0)).acquire();
     }
 
     /**
@@ -60,7 +90,7 @@ public final class UpstreamConnections implements AutoCloseable {
 
     /** Returns a channel after a complete exchange; a closed one is dropped by the pool. */
     public void release(Channel channel) {
-        FixedChannelPool pool = pools.get(channel.eventLoop());
+        LoopPool pool = pools.get(channel.eventLoop());
         if (pool != null) {
             pool.release(channel);
         } else {
@@ -74,7 +104,12 @@ public final class UpstreamConnections implements AutoCloseable {
         release(channel);
     }
 
-    private FixedChannelPool newPool(EventLoop loop) {
+    /** Records how long a request waited between its ticket and its write. */
+    public void wroteAfter(long grantToWriteNanos) {
+        grantToWrite.record(grantToWriteNanos);
+    }
+
+    private LoopPool newPool(EventLoop loop, int maxConnections, int warmTarget) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channel(channelType)
@@ -85,15 +120,19 @@ public final class UpstreamConnections implements AutoCloseable {
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
-        return new FixedChannelPool(bootstrap, new UpstreamChannelInitializer(target, sslContext),
-                ChannelHealthChecker.ACTIVE, FixedChannelPool.AcquireTimeoutAction.FAIL,
+        return new LoopPool(target.name(), loop, bootstrap, initializer, maxConnections, warmTarget,
                 settings.connectTimeout().toMillis() + settings.responseTimeout().toMillis(),
-                settings.maxConnectionsPerLoop(), settings.maxPendingAcquires(), true, true);
+                settings.maxPendingAcquires());
+    }
+
+    /** The {@code index}-th of {@code parts} near-equal shares of {@code total}. */
+    private static int share(int total, int parts, int index) {
+        return total / parts + (index < total % parts ? 1 : 0);
     }
 
     @Override
     public void close() {
-        pools.values().forEach(FixedChannelPool::closeAsync);
+        pools.values().forEach(LoopPool::close);
         pools.clear();
     }
 }

@@ -18,10 +18,20 @@ import java.io.IOException;
 public final class UpstreamRelayHandler extends ChannelInboundHandlerAdapter {
 
     private static final AttributeKey<UpstreamListener> LISTENER = AttributeKey.valueOf("rlproxy.listener");
+    private static final AttributeKey<Boolean> ANSWERED = AttributeKey.valueOf("rlproxy.answered");
 
     /** Binds a freshly acquired connection to the exchange that will use it. */
     public static void bind(Channel channel, UpstreamListener listener) {
         channel.attr(LISTENER).set(listener);
+    }
+
+    /**
+     * Whether the upstream has answered on this connection before. Only then is a write known to
+     * reach the upstream within network latency: on a fresh connection the first request may still
+     * wait behind handshakes or a relay the proxy cannot see.
+     */
+    public static boolean hasAnswered(Channel channel) {
+        return channel.hasAttr(ANSWERED);
     }
 
     /** Unbinds before returning the connection to the pool. */
@@ -43,6 +53,7 @@ public final class UpstreamRelayHandler extends ChannelInboundHandlerAdapter {
                 fail(ctx, new MalformedResponseException(response.decoderResult().cause()));
                 return;
             }
+            ctx.channel().attr(ANSWERED).set(Boolean.TRUE);
             listener.onResponse(response);
         }
         if (msg instanceof HttpContent content) {
