@@ -165,6 +165,9 @@ final class TokenSlot {
         probeFirst &= status <= 0;
         if (!observe(observation, now, wallNow) && remaining > 0) {
             remaining--; // no usable headers: the call still counted upstream
+            if (remaining == 0 && observedThisWindow) {
+                lookAgainSoonIfOnlyProjected(now);
+            }
         }
         if (probing) {
             probing = false;
@@ -269,13 +272,22 @@ final class TokenSlot {
             resetAtNanos = clamped(now + guess, now);
             resetKnown = true;
             resetProjected = true;
-        } else if (resetProjected && remaining == 0 && resetAtNanos - now > THROTTLE_FALLBACK_NANOS) {
-            // The same within a window we only projected: the answer must not hold the token until
-            // our guess of the reset (a whole resetInterval away, maybe).
-            resetAtNanos = clamped(now + THROTTLE_FALLBACK_NANOS, now);
+        } else if (remaining == 0) {
+            lookAgainSoonIfOnlyProjected(now);
         }
         observedThisWindow = true;
         return true;
+    }
+
+    /**
+     * Nothing left in a window whose reset the upstream never named: the token must not wait for our
+     * guess of the reset (a whole resetInterval away, maybe); one probe goes after the throttle
+     * fallback instead.
+     */
+    private void lookAgainSoonIfOnlyProjected(long now) {
+        if (resetProjected && resetAtNanos - now > THROTTLE_FALLBACK_NANOS) {
+            resetAtNanos = clamped(now + THROTTLE_FALLBACK_NANOS, now);
+        }
     }
 
     private void markSpent(RateLimitObservation observation, long now, long wallNow) {
