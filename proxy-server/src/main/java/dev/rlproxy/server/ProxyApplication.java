@@ -109,6 +109,7 @@ public final class ProxyApplication implements AutoCloseable {
                     config.queue().maxWait().toNanos(), config.server().maxRequestBody().bytes(),
                     Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()), telemetry.requestPath());
             telemetry.watch(limiter, runtime.inFlight(), workers);
+            telemetry.watchUpstreams(config.upstreams(), limiter);
             ProxyServer server = bind(config, runtime, workers, transport);
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
                     upstreams.keySet());

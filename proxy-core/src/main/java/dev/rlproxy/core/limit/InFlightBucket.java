@@ -48,6 +48,10 @@ final class InFlightBucket extends Bucket {
         return inFlight;
     }
 
+    int max() {
+        return max;
+    }
+
     /** Nothing in flight, nobody waiting: dropping it loses nothing. Call with the lock held. */
     boolean isIdle() {
         return inFlight == 0 && !hasWaiters();

@@ -1,7 +1,9 @@
 package dev.rlproxy.core.limit;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -57,6 +59,46 @@ final class InFlightBuckets {
         } finally {
             bucket.unlock();
         }
+    }
+
+    /**
+     * The keys starting with {@code keyPrefix}: how many, their sum, and the {@code top} busiest.
+     * One pass over the live caps, each read under its own lock (so not one atomic picture of
+     * all keys, which monitoring does not need); memory stays bounded by {@code top}.
+     */
+    InFlightSnapshot snapshot(String keyPrefix, int top) {
+        Comparator<InFlightSnapshot.KeyInFlight> busiestFirst = Comparator
+                .comparingInt(InFlightSnapshot.KeyInFlight::inFlight).reversed()
+                .thenComparing(InFlightSnapshot.KeyInFlight::key);
+        PriorityQueue<InFlightSnapshot.KeyInFlight> kept = new PriorityQueue<>(busiestFirst.reversed());
+        int keys = 0;
+        long total = 0;
+        for (InFlightBucket bucket : byKey.values()) {
+            if (!bucket.key.startsWith(keyPrefix)) {
+                continue;
+            }
+            InFlightSnapshot.KeyInFlight entry;
+            bucket.lock();
+            try {
+                if (bucket.isRetired()) {
+                    continue;
+                }
+                entry = new InFlightSnapshot.KeyInFlight(bucket.key, bucket.inFlight(), bucket.max());
+            } finally {
+                bucket.unlock();
+            }
+            keys++;
+            total += entry.inFlight();
+            if (top > 0) {
+                kept.add(entry);
+                if (kept.size() > top) {
+                    kept.poll(); // the least busy of those kept
+                }
+            }
+        }
+        List<InFlightSnapshot.KeyInFlight> busiest = new ArrayList<>(kept);
+        busiest.sort(busiestFirst);
+        return new InFlightSnapshot(keys, total, busiest);
     }
 
     int size() {

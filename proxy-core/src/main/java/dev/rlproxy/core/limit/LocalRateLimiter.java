@@ -104,6 +104,14 @@ public final class LocalRateLimiter implements RateLimiter {
         return inFlight.inFlight(key);
     }
 
+    @Override
+    public InFlightSnapshot inFlightSnapshot(String keyPrefix, int top) {
+        if (top < 0) {
+            throw new IllegalArgumentException("top must not be negative, was " + top);
+        }
+        return inFlight.snapshot(Objects.requireNonNull(keyPrefix, "keyPrefix"), top);
+    }
+
     private RequestBuckets resolve(TicketRequest request, long now) {
         List<BucketRef> refs = request.buckets();
         int caps = 0;

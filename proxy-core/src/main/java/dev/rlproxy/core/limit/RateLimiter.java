@@ -16,4 +16,12 @@ public interface RateLimiter {
 
     /** Requests waiting for a ticket right now. */
     int queueDepth();
+
+    /**
+     * The in-flight caps whose keys start with {@code keyPrefix} (e.g. {@code github/inflight/}):
+     * how many keys, the requests in flight over all of them, and the {@code top} busiest keys.
+     */
+    default InFlightSnapshot inFlightSnapshot(String keyPrefix, int top) {
+        return InFlightSnapshot.EMPTY;
+    }
 }

@@ -25,6 +25,14 @@ public interface ProxyMetrics {
     default void tokenRetried(String upstream, String route) {
     }
 
+    /**
+     * A request was written to the upstream {@code nanos} after its ticket was granted (waiting for
+     * a pooled connection, a new connection, a TLS handshake). The limiter counts it from the write,
+     * so the delay costs throughput, not correctness; watching it shows what the pool costs.
+     */
+    default void grantToWrite(String upstream, long nanos) {
+    }
+
     /** A pooled token was checked out for a request. */
     default void tokenCheckedOut(String upstream, String fingerprint) {
     }

@@ -106,4 +106,32 @@ class InFlightCapTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> BucketRef.inFlight("k", -1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aSnapshotCountsEveryKeyOfACapButListsOnlyTheBusiest() {
+        List<Ticket> held = new java.util.ArrayList<>();
+        for (int k = 0; k < 5; k++) {
+            for (int n = 0; n <= k; n++) { // key k holds k + 1 requests
+                held.add(limiter.acquire(new TicketRequest(
+                        List.of(BucketRef.inFlight("api/c/token=t" + k, 10)), null, 1, SECOND)).join());
+            }
+        }
+        acquire(BucketRef.inFlight("api/other/", 1)).join(); // another cap: not counted
+        acquire(BucketRef.inFlight("api/c/token=idle", 1)).join().release(); // live but idle
+
+        InFlightSnapshot snapshot = limiter.inFlightSnapshot("api/c/", 2);
+
+        assertThat(snapshot.keys()).isEqualTo(6);
+        assertThat(snapshot.inFlight()).isEqualTo(1 + 2 + 3 + 4 + 5);
+        assertThat(snapshot.busiest()).containsExactly(
+                new InFlightSnapshot.KeyInFlight("api/c/token=t4", 5, 10),
+                new InFlightSnapshot.KeyInFlight("api/c/token=t3", 4, 10));
+        assertThat(snapshot.busiestInFlight()).isEqualTo(5);
+        assertThat(limiter.inFlightSnapshot("api/c/", 0).busiest()).isEmpty();
+        assertThat(limiter.inFlightSnapshot("api/none/", 50)).isEqualTo(new InFlightSnapshot(0, 0, List.of()));
+
+        held.forEach(Ticket::release);
+        limiter.evictIdle();
+        assertThat(limiter.inFlightSnapshot("api/c/", 50).keys()).as("idle keys are forgotten").isZero();
+    }
 }

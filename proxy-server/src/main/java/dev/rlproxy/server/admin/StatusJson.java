@@ -6,6 +6,7 @@ import dev.rlproxy.core.config.BucketConfig;
 import dev.rlproxy.core.config.ProxyConfig;
 import dev.rlproxy.core.config.RouteConfig;
 import dev.rlproxy.core.config.UpstreamConfig;
+import dev.rlproxy.core.limit.InFlightSnapshot;
 import dev.rlproxy.core.tokens.TokenStatus;
 import dev.rlproxy.server.ProxyApplication;
 import dev.rlproxy.server.metrics.UpstreamTotals;
@@ -24,6 +25,8 @@ import java.util.Locale;
 final class StatusJson {
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** The most keys of one in-flight cap listed; the counts cover every key. */
+    static final int BUSIEST_KEYS_SHOWN = 50;
 
     private StatusJson() {
     }
@@ -62,14 +65,14 @@ final class StatusJson {
         json.writeArrayFieldStart("upstreams");
         for (Upstream upstream : app.upstreams().values()) {
             writeUpstream(json, upstream, config.upstreams().get(upstream.name()),
-                    app.telemetry().totals(upstream.name()), nowMillis);
+                    app.telemetry().totals(upstream.name()), nowMillis, app);
         }
         json.writeEndArray();
         json.writeEndObject();
     }
 
     private static void writeUpstream(JsonGenerator json, Upstream upstream, UpstreamConfig config,
-                                      UpstreamTotals totals, long nowMillis) throws IOException {
+                                      UpstreamTotals totals, long nowMillis, ProxyApplication app) throws IOException {
         json.writeStartObject();
         json.writeStringField("name", upstream.name());
         json.writeNumberField("requests", totals.requests());
@@ -79,15 +82,27 @@ final class StatusJson {
         json.writeNumberField("queueWaitMeanMs", round(totals.queueWaitMeanMs()));
         json.writeNumberField("queueWaitP99Ms", round(totals.queueWaitP99Ms()));
         json.writeNumberField("upstreamLatencyP99Ms", round(totals.upstreamP99Ms()));
+        json.writeNumberField("windowMarginMs", app.telemetry().windowMargin(upstream.name()).toMillis());
+        json.writeObjectFieldStart("grantToWrite");
+        json.writeNumberField("writes", totals.grantToWrite().writes());
+        json.writeNumberField("p99Ms", round(totals.grantToWrite().p99Ms()));
+        json.writeNumberField("p999Ms", round(totals.grantToWrite().p999Ms()));
+        json.writeNumberField("maxMs", round(totals.grantToWrite().maxMs()));
+        json.writeEndObject();
         json.writeNumberField("waitingForToken", upstream.tokens() == null ? 0 : upstream.tokens().waitingCheckouts());
         json.writeArrayFieldStart("buckets");
         if (config != null) {
             for (BucketConfig bucket : config.buckets()) {
                 json.writeStartObject();
                 json.writeStringField("name", bucket.name());
-                json.writeNumberField("limit", bucket.limit());
-                json.writeNumberField("perMillis", bucket.per().toMillis());
                 json.writeStringField("scope", bucket.scope().toString());
+                if (bucket.capsInFlight()) {
+                    String keyPrefix = Upstream.bucketKeyPrefix(upstream.name(), bucket.name());
+                    writeInFlightCap(json, bucket, keyPrefix, app.limiter().inFlightSnapshot(keyPrefix, BUSIEST_KEYS_SHOWN));
+                } else {
+                    json.writeNumberField("limit", bucket.limit());
+                    json.writeNumberField("perMillis", bucket.per().toMillis());
+                }
                 json.writeEndObject();
             }
         }
@@ -111,6 +126,27 @@ final class StatusJson {
         }
         json.writeEndArray();
         json.writeEndObject();
+    }
+
+    /**
+     * An in-flight cap's load: its keys (one per token fingerprint, route or header value) can be
+     * many, so only the busiest are listed. Token-scoped keys carry fingerprints, never tokens.
+     */
+    private static void writeInFlightCap(JsonGenerator json, BucketConfig bucket, String keyPrefix,
+                                         InFlightSnapshot snapshot)
+            throws IOException {
+        json.writeNumberField("maxConcurrent", bucket.maxConcurrent());
+        json.writeNumberField("inFlight", snapshot.inFlight());
+        json.writeNumberField("keys", snapshot.keys());
+        json.writeArrayFieldStart("busiestKeys");
+        for (InFlightSnapshot.KeyInFlight key : snapshot.busiest()) {
+            json.writeStartObject();
+            json.writeStringField("scope", key.key().substring(keyPrefix.length())); // "" for scope upstream
+            json.writeNumberField("inFlight", key.inFlight());
+            json.writeNumberField("max", key.max());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     private static double round(double millis) {

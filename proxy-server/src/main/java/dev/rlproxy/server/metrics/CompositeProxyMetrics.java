@@ -30,6 +30,11 @@ public final class CompositeProxyMetrics implements ProxyMetrics {
     }
 
     @Override
+    public void grantToWrite(String upstream, long nanos) {
+        targets.forEach(t -> t.grantToWrite(upstream, nanos));
+    }
+
+    @Override
     public void tokenCheckedOut(String upstream, String fingerprint) {
         targets.forEach(t -> t.tokenCheckedOut(upstream, fingerprint));
     }

@@ -64,6 +64,12 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
     }
 
     @Override
+    public void grantToWrite(String upstream, long nanos) {
+        registry.timer(MetricNames.GRANT_TO_WRITE + "." + MetricNames.segment(upstream))
+                .update(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+    }
+
+    @Override
     public void tokenCheckedOut(String upstream, String fingerprint) {
         registry.counter(MetricNames.TOKEN_CHECKOUTS + "." + MetricNames.segment(upstream) + "."
                 + MetricNames.segment(fingerprint)).inc();

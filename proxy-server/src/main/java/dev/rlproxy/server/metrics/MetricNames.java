@@ -31,6 +31,12 @@ public final class MetricNames {
     static final String TOKEN_RESET = "rlproxy.token_reset_seconds";
     static final String TOKEN_QUARANTINED = "rlproxy.token_quarantined";
     static final String TOKEN_WAITING = "rlproxy.token_waiting_requests";
+    static final String GRANT_TO_WRITE = "rlproxy.grant_to_write_seconds";
+    static final String WINDOW_MARGIN = "rlproxy.window_margin_seconds";
+    static final String CAP_IN_FLIGHT = "rlproxy.bucket_in_flight_requests";
+    static final String CAP_BUSIEST = "rlproxy.bucket_in_flight_busiest_key";
+    static final String CAP_MAX = "rlproxy.bucket_max_concurrent";
+    static final String CAP_KEYS = "rlproxy.bucket_in_flight_keys";
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("rlproxy_requests", "Client requests answered, by upstream, route and status class"),
@@ -48,6 +54,13 @@ public final class MetricNames {
             Map.entry("rlproxy_token_reset_seconds", "Seconds until the token's window resets (-1 unknown)"),
             Map.entry("rlproxy_token_quarantined", "1 while the token is quarantined after a 401"),
             Map.entry("rlproxy_token_waiting_requests", "Requests waiting for a token of the upstream"),
+            Map.entry("rlproxy_grant_to_write_seconds",
+                    "From a request's ticket to its write to the upstream connection (pool acquire, connect, TLS)"),
+            Map.entry("rlproxy_window_margin_seconds", "Margin added to every configured bucket's window (windowMargin)"),
+            Map.entry("rlproxy_bucket_in_flight_requests", "Requests in flight under an in-flight cap, summed over its keys"),
+            Map.entry("rlproxy_bucket_in_flight_busiest_key", "Requests in flight under the cap's busiest key"),
+            Map.entry("rlproxy_bucket_max_concurrent", "The in-flight cap per key (maxConcurrent)"),
+            Map.entry("rlproxy_bucket_in_flight_keys", "Keys (scope values) the in-flight cap tracks"),
             Map.entry("rlproxy_queue_depth", "Requests waiting for a ticket in any bucket"),
             Map.entry("rlproxy_in_flight_requests", "Client requests in progress"),
             Map.entry("netty_eventloop_pending_tasks", "Tasks queued on the proxy's event loops"),
@@ -107,7 +120,13 @@ public final class MetricNames {
             configs.add(new MapperConfig(perToken + ".*.*", prometheusName(perToken),
                     Map.of("upstream", "${0}", "token", "${1}")));
         }
-        configs.add(new MapperConfig(TOKEN_WAITING + ".*", prometheusName(TOKEN_WAITING), Map.of("upstream", "${0}")));
+        for (String perUpstream : List.of(TOKEN_WAITING, GRANT_TO_WRITE, WINDOW_MARGIN)) {
+            configs.add(new MapperConfig(perUpstream + ".*", prometheusName(perUpstream), Map.of("upstream", "${0}")));
+        }
+        for (String perCap : List.of(CAP_IN_FLIGHT, CAP_BUSIEST, CAP_MAX, CAP_KEYS)) {
+            configs.add(new MapperConfig(perCap + ".*.*", prometheusName(perCap),
+                    Map.of("upstream", "${0}", "bucket", "${1}")));
+        }
         return new CustomLabelMapper(configs);
     }
 

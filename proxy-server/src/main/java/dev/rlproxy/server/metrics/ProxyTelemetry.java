@@ -1,14 +1,17 @@
 package dev.rlproxy.server.metrics;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.rlproxy.core.config.UpstreamConfig;
 import dev.rlproxy.core.limit.Clock;
 import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.core.metrics.ProxyMetrics;
 import dev.rlproxy.core.tokens.TokenPool;
 import io.netty.util.concurrent.EventExecutorGroup;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,6 +23,7 @@ public final class ProxyTelemetry {
     private final MetricRegistry registry = new MetricRegistry();
     private final ProxyMetrics requestPath;
     private final PrometheusEndpoint prometheus;
+    private final Map<String, Duration> windowMargins = new ConcurrentHashMap<>();
 
     /**
      * @param routeUpstreams every configured route's label and its upstream's name, in order
@@ -35,6 +39,21 @@ public final class ProxyTelemetry {
     /** Gauges over the running proxy, once it exists. */
     public void watch(RateLimiter limiter, AtomicInteger inFlight, EventExecutorGroup eventLoops) {
         RuntimeGauges.register(registry, limiter, inFlight, eventLoops);
+    }
+
+    /**
+     * Per-upstream series: grant-to-write timers, window margins and in-flight cap gauges.
+     *
+     * @param upstreams the configuration the upstreams were built from
+     */
+    public void watchUpstreams(Map<String, UpstreamConfig> upstreams, RateLimiter limiter) {
+        UpstreamGauges.register(registry, upstreams, limiter);
+        upstreams.forEach((name, config) -> windowMargins.put(name, config.windowMargin()));
+    }
+
+    /** The margin in force for the upstream's configured windows (a change takes a restart). */
+    public Duration windowMargin(String upstream) {
+        return windowMargins.getOrDefault(upstream, Duration.ZERO);
     }
 
     /** What the request path reports to. */

@@ -16,9 +16,20 @@ import java.util.Map;
  * @param tokenRetries  requests sent again with another token
  * @param queueWaitP99Ms 99th percentile of the queue wait over the recent window (Dropwizard's reservoir)
  * @param upstreamP99Ms  99th percentile of upstream latency, likewise
+ * @param grantToWrite   requests written to the upstream, and how long after their ticket
  */
 public record UpstreamTotals(long requests, long throttled, long proxyAnswers, long tokenRetries,
-                             double queueWaitP99Ms, double queueWaitMeanMs, double upstreamP99Ms) {
+                             double queueWaitP99Ms, double queueWaitMeanMs, double upstreamP99Ms,
+                             GrantToWrite grantToWrite) {
+
+    /**
+     * @param writes count of requests written (each retry is a write of its own)
+     * @param p99Ms  99th percentile over the recent window (Dropwizard's reservoir)
+     * @param p999Ms 99.9th percentile, likewise
+     * @param maxMs  the longest in the recent window
+     */
+    public record GrantToWrite(long writes, double p99Ms, double p999Ms, double maxMs) {
+    }
 
     static UpstreamTotals of(MetricRegistry registry, String upstream) {
         String segment = "." + MetricNames.segment(upstream) + ".";
@@ -29,7 +40,17 @@ public record UpstreamTotals(long requests, long throttled, long proxyAnswers, l
                 sum(registry, MetricNames.TOKEN_RETRIES + segment),
                 timer(registry, MetricNames.QUEUE_WAIT + segment, true),
                 timer(registry, MetricNames.QUEUE_WAIT + segment, false),
-                timer(registry, MetricNames.UPSTREAM_LATENCY + segment, true));
+                timer(registry, MetricNames.UPSTREAM_LATENCY + segment, true),
+                grantToWrite(registry.getTimers().get(MetricNames.GRANT_TO_WRITE + "." + MetricNames.segment(upstream))));
+    }
+
+    private static GrantToWrite grantToWrite(Timer timer) {
+        if (timer == null) {
+            return new GrantToWrite(0, 0, 0, 0);
+        }
+        Snapshot snapshot = timer.getSnapshot();
+        return new GrantToWrite(timer.getCount(), snapshot.get99thPercentile() / 1_000_000.0,
+                snapshot.get999thPercentile() / 1_000_000.0, snapshot.getMax() / 1_000_000.0);
     }
 
     private static long sum(MetricRegistry registry, String prefix) {

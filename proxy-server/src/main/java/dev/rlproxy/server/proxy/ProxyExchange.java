@@ -204,7 +204,7 @@ final class ProxyExchange implements UpstreamListener {
         if (deliversPromptly) {
             sending.sent(); // ignored if the write already failed and gave the ticket back
         }
-        upstream.connections().wroteAfter(runtime.clock().nanoTime() - ticketGrantedAtNanos);
+        runtime.metrics().grantToWrite(upstream.name(), runtime.clock().nanoTime() - ticketGrantedAtNanos);
         connection.read();
         recorder.sent();
         restartResponseTimer();

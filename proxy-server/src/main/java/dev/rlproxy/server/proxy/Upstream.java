@@ -47,13 +47,18 @@ public record Upstream(String name, UpstreamConnections connections, HeaderDiale
                 case HEADER -> header + "=" + orEmpty(requestHeaders.get(header));
             };
             String group = name + "/" + spec.name();
-            String key = group + "/" + scopeValue;
+            String key = bucketKeyPrefix(name, spec.name()) + scopeValue;
             refs.add(spec.limit() != null ? new BucketRef(key, spec.limit(), group, spec.maxKeys())
                     : BucketRef.inFlight(key, spec.maxInFlight()));
         }
         LearnedRef learned = new LearnedRef(name + "|" + token, routeKey, assumedLimit);
         // Stamped at send: the exchange reports when the request really leaves (see ProxyExchange).
         return new TicketRequest(refs, learned, 1, maxWaitNanos, true);
+    }
+
+    /** Every limiter key of the bucket's scopes starts with this: the scope value follows. */
+    public static String bucketKeyPrefix(String upstream, String bucket) {
+        return upstream + "/" + bucket + "/";
     }
 
     /** Scope for what is learned about a client's own credential (passthrough), by fingerprint only. */

@@ -35,7 +35,6 @@ public final class UpstreamConnections implements AutoCloseable {
     private final Class<? extends Channel> channelType;
     private final AddressResolverGroup<InetSocketAddress> resolver;
     private final UpstreamChannelInitializer initializer;
-    private final GrantToWriteDelays grantToWrite = new GrantToWriteDelays();
     private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
 
     public UpstreamConnections(UpstreamTarget target, UpstreamSettings settings, SslContext sslContext,
@@ -51,11 +50,6 @@ public final class UpstreamConnections implements AutoCloseable {
 
     public UpstreamTarget target() {
         return target;
-    }
-
-    /** Delays between ticket and write, for watching (the limiter already accounts for them). */
-    public GrantToWriteDelays grantToWriteDelays() {
-        return grantToWrite;
     }
 
     /**
@@ -102,11 +96,6 @@ public final class UpstreamConnections implements AutoCloseable {
     public void discard(Channel channel) {
         channel.close();
         release(channel);
-    }
-
-    /** Records how long a request waited between its ticket and its write. */
-    public void wroteAfter(long grantToWriteNanos) {
-        grantToWrite.record(grantToWriteNanos);
     }
 
     private LoopPool newPool(EventLoop loop, int maxConnections, int warmTarget) {

@@ -1,5 +1,6 @@
 package dev.rlproxy.server.it;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.rlproxy.core.config.AdminConfig;
 import dev.rlproxy.core.config.HostPort;
 import dev.rlproxy.core.tokens.Fingerprint;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,10 +21,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The admin listener: every endpoint, the bearer rule, metric names and values after a known load, secrecy. */
 class AdminApiIntegrationTest {
@@ -127,6 +135,11 @@ class AdminApiIntegrationTest {
                     .isBetween(1.0, 3600.0);
         }
         assertThat(checkouts).isEqualTo(100);
+        assertThat(value(text, "rlproxy_grant_to_write_seconds_count{upstream=\"gh\"}"))
+                .as("every request written once, each timed from its ticket").isEqualTo(100);
+        assertThat(value(text, "rlproxy_grant_to_write_seconds{upstream=\"gh\",quantile=\"0.999\"}")).isBetween(0.0, 10.0);
+        assertThat(value(text, "rlproxy_window_margin_seconds{upstream=\"gh\"}")).as("the default margin").isEqualTo(0.1);
+        assertThat(text).contains("# HELP rlproxy_grant_to_write_seconds From a request's ticket to its write");
         assertThat(text).contains("rlproxy_queue_depth ", "jvm_heap_used_bytes ", "netty_eventloop_pending_tasks ");
         assertThat(text).doesNotContain(TOKEN_1, TOKEN_2);
     }
@@ -144,8 +157,86 @@ class AdminApiIntegrationTest {
                 .contains("\"match\":\"/gh/\"", "\"match\":\"api.example.test\"", "\"name\":\"gh\"",
                         "\"requests\":10", "\"upstreamThrottled\":0", "\"name\":\"overall\"", "\"limit\":1000",
                         "\"fingerprint\":\"" + Fingerprint.of(TOKEN_1) + "\"",
-                        "\"fingerprint\":\"" + Fingerprint.of(TOKEN_2) + "\"", "\"state\":\"active\"", "\"resetInSeconds\":")
+                        "\"fingerprint\":\"" + Fingerprint.of(TOKEN_2) + "\"", "\"state\":\"active\"", "\"resetInSeconds\":",
+                        "\"windowMarginMs\":100", "\"grantToWrite\":{\"writes\":10,")
                 .doesNotContain(TOKEN_1, TOKEN_2);
+    }
+
+    @Test
+    void inFlightCapsShowTheirLoadInStatusAndMetricsByFingerprintOnly() throws Exception {
+        Semaphore finish = new Semaphore(0);
+        AtomicInteger arrived = new AtomicInteger();
+        HttpServer slow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        slow.setExecutor(Executors.newCachedThreadPool());
+        slow.createContext("/", exchange -> {
+            arrived.incrementAndGet();
+            // The head goes out at once (so the token is heard from and lends itself to more than
+            // one request at a time); the body, and with it the in-flight slot, waits for the test.
+            try (java.io.OutputStream out = exchange.getResponseBody()) {
+                exchange.sendResponseHeaders(200, 0);
+                out.write('[');
+                out.flush();
+                if (!finish.tryAcquire(30, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the test never let the body finish");
+                }
+                out.write(']');
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        slow.start();
+        open.add(() -> slow.stop(0));
+        RunningProxy proxy = RunningProxy.start("""
+                server: { listen: "127.0.0.1:0" }
+                queue: { maxWait: 30s }
+                upstreams:
+                  api:
+                    url: "http://127.0.0.1:%d"
+                    windowMargin: 250ms
+                    tokens: { static: ["${T1}"] }
+                    buckets:
+                      - { name: inflight, maxConcurrent: 2, scope: token }
+                      - { name: rate, limit: 100, per: 1s }
+                routes:
+                  - match: { pathPrefix: "/api/" }
+                    upstream: api
+                """.formatted(slow.getAddress().getPort()), ENV);
+        open.add(proxy);
+        AdminServer admin = admin(proxy, "");
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            answers.add(proxy.client.sendAsync(HttpRequest.newBuilder(URI.create(proxy.url("/api/x/" + i))).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> arrived.get() == 2 && proxy.app.waitingRequests() == 1);
+
+        String metrics = call(proxy, admin, "GET", "/metrics", null).body();
+        String cap = "{bucket=\"inflight\",upstream=\"api\"}";
+        assertThat(value(metrics, "rlproxy_bucket_in_flight_requests" + cap)).isEqualTo(2);
+        assertThat(value(metrics, "rlproxy_bucket_in_flight_busiest_key" + cap)).isEqualTo(2);
+        assertThat(value(metrics, "rlproxy_bucket_max_concurrent" + cap)).isEqualTo(2);
+        assertThat(value(metrics, "rlproxy_bucket_in_flight_keys" + cap)).isEqualTo(1);
+        assertThat(metrics).as("rate buckets have no in-flight series").doesNotContain("bucket=\"rate\"");
+        assertThat(value(metrics, "rlproxy_window_margin_seconds{upstream=\"api\"}")).isEqualTo(0.25);
+        String status = call(proxy, admin, "GET", "/status", null).body();
+        assertThat(status)
+                .contains("{\"name\":\"inflight\",\"scope\":\"token\",\"maxConcurrent\":2,\"inFlight\":2,\"keys\":1,"
+                        + "\"busiestKeys\":[{\"scope\":\"token=" + Fingerprint.of(TOKEN_1) + "\",\"inFlight\":2,\"max\":2}]}")
+                .contains("{\"name\":\"rate\",\"scope\":\"upstream\",\"limit\":100,\"perMillis\":1000}")
+                .contains("\"windowMarginMs\":250")
+                .doesNotContain(TOKEN_1);
+        assertThat(metrics).doesNotContain(TOKEN_1);
+
+        finish.release(3);
+        for (CompletableFuture<HttpResponse<String>> answer : answers) {
+            HttpResponse<String> response = answer.get(20, TimeUnit.SECONDS);
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).isEqualTo("[]");
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(value(
+                call(proxy, admin, "GET", "/metrics", null).body(), "rlproxy_bucket_in_flight_requests" + cap)).isZero());
+        assertThat(value(call(proxy, admin, "GET", "/metrics", null).body(),
+                "rlproxy_grant_to_write_seconds_count{upstream=\"api\"}")).isEqualTo(3);
     }
 
     @Test

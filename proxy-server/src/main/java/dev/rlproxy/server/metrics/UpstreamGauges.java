@@ -1,0 +1,50 @@
+package dev.rlproxy.server.metrics;
+
+import com.codahale.metrics.Gauge;
+import com.codahale.metrics.MetricRegistry;
+import dev.rlproxy.core.config.BucketConfig;
+import dev.rlproxy.core.config.UpstreamConfig;
+import dev.rlproxy.core.limit.InFlightSnapshot;
+import dev.rlproxy.core.limit.RateLimiter;
+import dev.rlproxy.server.proxy.Upstream;
+
+import java.util.Map;
+import java.util.function.ToLongFunction;
+
+/**
+ * Per-upstream series that exist from the start: the grant-to-write timer (so it reads 0 rather
+ * than nothing before the first request), the window margin in force, and each in-flight cap's
+ * load. A cap's keys (one per token, route or header value) can be many, so the gauges are
+ * labelled by upstream and bucket only and sum or pick over the keys.
+ */
+final class UpstreamGauges {
+
+    private UpstreamGauges() {
+    }
+
+    /** @param upstreams the configuration the upstreams were built from (bucket and margin changes need a restart) */
+    static void register(MetricRegistry registry, Map<String, UpstreamConfig> upstreams, RateLimiter limiter) {
+        upstreams.forEach((name, config) -> {
+            String upstream = MetricNames.segment(name);
+            registry.timer(MetricNames.GRANT_TO_WRITE + "." + upstream);
+            double marginSeconds = config.windowMargin().toNanos() / 1e9;
+            registry.gauge(MetricNames.WINDOW_MARGIN + "." + upstream, () -> () -> marginSeconds);
+            for (BucketConfig bucket : config.buckets()) {
+                if (bucket.capsInFlight()) {
+                    String prefix = Upstream.bucketKeyPrefix(name, bucket.name());
+                    String suffix = "." + upstream + "." + MetricNames.segment(bucket.name());
+                    gauge(registry, MetricNames.CAP_IN_FLIGHT + suffix, limiter, prefix, InFlightSnapshot::inFlight);
+                    gauge(registry, MetricNames.CAP_BUSIEST + suffix, limiter, prefix, InFlightSnapshot::busiestInFlight);
+                    gauge(registry, MetricNames.CAP_KEYS + suffix, limiter, prefix, InFlightSnapshot::keys);
+                    long max = bucket.maxConcurrent();
+                    registry.gauge(MetricNames.CAP_MAX + suffix, () -> (Gauge<Long>) () -> max);
+                }
+            }
+        });
+    }
+
+    private static void gauge(MetricRegistry registry, String name, RateLimiter limiter, String keyPrefix,
+                              ToLongFunction<InFlightSnapshot> value) {
+        registry.gauge(name, () -> (Gauge<Long>) () -> value.applyAsLong(limiter.inFlightSnapshot(keyPrefix, 1)));
+    }
+}
