@@ -1,5 +1,6 @@
 package dev.rlproxy.server.metrics;
 
+import com.codahale.metrics.CachedGauge;
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
 import dev.rlproxy.core.config.BucketConfig;
@@ -9,6 +10,7 @@ import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.server.proxy.Upstream;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 /**
@@ -18,6 +20,9 @@ import java.util.function.ToLongFunction;
  * labelled by upstream and bucket only and sum or pick over the keys.
  */
 final class UpstreamGauges {
+
+    /** Shorter than any scrape interval, longer than one scrape. */
+    private static final long SNAPSHOT_TTL_MILLIS = 250;
 
     private UpstreamGauges() {
     }
@@ -33,9 +38,16 @@ final class UpstreamGauges {
                 if (bucket.capsInFlight()) {
                     String prefix = Upstream.bucketKeyPrefix(name, bucket.name());
                     String suffix = "." + upstream + "." + MetricNames.segment(bucket.name());
-                    gauge(registry, MetricNames.CAP_IN_FLIGHT + suffix, limiter, prefix, InFlightSnapshot::inFlight);
-                    gauge(registry, MetricNames.CAP_BUSIEST + suffix, limiter, prefix, InFlightSnapshot::busiestInFlight);
-                    gauge(registry, MetricNames.CAP_KEYS + suffix, limiter, prefix, InFlightSnapshot::keys);
+                    // One pass over the cap's keys serves the three gauges of a scrape, and they agree.
+                    CachedGauge<InFlightSnapshot> snapshot = new CachedGauge<>(SNAPSHOT_TTL_MILLIS, TimeUnit.MILLISECONDS) {
+                        @Override
+                        protected InFlightSnapshot loadValue() {
+                            return limiter.inFlightSnapshot(prefix, 1);
+                        }
+                    };
+                    gauge(registry, MetricNames.CAP_IN_FLIGHT + suffix, snapshot, InFlightSnapshot::inFlight);
+                    gauge(registry, MetricNames.CAP_BUSIEST + suffix, snapshot, InFlightSnapshot::busiestInFlight);
+                    gauge(registry, MetricNames.CAP_KEYS + suffix, snapshot, InFlightSnapshot::keys);
                     long max = bucket.maxConcurrent();
                     registry.gauge(MetricNames.CAP_MAX + suffix, () -> (Gauge<Long>) () -> max);
                 }
@@ -43,8 +55,8 @@ final class UpstreamGauges {
         });
     }
 
-    private static void gauge(MetricRegistry registry, String name, RateLimiter limiter, String keyPrefix,
+    private static void gauge(MetricRegistry registry, String name, CachedGauge<InFlightSnapshot> snapshot,
                               ToLongFunction<InFlightSnapshot> value) {
-        registry.gauge(name, () -> (Gauge<Long>) () -> value.applyAsLong(limiter.inFlightSnapshot(keyPrefix, 1)));
+        registry.gauge(name, () -> (Gauge<Long>) () -> value.applyAsLong(snapshot.getValue()));
     }
 }
