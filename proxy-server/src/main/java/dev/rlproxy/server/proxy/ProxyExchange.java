@@ -6,10 +6,10 @@ import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.limit.RetryLaterException;
 import dev.rlproxy.core.tokens.TokenLease;
 import dev.rlproxy.server.upstream.MalformedResponseException;
+import dev.rlproxy.server.upstream.UpstreamChannels;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import dev.rlproxy.server.upstream.UpstreamListener;
 import dev.rlproxy.server.upstream.UpstreamRelayHandler;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,6 +30,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One client request's journey, top to bottom:
@@ -44,8 +45,6 @@ final class ProxyExchange implements UpstreamListener {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
-    private enum State { ADMITTING, SENDING, RELAYING, DONE }
-
     static final String REQUEST_ID_HEADER = "X-Request-Id";
 
     private final ChannelHandlerContext client;
@@ -53,6 +52,7 @@ final class ProxyExchange implements UpstreamListener {
     private final HttpRequest request;
     private final Route route;
     private final Upstream upstream;
+    private final UpstreamChannels channels;
     private final String routeKey;
     private final RequestBody body;
     private final ExchangeListener listener;
@@ -64,7 +64,7 @@ final class ProxyExchange implements UpstreamListener {
     private final ExchangeRecorder recorder;
     private final ConnectRetries connectRetries = new ConnectRetries();
 
-    private State state = State.ADMITTING;
+    private ExchangeState state = ExchangeState.AWAITING_BODY;
     private int attempts;
     private long ticketGrantedAtNanos;
     private boolean resentAfterStaleConnection;
@@ -78,12 +78,13 @@ final class ProxyExchange implements UpstreamListener {
     private BodyUrlRewriter bodyRewriter;
 
     ProxyExchange(ChannelHandlerContext client, ProxyRuntime runtime, HttpRequest request, Route route,
-                  RequestBody body, ExchangeListener listener) {
+                  UpstreamChannels channels, RequestBody body, ExchangeListener listener) {
         this.client = client;
         this.runtime = runtime;
         this.request = request;
         this.route = route;
         this.upstream = route.upstream();
+        this.channels = channels;
         this.routeKey = RouteKeys.of(request.method().name(), route.upstreamPath(request.uri()));
         this.body = body;
         this.listener = listener;
@@ -102,7 +103,7 @@ final class ProxyExchange implements UpstreamListener {
 
     /** A buffered body is complete: admission may begin. */
     void bodyComplete() {
-        if (state == State.ADMITTING && waiting == null && ticket == null) {
+        if (state == ExchangeState.AWAITING_BODY) {
             admit();
         }
     }
@@ -111,17 +112,19 @@ final class ProxyExchange implements UpstreamListener {
 
     private void admit() {
         attempts++;
+        moveTo(ExchangeState.AWAITING_TOKEN);
         if (upstream.tokens() == null || route.passthrough()) {
             onToken(null);
             return;
         }
         CompletableFuture<TokenLease> checkout = upstream.tokens().checkout(remainingWaitNanos(), tokenRetries.tried());
-        await(checkout, this::onToken, lease -> lease.abandon(false));
+        await(ExchangeState.AWAITING_TOKEN, checkout, this::onToken, lease -> lease.abandon(false));
     }
 
     // ---- 2. tickets in every bucket ------------------------------------------------------------
 
     private void onToken(TokenLease lease) {
+        moveTo(ExchangeState.AWAITING_TICKET);
         this.lease = lease;
         if (lease != null) {
             recorder.tokenCheckedOut(lease.fingerprint());
@@ -129,12 +132,13 @@ final class ProxyExchange implements UpstreamListener {
         String fingerprint = lease != null ? lease.fingerprint() : upstream.clientCredentialFingerprint(request.headers());
         CompletableFuture<Ticket> tickets = runtime.limiter().acquire(
                 upstream.ticketRequest(routeKey, fingerprint, request.headers(), remainingWaitNanos()));
-        await(tickets, this::onTicket, ticket -> ticket.abandon(false));
+        await(ExchangeState.AWAITING_TICKET, tickets, this::onTicket, ticket -> ticket.abandon(false));
     }
 
     // ---- 3. a pooled connection ----------------------------------------------------------------
 
     private void onTicket(Ticket ticket) {
+        moveTo(ExchangeState.AWAITING_CONNECTION);
         this.ticket = ticket;
         recorder.admitted();
         this.ticketGrantedAtNanos = runtime.clock().nanoTime();
@@ -144,13 +148,12 @@ final class ProxyExchange implements UpstreamListener {
 
     private void acquireConnection() {
         connectRetries.attempting();
-        UpstreamConnections connections = upstream.connections();
-        Future<Channel> acquired = connections.acquire(client.channel().eventLoop());
+        Future<Channel> acquired = channels.acquire(client.channel().eventLoop());
         acquired.addListener(f -> {
             if (!f.isSuccess()) {
                 onAcquireFailed(f.cause());
-            } else if (state == State.DONE) {
-                connections.release(acquired.getNow());
+            } else if (state != ExchangeState.AWAITING_CONNECTION) {
+                channels.release(acquired.getNow()); // the exchange ended meanwhile
             } else {
                 send(acquired.getNow());
             }
@@ -163,13 +166,13 @@ final class ProxyExchange implements UpstreamListener {
      * yet counted).
      */
     private void onAcquireFailed(Throwable cause) {
-        if (state == State.DONE) {
+        if (state != ExchangeState.AWAITING_CONNECTION) {
             return;
         }
         long pause = connectRetries.pauseBeforeRetry(upstream.name(), cause, remainingWaitNanos());
         if (pause >= 0) {
             client.executor().schedule(() -> {
-                if (state == State.ADMITTING) {
+                if (state == ExchangeState.AWAITING_CONNECTION) {
                     acquireConnection();
                 }
             }, pause, TimeUnit.NANOSECONDS);
@@ -183,8 +186,8 @@ final class ProxyExchange implements UpstreamListener {
     // ---- 4. send -------------------------------------------------------------------------------
 
     private void send(Channel connection) {
+        moveTo(ExchangeState.SENDING);
         this.connection = connection;
-        this.state = State.SENDING;
         // The limiter counts the request from its write if this connection has answered before (it
         // then delivers within network latency); on a fresh one from its answer, since a handshake
         // or relay the proxy cannot see may still hold it.
@@ -204,7 +207,7 @@ final class ProxyExchange implements UpstreamListener {
         if (deliversPromptly) {
             sending.sent(); // ignored if the write already failed and gave the ticket back
         }
-        upstream.connections().wroteAfter(runtime.clock().nanoTime() - ticketGrantedAtNanos);
+        channels.wroteAfter(runtime.clock().nanoTime() - ticketGrantedAtNanos);
         connection.read();
         recorder.sent();
         restartResponseTimer();
@@ -220,7 +223,7 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void restartResponseTimer() {
-        if (state != State.SENDING) {
+        if (state != ExchangeState.SENDING) {
             return;
         }
         cancelResponseTimer();
@@ -232,7 +235,7 @@ final class ProxyExchange implements UpstreamListener {
 
     @Override
     public void onResponse(HttpResponse response) {
-        if (state != State.SENDING) {
+        if (state != ExchangeState.SENDING) {
             return;
         }
         cancelResponseTimer();
@@ -257,7 +260,7 @@ final class ProxyExchange implements UpstreamListener {
             retry();
             return;
         }
-        state = State.RELAYING;
+        moveTo(ExchangeState.RELAYING);
         responseKeepAlive = HttpUtil.isKeepAlive(response);
         ProxyUrls urls = ProxyUrls.forRequest(route, request.headers().get(HttpHeaderNames.HOST));
         bodyRewriter = ResponseRewriter.bodyRewriter(upstream, response, request.method(), urls);
@@ -277,7 +280,6 @@ final class ProxyExchange implements UpstreamListener {
         releaseTicket(); // completed with the throttled answer: only its in-flight slots are left
 
         lease = null;
-        state = State.ADMITTING;
         admit();
     }
 
@@ -285,7 +287,7 @@ final class ProxyExchange implements UpstreamListener {
 
     @Override
     public void onContent(HttpContent content) {
-        if (state != State.RELAYING) {
+        if (state != ExchangeState.RELAYING) {
             content.release();
             return;
         }
@@ -309,7 +311,7 @@ final class ProxyExchange implements UpstreamListener {
     private void complete() {
         releaseTicket();
         if (responseKeepAlive && body.fullySent()) {
-            upstream.connections().release(detachConnection());
+            channels.release(detachConnection());
         } else {
             dropConnection();
         }
@@ -321,7 +323,7 @@ final class ProxyExchange implements UpstreamListener {
 
     @Override
     public void onUpstreamFailure(Throwable cause) {
-        if (state == State.SENDING) {
+        if (state == ExchangeState.SENDING) {
             // Resent only when a keep-alive connection that had waited in the pool failed before any
             // response byte: the upstream closed it while idle and most likely never saw the request.
             // Never after a malformed answer (the upstream did see the request) or on a fresh connection.
@@ -335,20 +337,19 @@ final class ProxyExchange implements UpstreamListener {
                 log.debug("request {}: pooled connection to upstream '{}' was stale ({}); sending once more",
                         requestId, upstream.name(), cause.toString());
                 resentAfterStaleConnection = true;
-                state = State.ADMITTING;
                 admit();
                 return;
             }
             log.warn("request {}: upstream '{}' failed: {}", requestId, upstream.name(), cause.toString());
             fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
-        } else if (state == State.RELAYING) {
+        } else if (state == ExchangeState.RELAYING) {
             log.warn("request {}: upstream '{}' failed mid-response: {}", requestId, upstream.name(), cause.toString());
             abortMidResponse();
         }
     }
 
     private void onResponseTimeout() {
-        if (state != State.SENDING) {
+        if (state != ExchangeState.SENDING) {
             return;
         }
         dropConnection();
@@ -361,25 +362,25 @@ final class ProxyExchange implements UpstreamListener {
 
     /** The client went away: withdraw from every queue, give back what is held. */
     void clientGone() {
-        if (state == State.DONE) {
+        if (state == ExchangeState.DONE) {
             return;
         }
-        boolean sent = state != State.ADMITTING;
-        state = State.DONE;
+        boolean maybeSent = !state.admitting();
+        moveTo(ExchangeState.DONE);
         recorder.clientClosed(body.receivedBytes());
         cancelResponseTimer();
-        giveBack(sent);
+        giveBack(maybeSent);
         dropConnection();
         body.discard();
     }
 
     private void abortMidResponse() {
-        if (state == State.DONE) {
+        if (state == ExchangeState.DONE) {
             return;
         }
         dropConnection();
         releaseTicket();
-        state = State.DONE;
+        moveTo(ExchangeState.DONE);
         recorder.upstreamAnswered(body.receivedBytes());
         body.discard();
         client.close();
@@ -387,10 +388,10 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Answers with the proxy's own JSON error; the exchange is over. */
     void fail(ProxyError error) {
-        if (state == State.DONE) {
+        if (state == ExchangeState.DONE) {
             return;
         }
-        state = State.DONE;
+        moveTo(ExchangeState.DONE);
         cancelResponseTimer();
         recorder.proxyAnswered(error, body.receivedBytes());
         // A body still arriving is skipped by the connection if it is the rest of a small one; a
@@ -404,7 +405,7 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void finish(boolean keepAlive) {
-        state = State.DONE;
+        moveTo(ExchangeState.DONE);
         body.discard();
         listener.exchangeDone(keepAlive && body.fullyReceived());
     }
@@ -412,21 +413,21 @@ final class ProxyExchange implements UpstreamListener {
     // ---- plumbing ------------------------------------------------------------------------------
 
     /**
-     * Waits for a token or ticket without blocking: the continuation runs on this exchange's event
-     * loop. A result that arrives after the exchange ended is given back with {@code giveBack}.
+     * Waits in state {@code awaiting} for a token or ticket without blocking: the continuation runs
+     * on this exchange's event loop. A result that arrives after the exchange moved on (it ended, or
+     * withdrew this wait) is given back with {@code giveBack}.
      */
-    private <T> void await(CompletableFuture<T> future, java.util.function.Consumer<T> next,
-                           java.util.function.Consumer<T> giveBack) {
+    private <T> void await(ExchangeState awaiting, CompletableFuture<T> future, Consumer<T> next, Consumer<T> giveBack) {
         waiting = future;
         future.whenComplete((value, error) -> onLoop(() -> {
-            if (waiting == future) {
-                waiting = null;
-            }
-            if (state == State.DONE) {
+            if (state != awaiting || waiting != future) {
                 if (value != null) {
                     giveBack.accept(value);
                 }
-            } else if (error != null) {
+                return;
+            }
+            waiting = null;
+            if (error != null) {
                 refuse(unwrap(error));
             } else {
                 next.accept(value);
@@ -492,7 +493,7 @@ final class ProxyExchange implements UpstreamListener {
     private void dropConnection() {
         Channel used = detachConnection();
         if (used != null) {
-            upstream.connections().discard(used);
+            channels.discard(used);
         }
     }
 
@@ -510,6 +511,12 @@ final class ProxyExchange implements UpstreamListener {
         }
     }
 
+    /** Every change of state goes through here. */
+    private void moveTo(ExchangeState next) {
+        assert state.canBecome(next) : "exchange " + requestId + ": " + state + " -> " + next;
+        state = next;
+    }
+
     private long remainingWaitNanos() {
         return Math.max(0, deadlineNanos - runtime.clock().nanoTime());
     }
@@ -521,7 +528,7 @@ final class ProxyExchange implements UpstreamListener {
     /** Graceful shutdown: a request still waiting for admission gets the proxy's 503 now; one already sent finishes. */
     void shutdown() {
         onLoop(() -> {
-            if (state == State.ADMITTING) {
+            if (state.admitting()) {
                 giveBack(false);
                 fail(ProxyError.shuttingDown());
             }
@@ -534,11 +541,11 @@ final class ProxyExchange implements UpstreamListener {
      * client gets {@code error} unless a response is already on its way.
      */
     void bodyRejected(ProxyError error) {
-        if (state == State.RELAYING) {
+        if (state == ExchangeState.RELAYING) {
             abortMidResponse();
             return;
         }
-        boolean maybeSent = state == State.SENDING;
+        boolean maybeSent = state == ExchangeState.SENDING;
         cancelResponseTimer();
         dropConnection();
         giveBack(maybeSent);
