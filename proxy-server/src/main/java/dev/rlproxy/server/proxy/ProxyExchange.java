@@ -3,7 +3,6 @@ package dev.rlproxy.server.proxy;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.headers.UpstreamResponse;
 import dev.rlproxy.core.limit.Ticket;
-import dev.rlproxy.core.limit.RetryLaterException;
 import dev.rlproxy.core.tokens.TokenLease;
 import dev.rlproxy.server.upstream.MalformedResponseException;
 import dev.rlproxy.server.upstream.UpstreamChannels;
@@ -16,26 +15,33 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * One client request's journey, top to bottom:
  * token → tickets → pooled connection → send → response head → feedback into limiter and pool
  * (before relaying) → maybe retry with another token → relay → release.
+ *
+ * <p>Read it in order: {@link #start} hands steps 1–3 (token, tickets, connection) to
+ * {@link ExchangeAdmission}, which queues without blocking and ends in {@link #send}; steps 4–6
+ * (send, response head, relay) and every failure follow here. The exchange is always in exactly one
+ * {@link ExchangeState}, changed only through {@link #moveTo}, which checks the transition:
+ * <pre>
+ * AWAITING_BODY → AWAITING_TOKEN → AWAITING_TICKET → AWAITING_CONNECTION → SENDING → RELAYING → DONE
+ *                       ↑                                                    │
+ *                       └──── throttled answer (another token), stale pooled connection (once)
+ * </pre>
+ * Any state may end in {@code DONE}. Until {@code SENDING} nothing reached the upstream, so giving
+ * back the ticket on a failure or a client that leaves returns its slot ({@code maybeSent=false});
+ * from {@code SENDING} on the request may have been counted upstream, so the slot stays spent.
  *
  * <p>Everything runs on the client channel's event loop; futures completed elsewhere (limiter,
  * token pool) hop back onto it. Nothing blocks. The request body arrives separately through
@@ -53,24 +59,17 @@ final class ProxyExchange implements UpstreamListener {
     private final Route route;
     private final Upstream upstream;
     private final UpstreamChannels channels;
-    private final String routeKey;
     private final RequestBody body;
     private final ExchangeListener listener;
     private final boolean clientKeepAlive;
     private final long deadlineNanos;
-    private final TokenRetries tokenRetries = new TokenRetries();
     /** Ties the client's error answer ({@code X-Request-Id}) to the log line that has the cause. */
     private final String requestId = UpstreamFailures.newRequestId();
     private final ExchangeRecorder recorder;
-    private final ConnectRetries connectRetries = new ConnectRetries();
+    private final ExchangeAdmission admission;
 
     private ExchangeState state = ExchangeState.AWAITING_BODY;
-    private int attempts;
-    private long ticketGrantedAtNanos;
     private boolean resentAfterStaleConnection;
-    private CompletableFuture<?> waiting;
-    private TokenLease lease;
-    private Ticket ticket;
     private Channel connection;
     private ScheduledFuture<?> responseTimer;
     private boolean responseKeepAlive;
@@ -85,115 +84,44 @@ final class ProxyExchange implements UpstreamListener {
         this.route = route;
         this.upstream = route.upstream();
         this.channels = channels;
-        this.routeKey = RouteKeys.of(request.method().name(), route.upstreamPath(request.uri()));
         this.body = body;
         this.listener = listener;
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.deadlineNanos = runtime.clock().nanoTime() + runtime.maxWaitNanos();
         this.recorder = new ExchangeRecorder(runtime.metrics(), runtime.clock(), upstream.name(), route.label(),
                 request.method().name(), request.uri());
+        this.admission = new ExchangeAdmission(this, client, runtime, request, route, channels, recorder);
     }
 
     /** Starts admission now, or once a buffered body has fully arrived. */
     void start() {
         if (!body.mustArriveBeforeSending()) {
-            admit();
+            admission.begin();
         }
     }
 
     /** A buffered body is complete: admission may begin. */
     void bodyComplete() {
         if (state == ExchangeState.AWAITING_BODY) {
-            admit();
+            admission.begin();
         }
     }
 
-    // ---- 1. a token ----------------------------------------------------------------------------
-
-    private void admit() {
-        attempts++;
-        moveTo(ExchangeState.AWAITING_TOKEN);
-        if (upstream.tokens() == null || route.passthrough()) {
-            onToken(null);
-            return;
-        }
-        CompletableFuture<TokenLease> checkout = upstream.tokens().checkout(remainingWaitNanos(), tokenRetries.tried());
-        await(ExchangeState.AWAITING_TOKEN, checkout, this::onToken, lease -> lease.abandon(false));
-    }
-
-    // ---- 2. tickets in every bucket ------------------------------------------------------------
-
-    private void onToken(TokenLease lease) {
-        moveTo(ExchangeState.AWAITING_TICKET);
-        this.lease = lease;
-        if (lease != null) {
-            recorder.tokenCheckedOut(lease.fingerprint());
-        }
-        String fingerprint = lease != null ? lease.fingerprint() : upstream.clientCredentialFingerprint(request.headers());
-        CompletableFuture<Ticket> tickets = runtime.limiter().acquire(
-                upstream.ticketRequest(routeKey, fingerprint, request.headers(), remainingWaitNanos()));
-        await(ExchangeState.AWAITING_TICKET, tickets, this::onTicket, ticket -> ticket.abandon(false));
-    }
-
-    // ---- 3. a pooled connection ----------------------------------------------------------------
-
-    private void onTicket(Ticket ticket) {
-        moveTo(ExchangeState.AWAITING_CONNECTION);
-        this.ticket = ticket;
-        recorder.admitted();
-        this.ticketGrantedAtNanos = runtime.clock().nanoTime();
-        connectRetries.reset();
-        acquireConnection();
-    }
-
-    private void acquireConnection() {
-        connectRetries.attempting();
-        Future<Channel> acquired = channels.acquire(client.channel().eventLoop());
-        acquired.addListener(f -> {
-            if (!f.isSuccess()) {
-                onAcquireFailed(f.cause());
-            } else if (state != ExchangeState.AWAITING_CONNECTION) {
-                channels.release(acquired.getNow()); // the exchange ended meanwhile
-            } else {
-                send(acquired.getNow());
-            }
-        });
-    }
-
-    /**
-     * Nothing was sent: a refused, reset or timed-out connect is tried again on a fresh connection,
-     * a few times and within the request's max wait, keeping the ticket (its slot is reserved, not
-     * yet counted).
-     */
-    private void onAcquireFailed(Throwable cause) {
-        if (state != ExchangeState.AWAITING_CONNECTION) {
-            return;
-        }
-        long pause = connectRetries.pauseBeforeRetry(upstream.name(), cause, remainingWaitNanos());
-        if (pause >= 0) {
-            client.executor().schedule(() -> {
-                if (state == ExchangeState.AWAITING_CONNECTION) {
-                    acquireConnection();
-                }
-            }, pause, TimeUnit.NANOSECONDS);
-            return;
-        }
-        giveBack(false);
-        log.warn("request {}: no connection to upstream '{}': {}", requestId, upstream.name(), cause.toString());
-        fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
-    }
+    // ---- 1.–3. token, tickets, connection: ExchangeAdmission -----------------------------------
 
     // ---- 4. send -------------------------------------------------------------------------------
 
-    private void send(Channel connection) {
+    /** Admission is through: the request goes out on {@code connection}. */
+    void send(Channel connection) {
         moveTo(ExchangeState.SENDING);
         this.connection = connection;
         // The limiter counts the request from its write if this connection has answered before (it
         // then delivers within network latency); on a fresh one from its answer, since a handshake
         // or relay the proxy cannot see may still hold it.
-        Ticket sending = ticket;
+        Ticket sending = admission.ticket();
         boolean deliversPromptly = UpstreamRelayHandler.hasAnswered(connection);
         UpstreamRelayHandler.bind(connection, this);
+        TokenLease lease = admission.lease();
         String secret = lease != null ? lease.secret() : null;
         HttpRequest outgoing = RequestRewriter.rewrite(request, route, RequestRewriter.clientAddress(client.channel()), secret,
                 body.replayableCopy(), body.isStreamed(), body.isChunked());
@@ -207,7 +135,7 @@ final class ProxyExchange implements UpstreamListener {
         if (deliversPromptly) {
             sending.sent(); // ignored if the write already failed and gave the ticket back
         }
-        channels.wroteAfter(runtime.clock().nanoTime() - ticketGrantedAtNanos);
+        channels.wroteAfter(runtime.clock().nanoTime() - admission.ticketGrantedAtNanos());
         connection.read();
         recorder.sent();
         restartResponseTimer();
@@ -239,25 +167,16 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         cancelResponseTimer();
-        RateLimitObservation observation = observe(response);
-        if (response.status().code() == 304) {
-            ticket.completeNotModified(observation); // uncounted by GitHub: its headers, not a count, decide
-        } else {
-            ticket.complete(observation);
-        }
-        recorder.responseHead(response.status().code(), observation.throttled() || response.status().code() == 429);
-        if (lease != null) {
-            lease.release(response.status().code(), observation);
-        }
-        // A throttled answer, or a 401 for a token the proxy chose, is about that token, not about
-        // the client's request: try another token when the request can be sent again.
         int status = response.status().code();
-        boolean canResend = attempts < upstream.maxAttempts() && body.isReplayable() && remainingWaitNanos() > 0;
-        if (tokenRetries.shouldRetry(upstream.tokens(), lease, status, observation, canResend)) {
+        RateLimitObservation observation = observe(response);
+        admission.answered(status, observation);
+        recorder.responseHead(status, observation.throttled() || status == 429);
+        if (admission.shouldTryAnotherToken(status, observation, body.isReplayable())) {
             log.info("upstream '{}' {} token {}; retrying with another token", upstream.name(),
-                    status == 401 ? "rejected (401)" : "throttled", lease.fingerprint());
+                    status == 401 ? "rejected (401)" : "throttled", admission.lease().fingerprint());
             recorder.retried();
-            retry();
+            dropConnection();
+            admission.tryAnotherToken();
             return;
         }
         moveTo(ExchangeState.RELAYING);
@@ -273,14 +192,6 @@ final class ProxyExchange implements UpstreamListener {
         UpstreamResponse view = new UpstreamResponse(response.status().code(),
                 new NettyResponseHeaders(response.headers()));
         return upstream.dialect().parse(view, runtime.clock().wallMillis());
-    }
-
-    private void retry() {
-        dropConnection();
-        releaseTicket(); // completed with the throttled answer: only its in-flight slots are left
-
-        lease = null;
-        admit();
     }
 
     // ---- 6. relay the body, reading upstream only as fast as the client takes it ---------------
@@ -309,7 +220,7 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void complete() {
-        releaseTicket();
+        admission.releaseTicket();
         if (responseKeepAlive && body.fullySent()) {
             channels.release(detachConnection());
         } else {
@@ -331,13 +242,13 @@ final class ProxyExchange implements UpstreamListener {
                     && !(cause instanceof MalformedResponseException);
             cancelResponseTimer();
             dropConnection();
-            giveBack(true);
+            admission.giveBack(true);
             if (stale && !resentAfterStaleConnection && RequestRewriter.isIdempotent(request.method())
                     && body.isReplayable() && remainingWaitNanos() > 0) {
                 log.debug("request {}: pooled connection to upstream '{}' was stale ({}); sending once more",
                         requestId, upstream.name(), cause.toString());
                 resentAfterStaleConnection = true;
-                admit();
+                admission.begin();
                 return;
             }
             log.warn("request {}: upstream '{}' failed: {}", requestId, upstream.name(), cause.toString());
@@ -353,7 +264,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         dropConnection();
-        giveBack(true);
+        admission.giveBack(true);
         log.warn("request {}: upstream '{}' sent no response head within {} ms", requestId, upstream.name(),
                 TimeUnit.NANOSECONDS.toMillis(upstream.responseTimeoutNanos()));
         fail(ProxyError.upstreamTimeout(upstream.name(), "no response within "
@@ -369,7 +280,7 @@ final class ProxyExchange implements UpstreamListener {
         moveTo(ExchangeState.DONE);
         recorder.clientClosed(body.receivedBytes());
         cancelResponseTimer();
-        giveBack(maybeSent);
+        admission.giveBack(maybeSent);
         dropConnection();
         body.discard();
     }
@@ -379,7 +290,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         dropConnection();
-        releaseTicket();
+        admission.releaseTicket();
         moveTo(ExchangeState.DONE);
         recorder.upstreamAnswered(body.receivedBytes());
         body.discard();
@@ -410,126 +321,11 @@ final class ProxyExchange implements UpstreamListener {
         listener.exchangeDone(keepAlive && body.fullyReceived());
     }
 
-    // ---- plumbing ------------------------------------------------------------------------------
-
-    /**
-     * Waits in state {@code awaiting} for a token or ticket without blocking: the continuation runs
-     * on this exchange's event loop. A result that arrives after the exchange moved on (it ended, or
-     * withdrew this wait) is given back with {@code giveBack}.
-     */
-    private <T> void await(ExchangeState awaiting, CompletableFuture<T> future, Consumer<T> next, Consumer<T> giveBack) {
-        waiting = future;
-        future.whenComplete((value, error) -> onLoop(() -> {
-            if (state != awaiting || waiting != future) {
-                if (value != null) {
-                    giveBack.accept(value);
-                }
-                return;
-            }
-            waiting = null;
-            if (error != null) {
-                refuse(unwrap(error));
-            } else {
-                next.accept(value);
-            }
-        }));
-    }
-
-    private void refuse(Throwable error) {
-        abandonLease(false); // refused by the proxy: never sent with this token
-        recorder.refusedBecause(error);
-        if (error instanceof RetryLaterException later) {
-            fail(ProxyError.rateLimited(later.getMessage(), later.retryAfterNanos()));
-        } else if (!(error instanceof CancellationException)) {
-            log.warn("request {}: admission failed for upstream '{}'", requestId, upstream.name(), error);
-            fail(ProxyError.unavailable("could not admit the request"));
-        }
-    }
-
-    private void onLoop(Runnable task) {
-        if (client.executor().inEventLoop()) {
-            task.run();
-        } else {
-            client.executor().execute(task);
-        }
-    }
-
-    private Channel detachConnection() {
-        Channel used = connection;
-        connection = null;
-        if (used != null) {
-            UpstreamRelayHandler.unbind(used);
-        }
-        return used;
-    }
-
-    /**
-     * Gives back everything admission holds: a pending token or ticket wait is withdrawn, a ticket is
-     * abandoned ({@code maybeSent}: whether the request may have reached the upstream), the token
-     * returned.
-     */
-    private void giveBack(boolean maybeSent) {
-        if (waiting != null) {
-            CompletableFuture<?> pending = waiting;
-            waiting = null;
-            pending.cancel(false);
-        }
-        if (ticket != null) {
-            ticket.abandon(maybeSent);
-            ticket = null;
-        }
-        abandonLease(maybeSent);
-    }
-
-    /** The exchange is done with its ticket: in-flight caps get their slot back. */
-    private void releaseTicket() {
-        if (ticket != null) {
-            ticket.release();
-            ticket = null;
-        }
-    }
-
-    /** Closes the upstream connection in use, if any: it cannot be reused mid-exchange. */
-    private void dropConnection() {
-        Channel used = detachConnection();
-        if (used != null) {
-            channels.discard(used);
-        }
-    }
-
-    private void abandonLease(boolean maybeSent) {
-        if (lease != null) {
-            lease.abandon(maybeSent);
-            lease = null;
-        }
-    }
-
-    private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
-    }
-
-    /** Every change of state goes through here. */
-    private void moveTo(ExchangeState next) {
-        assert state.canBecome(next) : "exchange " + requestId + ": " + state + " -> " + next;
-        state = next;
-    }
-
-    private long remainingWaitNanos() {
-        return Math.max(0, deadlineNanos - runtime.clock().nanoTime());
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
-
     /** Graceful shutdown: a request still waiting for admission gets the proxy's 503 now; one already sent finishes. */
     void shutdown() {
         onLoop(() -> {
             if (state.admitting()) {
-                giveBack(false);
+                admission.giveBack(false);
                 fail(ProxyError.shuttingDown());
             }
         });
@@ -548,7 +344,61 @@ final class ProxyExchange implements UpstreamListener {
         boolean maybeSent = state == ExchangeState.SENDING;
         cancelResponseTimer();
         dropConnection();
-        giveBack(maybeSent);
+        admission.giveBack(maybeSent);
         fail(error);
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    ExchangeState state() {
+        return state;
+    }
+
+    /** Every change of state goes through here. */
+    void moveTo(ExchangeState next) {
+        assert state.canBecome(next) : "exchange " + requestId + ": " + state + " -> " + next;
+        state = next;
+    }
+
+    String requestId() {
+        return requestId;
+    }
+
+    /** What is left of {@code queue.maxWait} for this request. */
+    long remainingWaitNanos() {
+        return Math.max(0, deadlineNanos - runtime.clock().nanoTime());
+    }
+
+    /** Runs {@code task} on this exchange's event loop. */
+    void onLoop(Runnable task) {
+        if (client.executor().inEventLoop()) {
+            task.run();
+        } else {
+            client.executor().execute(task);
+        }
+    }
+
+    private Channel detachConnection() {
+        Channel used = connection;
+        connection = null;
+        if (used != null) {
+            UpstreamRelayHandler.unbind(used);
+        }
+        return used;
+    }
+
+    /** Closes the upstream connection in use, if any: it cannot be reused mid-exchange. */
+    private void dropConnection() {
+        Channel used = detachConnection();
+        if (used != null) {
+            channels.discard(used);
+        }
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
     }
 }

@@ -81,6 +81,33 @@ class ProxyExchangeTest {
     // ---- the client leaves ---------------------------------------------------------------------
 
     @Test
+    void aBufferedBodyIsWholeBeforeAdmissionStarts() {
+        h.clientSends("POST /api/x HTTP/1.1\r\nHost: proxy\r\nContent-Length: 5\r\n\r\nhe");
+        assertThat(h.tokensInUse()).isZero();
+        assertThat(h.connections.pending).isEmpty();
+
+        h.clientSends("llo");
+        EmbeddedChannel upstream = h.connections.connect(false);
+
+        assertThat(upstreamReceived(upstream)).startsWith("POST /x HTTP/1.1").endsWith("hello");
+        upstreamAnswers(upstream, OK);
+        assertThat(h.clientReceived()).startsWith("HTTP/1.1 200 OK");
+        clientLeaves();
+        assertFalse(upstream.finish());
+    }
+
+    @Test
+    void clientLeavingWhileItsBodyArrivesHoldsNothing() {
+        h.clientSends("POST /api/x HTTP/1.1\r\nHost: proxy\r\nContent-Length: 5\r\n\r\nhe");
+
+        clientLeaves();
+
+        assertThat(h.tokensInUse()).isZero();
+        assertThat(h.limiter.events).isEmpty();
+        assertThat(h.connections.pending).isEmpty();
+    }
+
+    @Test
     void clientLeavingWhileQueuedForATokenWithdrawsTheCheckout() {
         TokenLease one = h.tokens.checkout(ExchangeHarness.MAX_WAIT_NANOS, Set.of()).join();
         TokenLease two = h.tokens.checkout(ExchangeHarness.MAX_WAIT_NANOS, Set.of()).join();
