@@ -29,6 +29,7 @@ import java.util.function.Consumer;
  */
 final class ExchangeAdmission {
 
+    /** The request path logs under one name, whichever half of the exchange speaks. */
     private static final Logger log = LoggerFactory.getLogger(ProxyExchange.class);
 
     private final ProxyExchange exchange;

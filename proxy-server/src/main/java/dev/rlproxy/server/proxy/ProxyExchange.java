@@ -36,8 +36,9 @@ import java.util.concurrent.TimeUnit;
  * {@link ExchangeState}, changed only through {@link #moveTo}, which checks the transition:
  * <pre>
  * AWAITING_BODY → AWAITING_TOKEN → AWAITING_TICKET → AWAITING_CONNECTION → SENDING → RELAYING → DONE
- *                       ↑                                                    │
- *                       └──── throttled answer (another token), stale pooled connection (once)
+ *                        ↑                                                    │
+ *                        └────────────────────────────────────────────────────┘
+ *                          another token after a throttled answer; once more after a stale pooled connection
  * </pre>
  * Any state may end in {@code DONE}. Until {@code SENDING} nothing reached the upstream, so giving
  * back the ticket on a failure or a client that leaves returns its slot ({@code maybeSent=false});
