@@ -62,6 +62,7 @@ final class ExchangeHarness implements AutoCloseable {
     final UpstreamConnections pool;
     final Upstream upstream;
     final EmbeddedChannel client;
+    final ProxyRuntime runtime;
 
     /** @param inFlightCap the upstream's one configured bucket: this many requests at once */
     ExchangeHarness(int inFlightCap) {
@@ -73,7 +74,7 @@ final class ExchangeHarness implements AutoCloseable {
         upstream = new Upstream("api", pool, Dialects.named("github"), tokens, "Authorization", "Bearer {token}",
                 List.of(BucketSpec.inFlight("conc", inFlightCap, BucketScope.UPSTREAM)), null, 3,
                 RESPONSE_TIMEOUT_NANOS, RequestForwarding.NONE, false);
-        ProxyRuntime runtime = new ProxyRuntime(new Router(List.of(new Route("/api/", null, upstream, false))),
+        runtime = new ProxyRuntime(new Router(List.of(new Route("/api/", null, upstream, false))),
                 limiter, clock, MAX_WAIT_NANOS, 1024, 1024);
         client = new EmbeddedChannel();
         client.config().setOption(ChannelOption.AUTO_READ, false);

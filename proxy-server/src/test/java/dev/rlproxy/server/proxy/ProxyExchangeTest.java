@@ -311,6 +311,39 @@ class ProxyExchangeTest {
         assertFalse(h.client.finish());
     }
 
+    // ---- graceful shutdown ---------------------------------------------------------------------
+
+    @Test
+    void shutdownAnswersAQueuedRequestAt503AndGivesBackItsToken() {
+        Ticket held = h.limiter.acquire(h.upstream.ticketRequest("GET /held", null, EmptyHttpHeaders.INSTANCE,
+                ExchangeHarness.MAX_WAIT_NANOS)).join();
+        h.clientSends(GET);
+        assertThat(h.limiter.queueDepth()).isEqualTo(1);
+
+        assertThat(h.runtime.draining().begin()).isEqualTo(1);
+
+        assertThat(h.clientReceived()).startsWith("HTTP/1.1 503").contains("shutting_down");
+        assertThat(h.limiter.queueDepth()).isZero();
+        assertThat(h.tokensInUse()).isZero();
+        held.release();
+        clientLeaves();
+    }
+
+    @Test
+    void shutdownLetsASentRequestFinish() {
+        h.clientSends(GET);
+        EmbeddedChannel upstream = h.connections.connect(false);
+        upstreamReceived(upstream);
+
+        h.runtime.draining().begin();
+        upstreamAnswers(upstream, OK);
+
+        assertThat(h.clientReceived()).startsWith("HTTP/1.1 200 OK").endsWith("ok");
+        assertThat(h.limiter.events).containsExactly("complete", "release");
+        clientLeaves();
+        assertFalse(upstream.finish());
+    }
+
     // ---- another token -------------------------------------------------------------------------
 
     @Test
