@@ -1,5 +1,6 @@
 package dev.rlproxy.server.proxy;
 
+import dev.rlproxy.server.upstream.UpstreamChannels;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.function.Function;
 
 /**
  * One client connection: turns each request into a {@link ProxyExchange}, one at a time.
@@ -26,14 +28,21 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
 
     private final ProxyRuntime runtime;
     private final ClientTimeouts timeouts;
+    /** The upstream's connection pool; a test supplies channels of its own. */
+    private final Function<Upstream, UpstreamChannels> channels;
     private final ArrayDeque<Object> pipelined = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ProxyExchange exchange;
     private RequestBody body;
 
     ClientConnectionHandler(ProxyRuntime runtime, ClientTimeouts timeouts) {
+        this(runtime, timeouts, Upstream::connections);
+    }
+
+    ClientConnectionHandler(ProxyRuntime runtime, ClientTimeouts timeouts, Function<Upstream, UpstreamChannels> channels) {
         this.runtime = runtime;
         this.timeouts = timeouts;
+        this.channels = channels;
         timeouts.expireInto(this);
     }
 
@@ -107,7 +116,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         }
         body = new RequestBody(mode, HttpUtil.isTransferEncodingChunked(request),
                 runtime.maxRequestBodyBytes(), ctx);
-        exchange = new ProxyExchange(ctx, runtime, request, route, body, this);
+        exchange = new ProxyExchange(ctx, runtime, request, route, channels.apply(route.upstream()), body, this);
         runtime.inFlight().incrementAndGet();
         runtime.draining().add(exchange);
         body.attach(exchange);

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * only once ready for a request (TLS handshake done, {@link ConnectGate}). Pending acquires are
  * bounded too; past that the acquire fails at once (502).
  */
-public final class UpstreamConnections implements AutoCloseable {
+public final class UpstreamConnections implements UpstreamChannels, AutoCloseable {
 
     /** Set once a connection has been back in the pool: it may be stale when next acquired. */
     static final AttributeKey<Boolean> WAITED_IN_POOL = AttributeKey.valueOf("rlproxy.waitedInPool");
@@ -70,6 +70,7 @@ public final class UpstreamConnections implements AutoCloseable {
     }
 
     /** A connected, idle channel on {@code loop}, ready for a request; completes on that loop. */
+    @Override
     public Future<Channel> acquire(EventLoop loop) {
         return pools.computeIfAbsent(loop, l -> newPool(l, settings.maxConnections(), 0)).acquire();
     }
@@ -83,6 +84,7 @@ public final class UpstreamConnections implements AutoCloseable {
     }
 
     /** Returns a channel after a complete exchange; a closed one is dropped by the pool. */
+    @Override
     public void release(Channel channel) {
         LoopPool pool = pools.get(channel.eventLoop());
         if (pool != null) {
@@ -93,6 +95,7 @@ public final class UpstreamConnections implements AutoCloseable {
     }
 
     /** Closes a channel that cannot be reused (mid-response failure, retry) and frees its slot. */
+    @Override
     public void discard(Channel channel) {
         channel.close();
         release(channel);
