@@ -1,5 +1,6 @@
 package dev.rlproxy.core.limit;
 
+import dev.rlproxy.core.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 

@@ -1,6 +1,7 @@
 package dev.rlproxy.core.limit;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.time.Clock;
 
 /**
  * Issues tickets and settles them: feeds what the upstream said back into the learned buckets,

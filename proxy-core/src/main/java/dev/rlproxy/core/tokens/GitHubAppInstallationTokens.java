@@ -2,7 +2,7 @@ package dev.rlproxy.core.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rlproxy.core.limit.Clock;
+import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.tokens.OAuth2ClientCredentials.CredentialRequestFailedException;
 import java.io.IOException;
 import java.net.URI;

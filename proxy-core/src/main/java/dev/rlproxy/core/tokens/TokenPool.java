@@ -1,8 +1,8 @@
 package dev.rlproxy.core.tokens;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
-import dev.rlproxy.core.limit.Clock;
-import dev.rlproxy.core.limit.Scheduler;
+import dev.rlproxy.core.time.Clock;
+import dev.rlproxy.core.time.Scheduler;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
