@@ -5,8 +5,8 @@ import static dev.rlproxy.core.tokens.TokenPoolCheckoutTest.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
-import dev.rlproxy.core.limit.ManualClock;
-import dev.rlproxy.core.limit.ManualScheduler;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

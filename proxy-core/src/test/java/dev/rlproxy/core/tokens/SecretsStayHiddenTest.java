@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
-import dev.rlproxy.core.limit.ManualClock;
-import dev.rlproxy.core.limit.ManualScheduler;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;

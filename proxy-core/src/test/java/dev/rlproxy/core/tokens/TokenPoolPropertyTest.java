@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.headers.RateLimitWindow;
-import dev.rlproxy.core.limit.ManualClock;
-import dev.rlproxy.core.limit.ManualScheduler;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

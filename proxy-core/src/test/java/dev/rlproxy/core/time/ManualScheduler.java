@@ -1,6 +1,5 @@
-package dev.rlproxy.core.limit;
+package dev.rlproxy.core.time;
 
-import dev.rlproxy.core.time.Scheduler;
 import java.util.PriorityQueue;
 
 /**
