@@ -104,7 +104,7 @@ class AbsurdHeadersRecoveryPropertyTest {
                 ticket.join().complete(observation);
             }
             if (isGranted(lease)) {
-                lease.join().release(status, observation);
+                lease.join().complete(status, observation);
             }
             scheduler.advanceNanos(random.nextLong(3_000_000_000L));
         }

@@ -24,7 +24,7 @@ class LearnedBucketTest {
 
     private void completeOne(long nowMs, RateLimitObservation report) {
         bucket.admit(nowMs * MS, 1);
-        bucket.release(true, report, true, nowMs * MS, nowMs * MS, nowMs, MARGIN);
+        bucket.settle(true, report, true, nowMs * MS, nowMs * MS, nowMs, MARGIN);
         bucket.apply(report, true, report.throttled(), nowMs * MS, nowMs, MARGIN, MAX_WAIT);
     }
 
@@ -37,7 +37,7 @@ class LearnedBucketTest {
             n++;
         }
         for (int i = 0; i < n; i++) {
-            bucket.release(false, null, true, now, now, nowMs, MARGIN);
+            bucket.settle(false, null, true, now, now, nowMs, MARGIN);
         }
         return n;
     }

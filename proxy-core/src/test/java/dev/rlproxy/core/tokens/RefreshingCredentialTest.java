@@ -87,7 +87,7 @@ class RefreshingCredentialTest {
         assertThat(lease.secret()).isEqualTo("gen-1");
         assertThat(lease.fingerprint()).as("a stable entry, not the token's own fingerprint")
                 .isEqualTo(credential.fingerprint()).isNotEqualTo(Fingerprint.of("gen-1"));
-        lease.release(200, RateLimitObservation.EMPTY);
+        lease.complete(200, RateLimitObservation.EMPTY);
 
         scheduler.advanceNanos(60 * SECOND);
         generator.fail(1);

@@ -62,7 +62,7 @@ class TokenPoolPropertyTest {
                 TokenLease lease = outstanding.remove(random.nextInt(outstanding.size()));
                 int status = upstream.call(lease.secret());
                 assertThat(status).as("seed %d step %d: upstream refused %s", seed, step, lease.fingerprint()).isEqualTo(200);
-                lease.release(status, random.nextInt(10) == 0 ? RateLimitObservation.EMPTY : upstream.observe(lease.secret()));
+                lease.complete(status, random.nextInt(10) == 0 ? RateLimitObservation.EMPTY : upstream.observe(lease.secret()));
             } else if (op < 85 && !outstanding.isEmpty()) {
                 // The connection failed before the request reached the upstream.
                 outstanding.remove(random.nextInt(outstanding.size())).abandon(false);
