@@ -84,7 +84,7 @@ public class LimiterBenchmark {
         bucket.lock();
         try {
             long now = clock.nanoTime();
-            if (bucket.earliestNanos(now, 1) <= now) {
+            if (bucket.refreshEarliestNanos(now, 1) <= now) {
                 bucket.admit(now, 1);
                 return true;
             }

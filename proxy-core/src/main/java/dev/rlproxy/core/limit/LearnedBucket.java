@@ -34,7 +34,7 @@ final class LearnedBucket extends Bucket {
     }
 
     @Override
-    long earliestNanos(long now, int cost) {
+    long refreshEarliestNanos(long now, int cost) {
         if (windows.isEmpty() && assumedLimit != null) {
             windows.add(ReportedWindow.assumed(assumedLimit, now));
         }

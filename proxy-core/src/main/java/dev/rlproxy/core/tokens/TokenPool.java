@@ -296,7 +296,7 @@ public final class TokenPool {
                 continue;
             }
             eligible++;
-            TokenSlot.Availability availability = slot.availability(now);
+            TokenSlot.Availability availability = slot.refreshAvailability(now);
             switch (availability.kind()) {
                 case NOW -> best = best == null || TokenSlot.PREFERENCE.compare(slot, best) > 0 ? slot : best;
                 case AT -> {
