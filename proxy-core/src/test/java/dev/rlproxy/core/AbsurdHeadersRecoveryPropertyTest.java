@@ -10,10 +10,10 @@ import dev.rlproxy.core.limit.BucketLimit;
 import dev.rlproxy.core.limit.LearnedRef;
 import dev.rlproxy.core.limit.LimiterSettings;
 import dev.rlproxy.core.limit.LocalRateLimiter;
-import dev.rlproxy.core.limit.ManualClock;
-import dev.rlproxy.core.limit.ManualScheduler;
 import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.limit.TicketRequest;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import dev.rlproxy.core.tokens.TokenLease;
 import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.core.tokens.TokenPoolSettings;
@@ -104,7 +104,7 @@ class AbsurdHeadersRecoveryPropertyTest {
                 ticket.join().complete(observation);
             }
             if (isGranted(lease)) {
-                lease.join().release(status, observation);
+                lease.join().complete(status, observation);
             }
             scheduler.advanceNanos(random.nextLong(3_000_000_000L));
         }

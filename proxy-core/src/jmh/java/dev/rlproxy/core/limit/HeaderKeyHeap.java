@@ -1,5 +1,7 @@
 package dev.rlproxy.core.limit;
 
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,7 @@
 package dev.rlproxy.core.limit;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.time.Clock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -37,9 +38,9 @@ public class LimiterBenchmark {
 
     @Setup
     public void setUp() {
-        slidingLog = new ConfiguredBucket("log", new ConfiguredBuckets.KeyGroup("log"), BucketLimit.of(1_000, Duration.ofNanos(1)), 0, clock.nanoTime());
+        slidingLog = new ConfiguredBucket("log", new ConfiguredBuckets.KeyGroup("log"), BucketLimit.of(1_000, Duration.ofNanos(1)), clock.nanoTime());
         counters = new ConfiguredBucket("counters", new ConfiguredBuckets.KeyGroup("counters"), BucketLimit.of(1_000_000_000_000_000L, Duration.ofSeconds(1)),
-                0, clock.nanoTime());
+                clock.nanoTime());
         limiter = new LocalRateLimiter(clock, (task, delay) -> () -> { }, LimiterSettings.DEFAULTS);
         request = new TicketRequest(List.of(new BucketRef("github/core/token=sha256:1a2b3c4d",
                 BucketLimit.of(1_000, Duration.ofNanos(1)))), null, 1, 0);
@@ -83,7 +84,7 @@ public class LimiterBenchmark {
         bucket.lock();
         try {
             long now = clock.nanoTime();
-            if (bucket.earliestNanos(now, 1) <= now) {
+            if (bucket.refreshEarliestNanos(now, 1) <= now) {
                 bucket.admit(now, 1);
                 return true;
             }

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JacksonInject;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.OptBoolean;
 
+import dev.rlproxy.core.headers.Dialects;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * One API the proxy forwards to.
@@ -42,8 +44,9 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
                              ForwardedHeaders forwardedHeaders, Duration maxResetWait,
                              Boolean rewriteBodyUrls, PoolConfig pool) {
 
+    /** The values {@code dialect} accepts: the built-in dialects, then {@code custom}. */
     public static final List<String> DIALECTS =
-            List.of("github", "discord", "ietf", "openai", "shopify", "retry-after", "custom");
+            Stream.concat(Dialects.names().stream(), Stream.of("custom")).toList();
     public static final String DEFAULT_DIALECT = "retry-after";
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final Duration DEFAULT_RESPONSE_TIMEOUT = Duration.ofSeconds(30);

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 abstract class Bucket {
 
-    /** {@link #earliestNanos} result: no known time; it waits for an in-flight request to finish. */
+    /** {@link #refreshEarliestNanos} result: no known time; it waits for an in-flight request to finish. */
     static final long UNTIL_RELEASE = Long.MAX_VALUE;
 
     private static final AtomicLong IDS = new AtomicLong();
@@ -34,9 +34,11 @@ abstract class Bucket {
     /**
      * The earliest time {@code cost} admissions may go: {@code now} or earlier means now, a later
      * time means not before then, {@link #UNTIL_RELEASE} means only after an in-flight request
-     * finishes. Call with the lock held; may update time-driven state.
+     * finishes. Call with the lock held. Not a pure query, hence the name: it first brings
+     * time-driven state up to {@code now} (a learned window past its reset rolls over, an assumed
+     * window appears).
      */
-    abstract long earliestNanos(long now, int cost);
+    abstract long refreshEarliestNanos(long now, int cost);
 
     /** Takes {@code cost} admissions at {@code now}; call with the lock held after a go-now answer. */
     abstract void admit(long now, int cost);

@@ -36,7 +36,7 @@ final class ConfiguredBucket extends Bucket {
     }
 
     @Override
-    long earliestNanos(long now, int cost) {
+    long refreshEarliestNanos(long now, int cost) {
         if (isRetired()) {
             return now; // removed from the configuration: it no longer holds anyone back
         }

@@ -18,7 +18,7 @@ final class InFlightBucket extends Bucket {
     }
 
     @Override
-    long earliestNanos(long now, int cost) {
+    long refreshEarliestNanos(long now, int cost) {
         if (isRetired() || inFlight + cost <= max) {
             return now; // a retired bucket was removed from the configuration: it holds no one back
         }

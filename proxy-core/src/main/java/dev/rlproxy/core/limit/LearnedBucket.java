@@ -34,7 +34,7 @@ final class LearnedBucket extends Bucket {
     }
 
     @Override
-    long earliestNanos(long now, int cost) {
+    long refreshEarliestNanos(long now, int cost) {
         if (windows.isEmpty() && assumedLimit != null) {
             windows.add(ReportedWindow.assumed(assumedLimit, now));
         }
@@ -77,8 +77,8 @@ final class LearnedBucket extends Bucket {
      *                        window the report covers then follows the report alone
      * @param admittedAtNanos when the request was admitted
      */
-    void release(boolean reachedUpstream, RateLimitObservation report, boolean counted, long admittedAtNanos,
-                 long now, long wallNowMillis, long resetMarginNanos) {
+    void settle(boolean reachedUpstream, RateLimitObservation report, boolean counted, long admittedAtNanos,
+               long now, long wallNowMillis, long resetMarginNanos) {
         inFlight = Math.max(0, inFlight - 1);
         lastActivityNanos = now;
         if (reachedUpstream) {

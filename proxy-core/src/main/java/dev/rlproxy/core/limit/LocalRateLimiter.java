@@ -1,5 +1,7 @@
 package dev.rlproxy.core.limit;
 
+import dev.rlproxy.core.time.Clock;
+import dev.rlproxy.core.time.Scheduler;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;

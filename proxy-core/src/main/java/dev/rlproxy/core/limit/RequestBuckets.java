@@ -85,7 +85,7 @@ final class RequestBuckets {
     /** Whether every bucket admits {@code cost} now. Call with all locked. */
     boolean allAdmitNow(long now, int cost) {
         for (Bucket b : ordered) {
-            if (b.earliestNanos(now, cost) > now) {
+            if (b.refreshEarliestNanos(now, cost) > now) {
                 return false;
             }
         }
@@ -108,13 +108,14 @@ final class RequestBuckets {
 
     /**
      * The latest known time any bucket names, or {@code now}; {@link Bucket#UNTIL_RELEASE} only if
-     * no bucket names a later time but one waits for an in-flight request. Call with all locked.
+     * no bucket names a later time but one waits for an in-flight request. Call with all locked;
+     * like {@link Bucket#refreshEarliestNanos} it may update time-driven state.
      */
-    long earliestNanos(long now, int cost) {
+    long refreshEarliestNanos(long now, int cost) {
         long known = now;
         boolean untilRelease = false;
         for (Bucket b : ordered) {
-            long e = b.earliestNanos(now, cost);
+            long e = b.refreshEarliestNanos(now, cost);
             if (e == Bucket.UNTIL_RELEASE) {
                 untilRelease = true;
             } else {

@@ -11,6 +11,10 @@ import dev.rlproxy.core.headers.RateLimitObservation;
  * configured buckets count it from the first of: {@link #sent()}, {@link #complete} (the answer
  * came, so it certainly arrived by now), or {@link #abandon abandon(true)} (it may have arrived by
  * now). Until then it holds a reserved slot.
+ *
+ * <p>Naming: {@code complete} (an answer came) and {@code abandon} (none did) end the request, as on
+ * a token lease; {@code release} only returns the in-flight-cap slot, which a completed ticket keeps
+ * until the response body has been relayed.
  */
 public interface Ticket {
 

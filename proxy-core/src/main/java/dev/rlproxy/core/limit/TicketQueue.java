@@ -1,5 +1,7 @@
 package dev.rlproxy.core.limit;
 
+import dev.rlproxy.core.time.Clock;
+import dev.rlproxy.core.time.Scheduler;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.concurrent.CancellationException;
@@ -49,7 +51,7 @@ final class TicketQueue {
      * @return the new waiter, or null if refused (the refusal is in {@code refusal[0]})
      */
     Waiter enqueueLocked(RequestBuckets buckets, TicketRequest request, long now, TicketRefusedException[] refusal) {
-        long earliest = buckets.earliestNanos(now, request.cost());
+        long earliest = buckets.refreshEarliestNanos(now, request.cost());
         long knownWait = earliest == Bucket.UNTIL_RELEASE ? 0 : earliest - now;
         if (knownWait > request.maxWaitNanos() || request.maxWaitNanos() == 0) {
             refusal[0] = new TicketRefusedException(Reason.MAX_WAIT, knownWait,
@@ -135,7 +137,7 @@ final class TicketQueue {
                 return; // an older waiter goes first and will wake us when it leaves
             } else {
                 now = clock.nanoTime();
-                earliest = buckets.earliestNanos(now, w.cost);
+                earliest = buckets.refreshEarliestNanos(now, w.cost);
                 if (earliest <= now) {
                     buckets.admitAll(now, w.cost, w.request.stampAtSend());
                     dequeueLocked(w);
@@ -236,7 +238,7 @@ final class TicketQueue {
                 return;
             }
             long now = clock.nanoTime();
-            long earliest = buckets.earliestNanos(now, w.cost);
+            long earliest = buckets.refreshEarliestNanos(now, w.cost);
             retryAfter = earliest == Bucket.UNTIL_RELEASE ? 0 : earliest - now;
             dequeueLocked(w);
         } finally {

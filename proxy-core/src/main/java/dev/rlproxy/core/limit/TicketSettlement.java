@@ -1,6 +1,7 @@
 package dev.rlproxy.core.limit;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.time.Clock;
 
 /**
  * Issues tickets and settles them: feeds what the upstream said back into the learned buckets,
@@ -70,7 +71,7 @@ final class TicketSettlement {
         }
         charged.lock();
         try {
-            charged.release(true, target == charged ? observation : null, counted, admittedAtNanos, now, wallNow,
+            charged.settle(true, target == charged ? observation : null, counted, admittedAtNanos, now, wallNow,
                     resetMarginNanos);
             if (target == charged) {
                 charged.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos, maxResetWaitNanos);
@@ -85,7 +86,7 @@ final class TicketSettlement {
                 global.apply(observation, false, observation.throttled(), now, wallNow, resetMarginNanos,
                         maxResetWaitNanos);
             }
-            global.release(true, observation.global() ? observation : null, counted, admittedAtNanos, now, wallNow,
+            global.settle(true, observation.global() ? observation : null, counted, admittedAtNanos, now, wallNow,
                     resetMarginNanos);
         } finally {
             global.unlock();
@@ -118,7 +119,7 @@ final class TicketSettlement {
             for (LearnedBucket bucket : new LearnedBucket[] {buckets.route, buckets.global}) {
                 bucket.lock();
                 try {
-                    bucket.release(maybeSent, null, true, admittedAtNanos, now, wallNow, resetMarginNanos);
+                    bucket.settle(maybeSent, null, true, admittedAtNanos, now, wallNow, resetMarginNanos);
                 } finally {
                     bucket.unlock();
                 }

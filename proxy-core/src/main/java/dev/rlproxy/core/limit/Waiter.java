@@ -1,5 +1,6 @@
 package dev.rlproxy.core.limit;
 
+import dev.rlproxy.core.time.Scheduler;
 import java.util.concurrent.CompletableFuture;
 
 /**

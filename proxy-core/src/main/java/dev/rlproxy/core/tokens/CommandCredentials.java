@@ -1,6 +1,6 @@
 package dev.rlproxy.core.tokens;
 
-import dev.rlproxy.core.limit.Clock;
+import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.tokens.OAuth2ClientCredentials.CredentialRequestFailedException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,10 +1,8 @@
 package dev.rlproxy.core.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rlproxy.core.limit.Clock;
+import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.tokens.OAuth2ClientCredentials.CredentialRequestFailedException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +40,6 @@ public final class GitHubAppInstallationTokens implements CredentialGenerator {
     /** GitHub's installation tokens live one hour; a longer stated lifetime is not believed. */
     static final Duration MAX_LIFETIME = Duration.ofHours(1);
     static final Duration SKEW_TOLERANCE = Duration.ofSeconds(2);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ISSUER = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     private static final Pattern SAFE_MESSAGE = Pattern.compile("[A-Za-z0-9 '()._,:;/-]{1,160}");
 
@@ -112,8 +109,7 @@ public final class GitHubAppInstallationTokens implements CredentialGenerator {
         return http.sendAsync(request, HttpResponse.BodyHandlers.ofString())
                 .handle((response, error) -> {
                     if (error != null) {
-                        throw new CredentialRequestFailedException(describe() + " failed: "
-                                + rootCause(error).getClass().getSimpleName());
+                        throw TokenEndpointAnswers.noAnswer(describe(), error);
                     }
                     learnClockSkew(response);
                     return parse(response, jwt);
@@ -121,7 +117,7 @@ public final class GitHubAppInstallationTokens implements CredentialGenerator {
     }
 
     private GeneratedCredential parse(HttpResponse<String> response, String jwt) {
-        JsonNode json = readJson(response.body());
+        JsonNode json = TokenEndpointAnswers.readJson(response.body());
         if (response.statusCode() / 100 != 2) {
             throw new CredentialRequestFailedException(describe() + " answered HTTP " + response.statusCode()
                     + safeMessage(json, jwt) + hint(response.statusCode()));
@@ -175,24 +171,8 @@ public final class GitHubAppInstallationTokens implements CredentialGenerator {
         };
     }
 
-    private static JsonNode readJson(String body) {
-        try {
-            return body == null || body.isBlank() ? null : JSON.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     private String describe() {
         return "GitHub App token request to " + settings.tokenEndpoint() + " (App " + settings.appId() + ")";
-    }
-
-    private static Throwable rootCause(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     @Override

@@ -1,9 +1,7 @@
 package dev.rlproxy.core.tokens;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.rlproxy.core.limit.Clock;
-import java.io.IOException;
+import dev.rlproxy.core.time.Clock;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -32,7 +30,6 @@ public final class OAuth2ClientCredentials implements CredentialGenerator {
 
     /** Lifetime assumed when the server omits {@code expires_in} (RFC 6749 makes it optional). */
     static final Duration DEFAULT_LIFETIME = Duration.ofHours(1);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern SAFE_ERROR_CODE = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     /** How the client proves who it is. */
@@ -106,15 +103,14 @@ public final class OAuth2ClientCredentials implements CredentialGenerator {
                 // The HTTP client's own exceptions name the URL at most; rewrap to be sure.
                 .handle((response, error) -> {
                     if (error != null) {
-                        throw new CredentialRequestFailedException(describe() + " failed: "
-                                + rootCause(error).getClass().getSimpleName());
+                        throw TokenEndpointAnswers.noAnswer(describe(), error);
                     }
                     return parse(response);
                 });
     }
 
     private GeneratedCredential parse(HttpResponse<String> response) {
-        JsonNode json = readJson(response.body());
+        JsonNode json = TokenEndpointAnswers.readJson(response.body());
         if (response.statusCode() / 100 != 2) {
             String code = json == null ? null : json.path("error").asText(null);
             throw new CredentialRequestFailedException(describe() + " answered HTTP " + response.statusCode()
@@ -131,24 +127,8 @@ public final class OAuth2ClientCredentials implements CredentialGenerator {
         return new GeneratedCredential(Secret.of(token), Instant.ofEpochMilli(clock.wallMillis()).plus(lifetime));
     }
 
-    private static JsonNode readJson(String body) {
-        try {
-            return body == null || body.isBlank() ? null : JSON.readTree(body);
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
     private String describe() {
         return "oauth2 token request to " + settings.tokenUrl() + " for client '" + settings.clientId() + "'";
-    }
-
-    private static Throwable rootCause(Throwable error) {
-        Throwable cause = error;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private static String encode(String value) {

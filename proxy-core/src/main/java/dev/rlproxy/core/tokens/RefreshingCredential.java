@@ -1,7 +1,7 @@
 package dev.rlproxy.core.tokens;
 
-import dev.rlproxy.core.limit.Clock;
-import dev.rlproxy.core.limit.Scheduler;
+import dev.rlproxy.core.time.Clock;
+import dev.rlproxy.core.time.Scheduler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.rlproxy.core.tokens;
 
-import dev.rlproxy.core.limit.Scheduler;
+import dev.rlproxy.core.time.Scheduler;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

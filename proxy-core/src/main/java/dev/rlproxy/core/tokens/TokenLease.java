@@ -5,7 +5,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A token checked out of a {@link TokenPool} for one upstream request. End it exactly once with
- * {@link #release} (a response arrived) or {@link #abandon(boolean)} (none did); later calls are ignored.
+ * {@link #complete} (a response arrived) or {@link #abandon(boolean)} (none did); later calls are ignored.
+ *
+ * <p>The words are the limiter's: {@code complete} and {@code abandon} mean what they mean on a
+ * {@code Ticket}. A lease has no {@code release}: ending it already frees the token for the next
+ * checkout, whereas a ticket's {@code release} returns its in-flight-cap slot once the response body
+ * has been relayed, and the connection pool's {@code release} returns a channel.
  */
 public final class TokenLease {
 
@@ -33,7 +38,7 @@ public final class TokenLease {
     }
 
     /** The upstream answered {@code status}; {@code observation} is what its headers said (may be null). */
-    public void release(int status, RateLimitObservation observation) {
+    public void complete(int status, RateLimitObservation observation) {
         end(status, observation == null ? RateLimitObservation.EMPTY : observation, true);
     }
 

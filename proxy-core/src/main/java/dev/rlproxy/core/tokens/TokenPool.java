@@ -1,8 +1,8 @@
 package dev.rlproxy.core.tokens;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
-import dev.rlproxy.core.limit.Clock;
-import dev.rlproxy.core.limit.Scheduler;
+import dev.rlproxy.core.time.Clock;
+import dev.rlproxy.core.time.Scheduler;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -296,7 +296,7 @@ public final class TokenPool {
                 continue;
             }
             eligible++;
-            TokenSlot.Availability availability = slot.availability(now);
+            TokenSlot.Availability availability = slot.refreshAvailability(now);
             switch (availability.kind()) {
                 case NOW -> best = best == null || TokenSlot.PREFERENCE.compare(slot, best) > 0 ? slot : best;
                 case AT -> {

@@ -96,7 +96,11 @@ final class TokenSlot {
         retiring = false;
     }
 
-    Availability availability(long now) {
+    /**
+     * When this token may be checked out next. Not a pure query: it first brings the slot up to
+     * {@code now} (a spent mark that has run out is cleared, a passed window rolls over).
+     */
+    Availability refreshAvailability(long now) {
         if (credential.current().isEmpty()) {
             return Availability.ON_EVENT;
         }

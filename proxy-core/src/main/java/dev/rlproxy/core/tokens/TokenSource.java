@@ -1,6 +1,6 @@
 package dev.rlproxy.core.tokens;
 
-import dev.rlproxy.core.limit.Scheduler;
+import dev.rlproxy.core.time.Scheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

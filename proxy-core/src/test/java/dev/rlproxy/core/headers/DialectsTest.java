@@ -9,7 +9,7 @@ class DialectsTest {
 
     @Test
     void namesTheBuiltInDialects() {
-        assertThat(Dialects.names()).containsExactly("discord", "github", "ietf", "openai", "retry-after", "shopify");
+        assertThat(Dialects.names()).containsExactly("github", "discord", "ietf", "openai", "shopify", "retry-after");
     }
 
     @Test

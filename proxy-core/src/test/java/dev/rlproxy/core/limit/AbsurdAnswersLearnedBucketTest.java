@@ -5,6 +5,8 @@ import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.headers.RateLimitWindow;
 import dev.rlproxy.core.headers.ResponseHeaders;
 import dev.rlproxy.core.headers.UpstreamResponse;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,6 +1,8 @@
 package dev.rlproxy.core.limit;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.time.Clock;
+import dev.rlproxy.core.time.Scheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

@@ -35,14 +35,14 @@ class ConfiguredBucketPropertyTest {
         for (int i = 0; i < steps; i++) {
             now += gap(rnd, span, limit.limit());
             int cost = 1 + rnd.nextInt((int) Math.min(3, limit.limit()));
-            long earliest = bucket.earliestNanos(now, cost);
+            long earliest = bucket.refreshEarliestNanos(now, cost);
             if (earliest > now && rnd.nextInt(3) == 0) {
                 now = earliest; // a woken waiter: the named time must really admit
-                assertThat(bucket.earliestNanos(now, cost)).as("seed %d: named time admits", seed).isEqualTo(now);
+                assertThat(bucket.refreshEarliestNanos(now, cost)).as("seed %d: named time admits", seed).isEqualTo(now);
             }
             // Now and then a flood: as many as fit arrive at this very instant.
             int arrivals = rnd.nextInt(40) == 0 ? (int) limit.limit() : 1;
-            for (int a = 0; a < arrivals && bucket.earliestNanos(now, cost) <= now; a++) {
+            for (int a = 0; a < arrivals && bucket.refreshEarliestNanos(now, cost) <= now; a++) {
                 bucket.admit(now, cost);
                 for (int c = 0; c < cost; c++) {
                     admitted.add(now);
@@ -71,7 +71,7 @@ class ConfiguredBucketPropertyTest {
         long now = 0;
         long count = 0;
         while (true) {
-            long earliest = bucket.earliestNanos(now, 1);
+            long earliest = bucket.refreshEarliestNanos(now, 1);
             if (earliest >= end) {
                 break;
             }

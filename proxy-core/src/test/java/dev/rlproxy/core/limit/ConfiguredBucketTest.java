@@ -25,11 +25,11 @@ class ConfiguredBucketTest {
         assertThat(bucket.ensureLimit(BucketLimit.of(3, Duration.ofSeconds(1)), 0)).isFalse();
         assertThat(bucket.ensureLimit(BucketLimit.of(2_000, Duration.ofSeconds(1)), 10)).isTrue();
         assertThat(bucket.limit().limit()).isEqualTo(2_000);
-        assertThat(bucket.earliestNanos(10, 1_997)).isEqualTo(10);
-        assertThat(bucket.earliestNanos(10, 1_998)).isGreaterThan(10);
+        assertThat(bucket.refreshEarliestNanos(10, 1_997)).isEqualTo(10);
+        assertThat(bucket.refreshEarliestNanos(10, 1_998)).isGreaterThan(10);
 
         assertThat(bucket.ensureLimit(BucketLimit.of(3, Duration.ofSeconds(1)), 20)).isTrue();
-        assertThat(bucket.earliestNanos(20, 1)).as("the three admissions still count").isGreaterThan(20);
+        assertThat(bucket.refreshEarliestNanos(20, 1)).as("the three admissions still count").isGreaterThan(20);
     }
 
     @Test
@@ -42,7 +42,7 @@ class ConfiguredBucketTest {
         } finally {
             bucket.unlock();
         }
-        assertThat(bucket.earliestNanos(1, 1)).isEqualTo(1);
+        assertThat(bucket.refreshEarliestNanos(1, 1)).isEqualTo(1);
     }
 
     @Test
@@ -52,6 +52,6 @@ class ConfiguredBucketTest {
         bucket.admit(0, 1);
         assertThat(bucket.isIdle(3 * SECOND / 2 - 1)).as("the admission still counts for its window").isFalse();
         assertThat(bucket.isIdle(3 * SECOND / 2)).isTrue();
-        assertThat(bucket.earliestNanos(3 * SECOND / 2, 1)).as("forgetting it changes nothing").isEqualTo(3 * SECOND / 2);
+        assertThat(bucket.refreshEarliestNanos(3 * SECOND / 2, 1)).as("forgetting it changes nothing").isEqualTo(3 * SECOND / 2);
     }
 }

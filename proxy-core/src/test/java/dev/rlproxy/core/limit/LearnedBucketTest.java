@@ -24,7 +24,7 @@ class LearnedBucketTest {
 
     private void completeOne(long nowMs, RateLimitObservation report) {
         bucket.admit(nowMs * MS, 1);
-        bucket.release(true, report, true, nowMs * MS, nowMs * MS, nowMs, MARGIN);
+        bucket.settle(true, report, true, nowMs * MS, nowMs * MS, nowMs, MARGIN);
         bucket.apply(report, true, report.throttled(), nowMs * MS, nowMs, MARGIN, MAX_WAIT);
     }
 
@@ -32,22 +32,22 @@ class LearnedBucketTest {
     private long availableAt(long nowMs) {
         long now = nowMs * MS;
         int n = 0;
-        while (n < 1_000 && bucket.earliestNanos(now, 1) <= now) {
+        while (n < 1_000 && bucket.refreshEarliestNanos(now, 1) <= now) {
             bucket.admit(now, 1);
             n++;
         }
         for (int i = 0; i < n; i++) {
-            bucket.release(false, null, true, now, now, nowMs, MARGIN);
+            bucket.settle(false, null, true, now, now, nowMs, MARGIN);
         }
         return n;
     }
 
     @Test
     void unheardIsOneAtATimeAndWaitsForTheRelease() {
-        assertThat(bucket.earliestNanos(0, 1)).isZero();
+        assertThat(bucket.refreshEarliestNanos(0, 1)).isZero();
         bucket.admit(0, 1);
         assertThat(bucket.inFlight()).isEqualTo(1);
-        assertThat(bucket.earliestNanos(0, 1)).isEqualTo(Bucket.UNTIL_RELEASE);
+        assertThat(bucket.refreshEarliestNanos(0, 1)).isEqualTo(Bucket.UNTIL_RELEASE);
     }
 
     @Test
@@ -56,7 +56,7 @@ class LearnedBucketTest {
         assertThat(availableAt(0)).isEqualTo(2);
         bucket.admit(0, 1);
         bucket.admit(0, 1);
-        assertThat(bucket.earliestNanos(10 * MS, 1)).isEqualTo(1_000 * MS + MARGIN);
+        assertThat(bucket.refreshEarliestNanos(10 * MS, 1)).isEqualTo(1_000 * MS + MARGIN);
     }
 
     @Test
@@ -81,7 +81,7 @@ class LearnedBucketTest {
     void theDeadlinePassingRestoresTheLimitButInFlightStillCounts() {
         completeOne(0, report(0, 1_000));
         bucket.admit(0, 1); // still in flight when the window resets
-        assertThat(bucket.earliestNanos(1_100 * MS, 1)).isEqualTo(1_100 * MS);
+        assertThat(bucket.refreshEarliestNanos(1_100 * MS, 1)).isEqualTo(1_100 * MS);
         assertThat(bucket.inFlight()).isEqualTo(1);
         assertThat(availableAt(1_100)).as("10 restored, 1 of them in flight").isEqualTo(9);
     }
@@ -91,7 +91,7 @@ class LearnedBucketTest {
         completeOne(0, report(5, 60_000));
         RateLimitObservation throttled = new RateLimitObservation(null, List.of(), true, false, 2_000);
         bucket.apply(throttled, true, true, 0, 0, MARGIN, MAX_WAIT);
-        assertThat(bucket.earliestNanos(0, 1)).isEqualTo(2_000 * MS + MARGIN);
+        assertThat(bucket.refreshEarliestNanos(0, 1)).isEqualTo(2_000 * MS + MARGIN);
     }
 
     @Test

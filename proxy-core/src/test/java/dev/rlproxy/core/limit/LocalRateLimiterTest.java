@@ -1,6 +1,8 @@
 package dev.rlproxy.core.limit;
 
 import dev.rlproxy.core.limit.TicketRefusedException.Reason;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;

@@ -1,6 +1,8 @@
 package dev.rlproxy.core.limit;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -34,7 +34,7 @@ class AbsurdAnswersTokenPoolTest {
     @Test
     void aLimitOfZeroDoesNotSpendTheToken() {
         long resetIn60s = f.clock.wallMillis() / 1000 + 60;
-        f.take().release(200, github(200, "X-RateLimit-Limit", "0", "X-RateLimit-Remaining", "0",
+        f.take().complete(200, github(200, "X-RateLimit-Limit", "0", "X-RateLimit-Remaining", "0",
                 "X-RateLimit-Reset", Long.toString(resetIn60s)));
 
         assertThat(f.status("tok-a").state()).isEqualTo(TokenState.ACTIVE);
@@ -46,8 +46,8 @@ class AbsurdAnswersTokenPoolTest {
     /** Even handed to the pool directly (no dialect in between), a zero limit is ignored. */
     @Test
     void aZeroLimitWindowGivenDirectlyIsIgnored() {
-        f.take().release(200, f.window(0, 0, 60));
-        f.take().release(200, new RateLimitObservation(null,
+        f.take().complete(200, f.window(0, 0, 60));
+        f.take().complete(200, new RateLimitObservation(null,
                 List.of(new RateLimitWindow("core", 10, 50, f.clock.wallMillis() + 60_000)), false, false, -1));
 
         assertThat(f.status("tok-a").state()).isEqualTo(TokenState.ACTIVE);
@@ -56,7 +56,7 @@ class AbsurdAnswersTokenPoolTest {
 
     @Test
     void anUnreadableResetWithNothingLeftIsProbedAfterAMinuteNotAnHour() {
-        f.take().release(200, github(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0",
+        f.take().complete(200, github(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0",
                 "X-RateLimit-Reset", "99999999999999"));
         assertThat(f.status("tok-a").state()).isEqualTo(TokenState.SPENT);
 
@@ -65,7 +65,7 @@ class AbsurdAnswersTokenPoolTest {
         assertThat(f.status("tok-a").state()).isEqualTo(TokenState.ACTIVE);
         TokenLease probe = f.take();
         assertThat(f.checkout(0)).as("one probe first").isCompletedExceptionally();
-        probe.release(200, github(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "4000",
+        probe.complete(200, github(200, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "4000",
                 "X-RateLimit-Reset", Long.toString(f.clock.wallMillis() / 1000 + 600)));
         f.take().returnUnused();
         f.take().returnUnused();
@@ -74,7 +74,7 @@ class AbsurdAnswersTokenPoolTest {
     @Test
     void aHugeRetryAfterIsClampedToMaxResetWait() {
         // 3 years: readable, so the parser passes it on; the pool holds it to 10 minutes.
-        f.take().release(429, github(429, "Retry-After", "99999999"));
+        f.take().complete(429, github(429, "Retry-After", "99999999"));
         assertThat(f.status("tok-a").state()).isEqualTo(TokenState.SPENT);
         assertThat(TokenPoolCheckoutTest.failure(f.checkout(0)).retryAfterNanos()).isEqualTo(MAX_RESET_WAIT.toNanos() + SECOND);
 
@@ -86,7 +86,7 @@ class AbsurdAnswersTokenPoolTest {
     @Test
     void aResetYearsAheadIsClampedAndRecovers() {
         long inThreeYears = f.clock.wallMillis() / 1000 + 3L * 365 * 86_400;
-        f.take().release(403, github(403, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0",
+        f.take().complete(403, github(403, "X-RateLimit-Limit", "5000", "X-RateLimit-Remaining", "0",
                 "X-RateLimit-Reset", Long.toString(inThreeYears)));
         assertThat(f.status("tok-a").state()).isEqualTo(TokenState.SPENT);
 
@@ -97,7 +97,7 @@ class AbsurdAnswersTokenPoolTest {
 
     @Test
     void absurdNumbersGivenDirectlyNeverOverflow() {
-        f.take().release(429, new RateLimitObservation(null,
+        f.take().complete(429, new RateLimitObservation(null,
                 List.of(new RateLimitWindow("core", 10, 0, Long.MAX_VALUE)), true, false, Long.MAX_VALUE));
 
         f.advanceSeconds(MAX_RESET_WAIT.toSeconds() + 1);
@@ -110,14 +110,14 @@ class AbsurdAnswersTokenPoolTest {
     void anUnconfirmedProjectedResetLetsOneProbeGoFirst() {
         PoolFixture pool = new PoolFixture(TokenPoolSettings.DEFAULTS.withDefaultLimit(100, Duration.ofMinutes(1)),
                 "tok-a");
-        pool.take().release(200, pool.window(100, 50, 30)); // reported: reset in 30 s
+        pool.take().complete(200, pool.window(100, 50, 30)); // reported: reset in 30 s
         pool.advanceSeconds(31);
-        pool.take().release(200, RateLimitObservation.EMPTY); // a new window, projected (no headers)
+        pool.take().complete(200, RateLimitObservation.EMPTY); // a new window, projected (no headers)
         pool.advanceSeconds(61);
 
         TokenLease probe = pool.take();
         assertThat(pool.checkout(0)).as("the probe's answer comes first").isCompletedExceptionally();
-        probe.release(200, RateLimitObservation.EMPTY);
+        probe.complete(200, RateLimitObservation.EMPTY);
         pool.take().returnUnused();
         pool.take().returnUnused();
     }

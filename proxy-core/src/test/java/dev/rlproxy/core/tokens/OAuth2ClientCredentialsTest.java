@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.rlproxy.core.limit.ManualClock;
-import dev.rlproxy.core.limit.ManualScheduler;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;

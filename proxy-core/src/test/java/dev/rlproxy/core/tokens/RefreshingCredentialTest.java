@@ -5,8 +5,8 @@ import static dev.rlproxy.core.tokens.TokenPoolCheckoutTest.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
-import dev.rlproxy.core.limit.ManualClock;
-import dev.rlproxy.core.limit.ManualScheduler;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -87,7 +87,7 @@ class RefreshingCredentialTest {
         assertThat(lease.secret()).isEqualTo("gen-1");
         assertThat(lease.fingerprint()).as("a stable entry, not the token's own fingerprint")
                 .isEqualTo(credential.fingerprint()).isNotEqualTo(Fingerprint.of("gen-1"));
-        lease.release(200, RateLimitObservation.EMPTY);
+        lease.complete(200, RateLimitObservation.EMPTY);
 
         scheduler.advanceNanos(60 * SECOND);
         generator.fail(1);

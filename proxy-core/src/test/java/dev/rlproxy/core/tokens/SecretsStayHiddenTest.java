@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
-import dev.rlproxy.core.limit.ManualClock;
-import dev.rlproxy.core.limit.ManualScheduler;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -65,10 +65,10 @@ class SecretsStayHiddenTest {
         }
         assertThat(leases).extracting(TokenLease::secret).containsExactlyInAnyOrder(TOKEN_A, TOKEN_B, GENERATED);
         leases.forEach(lease -> shown.add(lease.toString()));
-        leases.get(0).release(401, RateLimitObservation.EMPTY);
-        leases.get(1).release(429, RateLimitObservation.EMPTY);
+        leases.get(0).complete(401, RateLimitObservation.EMPTY);
+        leases.get(1).complete(429, RateLimitObservation.EMPTY);
         shown.add(failureMessage(pool.checkout(0, Set.of(leases.get(2).fingerprint()))));
-        leases.get(2).release(200, RateLimitObservation.EMPTY);
+        leases.get(2).complete(200, RateLimitObservation.EMPTY);
         shown.add(failureMessage(pool.checkout(0, Set.copyOf(leases.stream().map(TokenLease::fingerprint).toList()))));
 
         shown.add(pool.status().toString());

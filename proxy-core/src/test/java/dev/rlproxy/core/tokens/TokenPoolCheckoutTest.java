@@ -22,11 +22,11 @@ class TokenPoolCheckoutTest {
     void prefersAnUntouchedTokenThenTheOneWithMostRemaining() {
         PoolFixture f = new PoolFixture(withDefault(100), "tok-a", "tok-b");
         TokenLease first = f.take();
-        first.release(200, f.window(100, 90, 3600));
+        first.complete(200, f.window(100, 90, 3600));
 
         TokenLease second = f.take();
         assertThat(second.fingerprint()).as("the untouched token").isNotEqualTo(first.fingerprint());
-        second.release(200, f.window(100, 95, 3600));
+        second.complete(200, f.window(100, 95, 3600));
 
         TokenLease third = f.take();
         assertThat(third.fingerprint()).as("95 left beats 90 left").isEqualTo(second.fingerprint());
@@ -39,12 +39,12 @@ class TokenPoolCheckoutTest {
     @Test
     void aNotModifiedAnswerFollowsItsHeadersRatherThanCountingItself() {
         PoolFixture f = new PoolFixture("tok-a");
-        f.take().release(200, f.window(100, 40, 3600));
+        f.take().complete(200, f.window(100, 40, 3600));
         for (int i = 0; i < 3; i++) {
-            f.take().release(304, f.window(100, 40, 3600)); // GitHub: a 304 is not counted
+            f.take().complete(304, f.window(100, 40, 3600)); // GitHub: a 304 is not counted
         }
         assertThat(f.status("tok-a").remaining()).isEqualTo(40);
-        f.take().release(304, RateLimitObservation.EMPTY); // no headers: counted, conservatively
+        f.take().complete(304, RateLimitObservation.EMPTY); // no headers: counted, conservatively
         assertThat(f.status("tok-a").remaining()).isEqualTo(39);
     }
 
@@ -55,7 +55,7 @@ class TokenPoolCheckoutTest {
         for (int i = 0; i < 9; i++) {
             TokenLease lease = f.take();
             uses.merge(lease.fingerprint(), 1, Integer::sum);
-            lease.release(200, RateLimitObservation.EMPTY);
+            lease.complete(200, RateLimitObservation.EMPTY);
         }
         assertThat(uses).containsOnlyKeys(fp("tok-a"), fp("tok-b"), fp("tok-c"));
         assertThat(uses.values()).containsOnly(3);
@@ -78,18 +78,18 @@ class TokenPoolCheckoutTest {
         CompletableFuture<TokenLease> second = f.checkout(5);
         assertThat(second).as("waits for the first answer: the token's quota is unknown").isNotDone();
 
-        first.release(200, f.window(10, 9, 60));
+        first.complete(200, f.window(10, 9, 60));
         assertThat(second).isCompleted();
         TokenLease third = f.take();
         assertThat(third.fingerprint()).as("heard from: its reported quota now decides").isEqualTo(fp("tok-a"));
-        second.join().release(200, RateLimitObservation.EMPTY);
-        third.release(200, RateLimitObservation.EMPTY);
+        second.join().complete(200, RateLimitObservation.EMPTY);
+        third.complete(200, RateLimitObservation.EMPTY);
     }
 
     @Test
     void aTokenWhoseUpstreamSendsNoRateLimitHeadersIsUnlimitedOnceHeardFrom() {
         PoolFixture f = new PoolFixture("tok-a");
-        f.take().release(200, RateLimitObservation.EMPTY);
+        f.take().complete(200, RateLimitObservation.EMPTY);
         List<TokenLease> concurrent = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             concurrent.add(f.take());
@@ -101,13 +101,13 @@ class TokenPoolCheckoutTest {
     void skipsASpentTokenUntilItsResetPlusGrace() {
         PoolFixture f = new PoolFixture(withDefault(5000), "tok-a", "tok-b");
         TokenLease a = f.checkoutExpecting("tok-a");
-        a.release(200, f.window(5000, 0, 60));
+        a.complete(200, f.window(5000, 0, 60));
         assertThat(f.status("tok-a").state()).isEqualTo(TokenState.SPENT);
 
         for (int i = 0; i < 5; i++) {
             TokenLease lease = f.take();
             assertThat(lease.fingerprint()).isEqualTo(fp("tok-b"));
-            lease.release(200, f.window(5000, 4000 - i, 3600));
+            lease.complete(200, f.window(5000, 4000 - i, 3600));
         }
         f.advanceSeconds(60);
         assertThat(f.take().fingerprint()).as("reset reached, grace not yet").isEqualTo(fp("tok-b"));
@@ -120,8 +120,8 @@ class TokenPoolCheckoutTest {
     @Test
     void waitsForTheEarliestResetWhenEveryTokenIsSpent() {
         PoolFixture f = new PoolFixture(withDefault(10), "tok-a", "tok-b");
-        f.checkoutExpecting("tok-a").release(200, f.window(10, 0, 20));
-        f.checkoutExpecting("tok-b").release(200, f.window(10, 0, 10));
+        f.checkoutExpecting("tok-a").complete(200, f.window(10, 0, 20));
+        f.checkoutExpecting("tok-b").complete(200, f.window(10, 0, 10));
 
         CompletableFuture<TokenLease> waiting = f.checkout(30);
         assertThat(waiting).isNotDone();
@@ -137,7 +137,7 @@ class TokenPoolCheckoutTest {
     @Test
     void refusesAtOnceWhenTheEarliestResetIsBeyondMaxWait() {
         PoolFixture f = new PoolFixture(withDefault(10), "tok-a");
-        f.take().release(200, f.window(10, 0, 60));
+        f.take().complete(200, f.window(10, 0, 60));
 
         CompletableFuture<TokenLease> refused = f.checkout(5);
         TokenUnavailableException e = failure(refused);
@@ -151,7 +151,7 @@ class TokenPoolCheckoutTest {
     void aRetryExcludingItsFirstTokenGetsAnother() {
         PoolFixture f = new PoolFixture("tok-a", "tok-b");
         TokenLease first = f.take();
-        first.release(429, f.throttled(0));
+        first.complete(429, f.throttled(0));
         String other = first.fingerprint().equals(fp("tok-a")) ? fp("tok-b") : fp("tok-a");
         assertThat(f.checkout(0, first.fingerprint()).join().fingerprint()).isEqualTo(other);
     }
@@ -167,14 +167,14 @@ class TokenPoolCheckoutTest {
     @Test
     void whenOnlyExcludedTokensAreUsableTheRetryWaitsForAnotherOrFails() {
         PoolFixture f = new PoolFixture(withDefault(10), "tok-a", "tok-b");
-        f.checkoutExpecting("tok-b").release(200, f.window(10, 0, 10));
+        f.checkoutExpecting("tok-b").complete(200, f.window(10, 0, 10));
 
         CompletableFuture<TokenLease> waiting = f.checkout(30, fp("tok-a"));
         assertThat(waiting).as("tok-a is free but excluded").isNotDone();
         f.advanceSeconds(11);
         assertThat(waiting.join().fingerprint()).isEqualTo(fp("tok-b"));
 
-        waiting.join().release(200, f.window(10, 0, 600));
+        waiting.join().complete(200, f.window(10, 0, 600));
         TokenUnavailableException e = failure(f.checkout(30, fp("tok-a")));
         assertThat(e.reason()).isEqualTo(TokenUnavailableException.Reason.EXHAUSTED);
     }
@@ -183,30 +183,30 @@ class TokenPoolCheckoutTest {
     void aWaitingCheckoutGetsATokenWhenALeaseComesBack() {
         PoolFixture f = new PoolFixture(withDefault(10), "tok-a");
         TokenLease first = f.take();
-        first.release(200, f.window(10, 1, 60));
+        first.complete(200, f.window(10, 1, 60));
         TokenLease holding = f.take();
 
         CompletableFuture<TokenLease> waiting = f.checkout(5);
         assertThat(waiting).as("the last call is in flight").isNotDone();
-        holding.release(200, f.window(10, 9, 3600)); // the window has reset meanwhile
+        holding.complete(200, f.window(10, 9, 3600)); // the window has reset meanwhile
         assertThat(waiting.join().fingerprint()).isEqualTo(fp("tok-a"));
     }
 
     @Test
     void aWaitingCheckoutFailsWhenTheReleasedLeaseSpendsTheToken() {
         PoolFixture f = new PoolFixture(withDefault(10), "tok-a");
-        f.take().release(200, f.window(10, 1, 60));
+        f.take().complete(200, f.window(10, 1, 60));
         TokenLease holding = f.take();
         CompletableFuture<TokenLease> waiting = f.checkout(5);
 
-        holding.release(200, f.window(10, 0, 60));
+        holding.complete(200, f.window(10, 0, 60));
         assertThat(failure(waiting).retryAfterNanos()).isEqualTo(61 * SECOND);
     }
 
     @Test
     void aWaitingCheckoutTimesOutAtItsDeadline() {
         PoolFixture f = new PoolFixture(withDefault(10), "tok-a");
-        f.take().release(200, f.window(10, 1, 60));
+        f.take().complete(200, f.window(10, 1, 60));
         f.take();
         CompletableFuture<TokenLease> waiting = f.checkout(5);
         f.advanceSeconds(4);
@@ -218,7 +218,7 @@ class TokenPoolCheckoutTest {
     @Test
     void cancellingAWaitingCheckoutWithdrawsIt() {
         PoolFixture f = new PoolFixture(withDefault(10), "tok-a");
-        f.take().release(200, f.window(10, 0, 10));
+        f.take().complete(200, f.window(10, 0, 10));
         CompletableFuture<TokenLease> waiting = f.checkout(30);
         assertThat(f.pool.waitingCheckouts()).isEqualTo(1);
 
@@ -233,7 +233,7 @@ class TokenPoolCheckoutTest {
     void aChangedLimitReplacesTheDefault() {
         PoolFixture f = new PoolFixture(withDefault(5000), "tok-a");
         assertThat(f.status("tok-a").limit()).isEqualTo(5000);
-        f.take().release(200, f.window(15000, 14999, 3600));
+        f.take().complete(200, f.window(15000, 14999, 3600));
         TokenStatus status = f.status("tok-a");
         assertThat(status.limit()).isEqualTo(15000);
         assertThat(status.remaining()).isEqualTo(14999);
@@ -248,12 +248,12 @@ class TokenPoolCheckoutTest {
         String aName = a.fingerprint().equals(fp("tok-a")) ? "tok-a" : "tok-b";
         String bName = aName.equals("tok-a") ? "tok-b" : "tok-a";
         assertThat(f.status(aName).inFlight()).isEqualTo(1);
-        a.release(200, new RateLimitObservation(null, List.of(
+        a.complete(200, new RateLimitObservation(null, List.of(
                 new dev.rlproxy.core.headers.RateLimitWindow("requests", 100, 80, f.clock.wallMillis() + 60_000),
                 new dev.rlproxy.core.headers.RateLimitWindow("tokens", 100, 40, f.clock.wallMillis() + 60_000)),
                 false, false, -1));
         assertThat(f.status(aName).remaining()).isEqualTo(40);
-        b.release(200, RateLimitObservation.EMPTY);
+        b.complete(200, RateLimitObservation.EMPTY);
         assertThat(f.status(bName).remaining()).as("no headers: the call still counts").isEqualTo(99);
     }
 
@@ -262,15 +262,15 @@ class TokenPoolCheckoutTest {
         PoolFixture f = new PoolFixture(withDefault(100), "tok-a");
         TokenLease early = f.take();
         TokenLease late = f.take();
-        late.release(200, f.window(100, 50, 60));
-        early.release(200, f.window(100, 51, 60));
+        late.complete(200, f.window(100, 50, 60));
+        early.complete(200, f.window(100, 51, 60));
         assertThat(f.status("tok-a").remaining()).isEqualTo(50);
     }
 
     @Test
     void aThrottledResponseSpendsTheTokenUntilRetryAfter() {
         PoolFixture f = new PoolFixture("tok-a");
-        f.take().release(429, f.throttled(30));
+        f.take().complete(429, f.throttled(30));
         assertThat(f.status("tok-a").state()).isEqualTo(TokenState.SPENT);
         assertThat(failure(f.checkout(0)).retryAfterNanos()).isEqualTo(31 * SECOND);
         f.advanceSeconds(31);
@@ -283,31 +283,31 @@ class TokenPoolCheckoutTest {
         RateLimitObservation bare = new RateLimitObservation(null, List.of(), true, false, -1);
         TokenLease inFlight = f.take();
         CompletableFuture<TokenLease> queued = f.checkout(60);
-        inFlight.release(429, bare);
+        inFlight.complete(429, bare);
 
         assertThat(queued).as("waits out the back-off instead of being refused").isNotDone();
         f.scheduler.advanceNanos(SECOND - 1);
         assertThat(queued).isNotDone();
         f.scheduler.advanceNanos(1);
-        queued.join().release(429, bare);
+        queued.join().complete(429, bare);
 
         assertThat(failure(f.checkout(0)).retryAfterNanos()).as("in a row: doubled").isEqualTo(2 * SECOND);
         f.advanceSeconds(2);
-        f.take().release(200, RateLimitObservation.EMPTY);
-        f.take().release(429, bare);
+        f.take().complete(200, RateLimitObservation.EMPTY);
+        f.take().complete(429, bare);
         assertThat(failure(f.checkout(0)).retryAfterNanos()).as("after a good answer: 1 s again").isEqualTo(SECOND);
     }
 
     @Test
     void aForbiddenResponseSpendsTheTokenOnlyWhenTheObservationSaysThrottled() {
         PoolFixture f = new PoolFixture(withDefault(5000), "tok-a");
-        f.take().release(403, f.window(5000, 10, 3600));
+        f.take().complete(403, f.window(5000, 10, 3600));
         assertThat(f.status("tok-a").state()).as("a plain 403 is not a rate limit").isEqualTo(TokenState.ACTIVE);
 
         RateLimitObservation githubSpent = new RateLimitObservation(null,
                 List.of(new dev.rlproxy.core.headers.RateLimitWindow("core", 5000, 0, f.clock.wallMillis() + 900_000)),
                 true, false, -1);
-        f.take().release(403, githubSpent);
+        f.take().complete(403, githubSpent);
         assertThat(f.status("tok-a").state()).isEqualTo(TokenState.SPENT);
         assertThat(failure(f.checkout(0)).retryAfterNanos()).isEqualTo(901 * SECOND);
     }
@@ -316,8 +316,8 @@ class TokenPoolCheckoutTest {
     void releaseAndAbandonAreIdempotent() {
         PoolFixture f = new PoolFixture(withDefault(100), "tok-a");
         TokenLease lease = f.take();
-        lease.release(200, RateLimitObservation.EMPTY);
-        lease.release(200, RateLimitObservation.EMPTY);
+        lease.complete(200, RateLimitObservation.EMPTY);
+        lease.complete(200, RateLimitObservation.EMPTY);
         lease.abandon(true);
         TokenStatus status = f.status("tok-a");
         assertThat(status.inFlight()).isZero();

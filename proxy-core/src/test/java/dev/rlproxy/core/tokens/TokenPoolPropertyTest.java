@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.headers.RateLimitWindow;
-import dev.rlproxy.core.limit.ManualClock;
-import dev.rlproxy.core.limit.ManualScheduler;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,7 +62,7 @@ class TokenPoolPropertyTest {
                 TokenLease lease = outstanding.remove(random.nextInt(outstanding.size()));
                 int status = upstream.call(lease.secret());
                 assertThat(status).as("seed %d step %d: upstream refused %s", seed, step, lease.fingerprint()).isEqualTo(200);
-                lease.release(status, random.nextInt(10) == 0 ? RateLimitObservation.EMPTY : upstream.observe(lease.secret()));
+                lease.complete(status, random.nextInt(10) == 0 ? RateLimitObservation.EMPTY : upstream.observe(lease.secret()));
             } else if (op < 85 && !outstanding.isEmpty()) {
                 // The connection failed before the request reached the upstream.
                 outstanding.remove(random.nextInt(outstanding.size())).abandon(false);

@@ -18,19 +18,19 @@ class TokenPoolQuarantineAndReconcileTest {
     @Test
     void anUnauthorizedTokenIsQuarantinedAndOthersServe() {
         PoolFixture f = new PoolFixture("tok-a", "tok-b");
-        f.checkoutExpecting("tok-a").release(401, RateLimitObservation.EMPTY);
+        f.checkoutExpecting("tok-a").complete(401, RateLimitObservation.EMPTY);
         assertThat(f.status("tok-a").state()).isEqualTo(TokenState.QUARANTINED);
         for (int i = 0; i < 4; i++) {
             TokenLease lease = f.take();
             assertThat(lease.fingerprint()).isEqualTo(fp("tok-b"));
-            lease.release(200, RateLimitObservation.EMPTY);
+            lease.complete(200, RateLimitObservation.EMPTY);
         }
     }
 
     @Test
     void quarantineBacksOffExponentiallyWithOneProbeEachTime() {
         PoolFixture f = new PoolFixture("tok-a");
-        f.take().release(401, RateLimitObservation.EMPTY);
+        f.take().complete(401, RateLimitObservation.EMPTY);
 
         TokenUnavailableException e = failure(f.checkout(0));
         assertThat(e.retryAfterNanos()).as("first quarantine: 30s").isEqualTo(30 * SECOND);
@@ -38,18 +38,18 @@ class TokenPoolQuarantineAndReconcileTest {
         TokenLease probe = f.take();
         assertThat(failure(f.checkout(0)).reason()).as("only one probe at a time")
                 .isEqualTo(TokenUnavailableException.Reason.EXHAUSTED);
-        probe.release(401, RateLimitObservation.EMPTY);
+        probe.complete(401, RateLimitObservation.EMPTY);
 
         assertThat(failure(f.checkout(0)).retryAfterNanos()).as("second quarantine: 60s").isEqualTo(60 * SECOND);
         f.advanceSeconds(60);
-        f.take().release(401, RateLimitObservation.EMPTY);
+        f.take().complete(401, RateLimitObservation.EMPTY);
         assertThat(failure(f.checkout(0)).retryAfterNanos()).as("third: 120s").isEqualTo(120 * SECOND);
         f.advanceSeconds(120);
 
-        f.take().release(200, RateLimitObservation.EMPTY);
+        f.take().complete(200, RateLimitObservation.EMPTY);
         assertThat(f.status("tok-a").state()).as("a successful probe restores it").isEqualTo(TokenState.ACTIVE);
-        f.take().release(200, RateLimitObservation.EMPTY);
-        f.take().release(401, RateLimitObservation.EMPTY);
+        f.take().complete(200, RateLimitObservation.EMPTY);
+        f.take().complete(401, RateLimitObservation.EMPTY);
         assertThat(failure(f.checkout(0)).retryAfterNanos()).as("back-off starts over").isEqualTo(30 * SECOND);
     }
 
@@ -57,17 +57,17 @@ class TokenPoolQuarantineAndReconcileTest {
     void quarantineNeverExceedsItsMaximum() {
         PoolFixture f = new PoolFixture("tok-a");
         for (int i = 0; i < 12; i++) {
-            f.take().release(401, RateLimitObservation.EMPTY);
+            f.take().complete(401, RateLimitObservation.EMPTY);
             f.advanceSeconds(failure(f.checkout(0)).retryAfterNanos() / SECOND);
         }
-        f.take().release(401, RateLimitObservation.EMPTY);
+        f.take().complete(401, RateLimitObservation.EMPTY);
         assertThat(failure(f.checkout(0)).retryAfterNanos()).isEqualTo(3600 * SECOND);
     }
 
     @Test
     void aCheckoutWaitingOnAQuarantinedTokenGetsTheProbe() {
         PoolFixture f = new PoolFixture("tok-a");
-        f.take().release(401, RateLimitObservation.EMPTY);
+        f.take().complete(401, RateLimitObservation.EMPTY);
         CompletableFuture<TokenLease> waiting = f.checkout(45);
         f.advanceSeconds(29);
         assertThat(waiting).isNotDone();
@@ -86,10 +86,10 @@ class TokenPoolQuarantineAndReconcileTest {
         for (int i = 0; i < 6; i++) {
             TokenLease lease = f.take();
             assertThat(lease.fingerprint()).isNotEqualTo(fp("tok-a"));
-            lease.release(200, RateLimitObservation.EMPTY);
+            lease.complete(200, RateLimitObservation.EMPTY);
         }
 
-        onA.release(200, RateLimitObservation.EMPTY);
+        onA.complete(200, RateLimitObservation.EMPTY);
         assertThat(f.pool.status()).extracting(TokenStatus::fingerprint)
                 .containsExactly(fp("tok-b"), fp("tok-c"));
     }
@@ -97,7 +97,7 @@ class TokenPoolQuarantineAndReconcileTest {
     @Test
     void aTokenThatStaysConfiguredKeepsItsState() {
         PoolFixture f = new PoolFixture(withDefault(10), "tok-a", "tok-b");
-        f.checkoutExpecting("tok-a").release(200, f.window(10, 0, 600));
+        f.checkoutExpecting("tok-a").complete(200, f.window(10, 0, 600));
         f.pool.reconcile(List.of(TokenSource.staticValues(List.of("tok-a")),
                 TokenSource.staticValues(List.of("tok-c"))));
         assertThat(f.status("tok-a").state()).as("spent survives the reload").isEqualTo(TokenState.SPENT);
@@ -107,7 +107,7 @@ class TokenPoolQuarantineAndReconcileTest {
     @Test
     void reconcilingToNothingFailsCheckoutsAndCloseFailsWaiters() {
         PoolFixture f = new PoolFixture(withDefault(10), "tok-a");
-        f.take().release(200, f.window(10, 0, 10));
+        f.take().complete(200, f.window(10, 0, 10));
         CompletableFuture<TokenLease> waiting = f.checkout(30);
 
         f.pool.close();

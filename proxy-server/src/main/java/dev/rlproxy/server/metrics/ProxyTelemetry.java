@@ -2,9 +2,9 @@ package dev.rlproxy.server.metrics;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.rlproxy.core.config.UpstreamConfig;
-import dev.rlproxy.core.limit.Clock;
 import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.core.metrics.ProxyMetrics;
+import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.tokens.TokenPool;
 import io.netty.util.concurrent.EventExecutorGroup;
 

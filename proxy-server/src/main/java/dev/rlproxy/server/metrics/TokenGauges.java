@@ -2,7 +2,7 @@ package dev.rlproxy.server.metrics;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import dev.rlproxy.core.limit.Clock;
+import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.core.tokens.TokenState;
 import dev.rlproxy.core.tokens.TokenStatus;

@@ -1,6 +1,6 @@
 package dev.rlproxy.server.proxy;
 
-import dev.rlproxy.core.limit.Scheduler;
+import dev.rlproxy.core.time.Scheduler;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 

@@ -165,7 +165,7 @@ final class ExchangeAdmission {
             ticket.complete(observation);
         }
         if (lease != null) {
-            lease.release(status, observation);
+            lease.complete(status, observation);
         }
     }
 

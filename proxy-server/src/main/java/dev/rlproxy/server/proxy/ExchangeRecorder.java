@@ -1,9 +1,9 @@
 package dev.rlproxy.server.proxy;
 
-import dev.rlproxy.core.limit.Clock;
 import dev.rlproxy.core.limit.TicketRefusedException;
 import dev.rlproxy.core.metrics.ProxyMetrics;
 import dev.rlproxy.core.metrics.RequestOutcome;
+import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.tokens.TokenUnavailableException;
 
 import java.util.Locale;

@@ -1,9 +1,9 @@
 package dev.rlproxy.server.proxy;
 
-import dev.rlproxy.core.limit.Clock;
 import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.core.metrics.ProxyMetrics;
 
+import dev.rlproxy.core.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

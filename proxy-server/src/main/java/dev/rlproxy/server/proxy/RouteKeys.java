@@ -33,6 +33,7 @@ final class RouteKeys {
         return key.toString();
     }
 
+    // Also listed in simulator.DiscordRoute on purpose: the simulator is an independent oracle, shared code would hide a bug in both.
     private static boolean isMajor(String segment) {
         return segment.equals("channels") || segment.equals("guilds") || segment.equals("webhooks");
     }

@@ -1,7 +1,7 @@
 package dev.rlproxy.server.simulator;
 
-import dev.rlproxy.core.limit.Clock;
 
+import dev.rlproxy.core.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

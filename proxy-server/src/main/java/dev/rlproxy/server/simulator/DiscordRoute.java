@@ -21,6 +21,7 @@ import java.util.Set;
  */
 record DiscordRoute(String bucket, String major) {
 
+    // Also listed in proxy.RouteKeys on purpose: the simulator is an independent oracle, shared code would hide a bug in both.
     private static final Set<String> MAJOR_RESOURCES = Set.of("channels", "guilds", "webhooks");
 
     static DiscordRoute of(String method, String path) {

@@ -1,12 +1,12 @@
 package dev.rlproxy.server.simulator;
 
-import dev.rlproxy.core.limit.Clock;
-
+import dev.rlproxy.core.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * What the simulated upstream enforces and how it answers. Immutable and validated on construction;
@@ -132,53 +132,88 @@ public record SimulatorSpec(
     }
 
     public SimulatorSpec withTokenLimits(Map<String, Integer> limits) {
-        return new SimulatorSpec(dialect, limit, window, limits, validTokens, windowMode, tokenHeader,
-                globalLimitPerSecond, latency, bodyPaddingBytes, keepRequestJournal, containerThreads, clock);
+        return with(b -> b.tokenLimits = limits);
     }
 
     public SimulatorSpec withValidTokens(Set<String> tokens) {
-        return new SimulatorSpec(dialect, limit, window, tokenLimits, tokens, windowMode, tokenHeader,
-                globalLimitPerSecond, latency, bodyPaddingBytes, keepRequestJournal, containerThreads, clock);
+        return with(b -> b.validTokens = tokens);
     }
 
     public SimulatorSpec withWindowMode(WindowMode mode) {
-        return new SimulatorSpec(dialect, limit, window, tokenLimits, validTokens, mode, tokenHeader,
-                globalLimitPerSecond, latency, bodyPaddingBytes, keepRequestJournal, containerThreads, clock);
+        return with(b -> b.windowMode = mode);
     }
 
     public SimulatorSpec withTokenHeader(String header) {
-        return new SimulatorSpec(dialect, limit, window, tokenLimits, validTokens, windowMode, header,
-                globalLimitPerSecond, latency, bodyPaddingBytes, keepRequestJournal, containerThreads, clock);
+        return with(b -> b.tokenHeader = header);
     }
 
     public SimulatorSpec withGlobalLimit(int perSecond) {
-        return new SimulatorSpec(dialect, limit, window, tokenLimits, validTokens, windowMode, tokenHeader,
-                perSecond, latency, bodyPaddingBytes, keepRequestJournal, containerThreads, clock);
+        return with(b -> b.globalLimitPerSecond = perSecond);
     }
 
     public SimulatorSpec withLatency(Duration delay) {
-        return new SimulatorSpec(dialect, limit, window, tokenLimits, validTokens, windowMode, tokenHeader,
-                globalLimitPerSecond, delay, bodyPaddingBytes, keepRequestJournal, containerThreads, clock);
+        return with(b -> b.latency = delay);
     }
 
     public SimulatorSpec withBodyPadding(int bytes) {
-        return new SimulatorSpec(dialect, limit, window, tokenLimits, validTokens, windowMode, tokenHeader,
-                globalLimitPerSecond, latency, bytes, keepRequestJournal, containerThreads, clock);
+        return with(b -> b.bodyPaddingBytes = bytes);
     }
 
     public SimulatorSpec withRequestJournal(boolean keep) {
-        return new SimulatorSpec(dialect, limit, window, tokenLimits, validTokens, windowMode, tokenHeader,
-                globalLimitPerSecond, latency, bodyPaddingBytes, keep, containerThreads, clock);
+        return with(b -> b.keepRequestJournal = keep);
     }
 
     public SimulatorSpec withContainerThreads(int threads) {
-        return new SimulatorSpec(dialect, limit, window, tokenLimits, validTokens, windowMode, tokenHeader,
-                globalLimitPerSecond, latency, bodyPaddingBytes, keepRequestJournal, threads, clock);
+        return with(b -> b.containerThreads = threads);
     }
 
     public SimulatorSpec withClock(Clock newClock) {
-        return new SimulatorSpec(dialect, limit, window, tokenLimits, validTokens, windowMode, tokenHeader,
-                globalLimitPerSecond, latency, bodyPaddingBytes, keepRequestJournal, containerThreads, newClock);
+        return with(b -> b.clock = newClock);
+    }
+
+    /** A copy with one change; the compact constructor validates the result. */
+    private SimulatorSpec with(Consumer<Copy> change) {
+        Copy copy = new Copy(this);
+        change.accept(copy);
+        return copy.build();
+    }
+
+    /** This spec's components, mutable for one {@link #with} change: the only place that lists them all twice. */
+    private static final class Copy {
+        private final SimulatedDialect dialect;
+        private final int limit;
+        private final Duration window;
+        private Map<String, Integer> tokenLimits;
+        private Set<String> validTokens;
+        private WindowMode windowMode;
+        private String tokenHeader;
+        private int globalLimitPerSecond;
+        private Duration latency;
+        private int bodyPaddingBytes;
+        private boolean keepRequestJournal;
+        private int containerThreads;
+        private Clock clock;
+
+        Copy(SimulatorSpec spec) {
+            dialect = spec.dialect;
+            limit = spec.limit;
+            window = spec.window;
+            tokenLimits = spec.tokenLimits;
+            validTokens = spec.validTokens;
+            windowMode = spec.windowMode;
+            tokenHeader = spec.tokenHeader;
+            globalLimitPerSecond = spec.globalLimitPerSecond;
+            latency = spec.latency;
+            bodyPaddingBytes = spec.bodyPaddingBytes;
+            keepRequestJournal = spec.keepRequestJournal;
+            containerThreads = spec.containerThreads;
+            clock = spec.clock;
+        }
+
+        SimulatorSpec build() {
+            return new SimulatorSpec(dialect, limit, window, tokenLimits, validTokens, windowMode, tokenHeader,
+                    globalLimitPerSecond, latency, bodyPaddingBytes, keepRequestJournal, containerThreads, clock);
+        }
     }
 
     /** Tokens are secrets: only their number is shown. */

@@ -5,6 +5,6 @@
  * <p>Start one with {@link dev.rlproxy.server.simulator.UpstreamSimulator#start(SimulatorSpec)}.
  * It answers every path with a JSON echo, speaks one {@link dev.rlproxy.server.simulator.SimulatedDialect}
  * of rate-limit headers, and counts every refusal caused by an exceeded limit as a <em>violation</em>.
- * It deliberately shares no limiter code with the proxy: only {@link dev.rlproxy.core.limit.Clock}.
+ * It deliberately shares no limiter code with the proxy: only {@link dev.rlproxy.core.time.Clock}.
  */
 package dev.rlproxy.server.simulator;

@@ -1,7 +1,7 @@
 package dev.rlproxy.server.it;
 
-import dev.rlproxy.core.limit.ManualClock;
-import dev.rlproxy.core.limit.ManualScheduler;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import dev.rlproxy.core.tokens.GeneratedCredential;
 import dev.rlproxy.core.tokens.GitHubAppInstallationTokens;
 import dev.rlproxy.core.tokens.OAuth2ClientCredentials.CredentialRequestFailedException;

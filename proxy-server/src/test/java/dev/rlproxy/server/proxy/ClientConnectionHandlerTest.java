@@ -1,6 +1,6 @@
 package dev.rlproxy.server.proxy;
 
-import dev.rlproxy.core.limit.Clock;
+import dev.rlproxy.core.time.Clock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;

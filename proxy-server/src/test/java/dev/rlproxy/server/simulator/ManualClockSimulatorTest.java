@@ -1,6 +1,6 @@
 package dev.rlproxy.server.simulator;
 
-import dev.rlproxy.core.limit.ManualClock;
+import dev.rlproxy.core.time.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 
 /** A simulator on real sockets whose time moves only when the test says so. */

@@ -1,7 +1,7 @@
 package dev.rlproxy.server.simulator;
 
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.rlproxy.core.limit.ManualClock;
+import dev.rlproxy.core.time.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;

@@ -1,8 +1,8 @@
-package dev.rlproxy.core.limit;
+package dev.rlproxy.core.time;
 
 /**
  * Runs a task later without blocking anyone. The server implements it on a Netty event loop;
- * tests use {@link ManualScheduler}, driven by a {@link ManualClock}.
+ * tests use {@code ManualScheduler}, driven by a {@code ManualClock}.
  */
 public interface Scheduler {
 

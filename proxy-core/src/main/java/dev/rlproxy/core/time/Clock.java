@@ -1,9 +1,9 @@
-package dev.rlproxy.core.limit;
+package dev.rlproxy.core.time;
 
 /**
  * The only source of time in the core. Monotonic nanoseconds for every decision; wall-clock
  * milliseconds only to translate upstream reset times (epoch seconds) into monotonic deadlines.
- * Tests use {@link ManualClock}; nothing in the core reads {@code System} time directly.
+ * Tests use {@code ManualClock} (core test-jar); nothing in the core reads {@code System} time directly.
  */
 public interface Clock {
 

@@ -1,4 +1,4 @@
-package dev.rlproxy.core.limit;
+package dev.rlproxy.core.time;
 
 enum SystemClock implements Clock {
     INSTANCE;

@@ -1,4 +1,4 @@
-package dev.rlproxy.core.limit;
+package dev.rlproxy.core.time;
 
 import java.util.PriorityQueue;
 
