@@ -165,6 +165,9 @@ final class TokenSlot {
         probeFirst &= status <= 0;
         if (!observe(observation, now, wallNow) && remaining > 0) {
             remaining--; // no usable headers: the call still counted upstream
+            if (observedThisWindow) {
+                lookAgainSoonIfNothingLeft(now); // counted down from what the upstream said
+            }
         }
         if (probing) {
             probing = false;
@@ -269,13 +272,21 @@ final class TokenSlot {
             resetAtNanos = clamped(now + guess, now);
             resetKnown = true;
             resetProjected = true;
-        } else if (resetProjected && remaining == 0 && resetAtNanos - now > THROTTLE_FALLBACK_NANOS) {
-            // The same within a window we only projected: the answer must not hold the token until
-            // our guess of the reset (a whole resetInterval away, maybe).
-            resetAtNanos = clamped(now + THROTTLE_FALLBACK_NANOS, now);
+        } else {
+            lookAgainSoonIfNothingLeft(now);
         }
         observedThisWindow = true;
         return true;
+    }
+
+    /**
+     * Nothing left, by the upstream's count, in a window whose reset we only projected: the count
+     * must not hold the token until our guess of the reset (a whole resetInterval away, maybe).
+     */
+    private void lookAgainSoonIfNothingLeft(long now) {
+        if (resetProjected && remaining == 0 && resetAtNanos - now > THROTTLE_FALLBACK_NANOS) {
+            resetAtNanos = clamped(now + THROTTLE_FALLBACK_NANOS, now);
+        }
     }
 
     private void markSpent(RateLimitObservation observation, long now, long wallNow) {
