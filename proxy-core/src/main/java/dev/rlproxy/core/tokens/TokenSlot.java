@@ -169,8 +169,8 @@ final class TokenSlot {
         probeFirst &= status <= 0;
         if (!observe(observation, now, wallNow) && remaining > 0) {
             remaining--; // no usable headers: the call still counted upstream
-            if (remaining == 0 && observedThisWindow) {
-                lookAgainSoonIfOnlyProjected(now);
+            if (observedThisWindow) {
+                lookAgainSoonIfNothingLeft(now); // counted down from what the upstream said
             }
         }
         if (probing) {
@@ -276,20 +276,19 @@ final class TokenSlot {
             resetAtNanos = clamped(now + guess, now);
             resetKnown = true;
             resetProjected = true;
-        } else if (remaining == 0) {
-            lookAgainSoonIfOnlyProjected(now);
+        } else {
+            lookAgainSoonIfNothingLeft(now);
         }
         observedThisWindow = true;
         return true;
     }
 
     /**
-     * Nothing left in a window whose reset the upstream never named: the token must not wait for our
-     * guess of the reset (a whole resetInterval away, maybe); one probe goes after the throttle
-     * fallback instead.
+     * Nothing left, by the upstream's count, in a window whose reset we only projected: the count
+     * must not hold the token until our guess of the reset (a whole resetInterval away, maybe).
      */
-    private void lookAgainSoonIfOnlyProjected(long now) {
-        if (resetProjected && resetAtNanos - now > THROTTLE_FALLBACK_NANOS) {
+    private void lookAgainSoonIfNothingLeft(long now) {
+        if (resetProjected && remaining == 0 && resetAtNanos - now > THROTTLE_FALLBACK_NANOS) {
             resetAtNanos = clamped(now + THROTTLE_FALLBACK_NANOS, now);
         }
     }

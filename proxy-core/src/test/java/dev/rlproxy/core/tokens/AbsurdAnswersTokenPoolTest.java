@@ -71,6 +71,23 @@ class AbsurdAnswersTokenPoolTest {
         f.take().returnUnused();
     }
 
+    /**
+     * The upstream said 1 left but named no reset, then answered without headers: counted down to
+     * nothing, the token is probed after a minute, not held until the reset guessed an hour away.
+     */
+    @Test
+    void countingDownToNothingWithoutAResetIsProbedAfterAMinuteNotAnHour() {
+        f.take().complete(200, new RateLimitObservation(null,
+                List.of(new RateLimitWindow("core", -1, 1, -1)), false, false, -1));
+        f.take().complete(200, new RateLimitObservation(null, List.of(), false, false, -1));
+        assertThat(f.status("tok-a").state()).isEqualTo(TokenState.SPENT);
+
+        f.advanceSeconds(62);
+
+        assertThat(f.status("tok-a").state()).isEqualTo(TokenState.ACTIVE);
+        f.take().returnUnused();
+    }
+
     @Test
     void aHugeRetryAfterIsClampedToMaxResetWait() {
         // 3 years: readable, so the parser passes it on; the pool holds it to 10 minutes.

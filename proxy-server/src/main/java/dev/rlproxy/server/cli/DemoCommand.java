@@ -20,6 +20,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // The demo prints its own progress and summary; a log line per request would bury them.
+        LogSetup.apply(LogSetup.Format.text, LogSetup.LogLevel.warn);
         DemoResult result = new Demo(System.out, requests, concurrency).run();
         return result.proxiedViolations() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
     }
