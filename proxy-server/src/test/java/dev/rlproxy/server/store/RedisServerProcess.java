@@ -1,0 +1,238 @@
+package dev.rlproxy.server.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real {@code redis-server} process for tests, on a free loopback port, that a test can kill
+ * ({@code -9}), stop, restart on the same port, and pause ({@code SIGSTOP}) and resume.
+ *
+ * <p>The binary is {@code redis-server} from {@code PATH} when there is one, else the Linux binary
+ * shipped inside the {@code com.github.codemonstur:embedded-redis} test dependency (extracted once
+ * per JVM). Persistence is off unless a test asks for it with {@link #withArgs}.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(20);
+    private static final String EMBEDDED_BINARY = "/redis-server-6.2.6-v5-linux-amd64";
+    private static Path extractedBinary;
+
+    private final List<String> extraArgs;
+    private final Path dir;
+    private int port;
+    private Process process;
+
+    private RedisServerProcess(List<String> extraArgs) throws IOException {
+        this.extraArgs = List.copyOf(extraArgs);
+        this.dir = Files.createTempDirectory("rlproxy-redis-");
+    }
+
+    /** Starts a plain server (no persistence) on a free port. */
+    public static RedisServerProcess start() throws IOException {
+        return withArgs(List.of());
+    }
+
+    /** Starts a server with extra {@code redis-server} arguments, e.g. {@code --cluster-enabled yes}. */
+    public static RedisServerProcess withArgs(List<String> extraArgs) throws IOException {
+        RedisServerProcess redis = new RedisServerProcess(extraArgs);
+        IOException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            redis.port = freePort();
+            try {
+                redis.launch();
+                return redis;
+            } catch (IOException e) {
+                last = e; // the port was taken between probing and binding: try another
+                redis.destroyQuietly();
+            }
+        }
+        throw last;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    /** {@code redis://127.0.0.1:PORT}. */
+    public String uri() {
+        return "redis://" + host() + ":" + port;
+    }
+
+    /** The data directory (for append-only files and cluster configs). */
+    public Path dir() {
+        return dir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    /** {@code kill -9}: no shutdown, no save. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts it again on the same port (after {@link #kill}); retries while the port is still held. */
+    public void restart() throws IOException, InterruptedException {
+        if (isAlive()) {
+            kill();
+        }
+        IOException last = null;
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                launch();
+                return;
+            } catch (IOException e) {
+                last = e;
+                destroyQuietly();
+                TimeUnit.MILLISECONDS.sleep(100); // waiting on the OS to free the port, not timing logic
+            }
+        }
+        throw last;
+    }
+
+    /** {@code SIGSTOP}: the server keeps its sockets but answers nothing until {@link #resume}. */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** {@code SIGCONT} after {@link #pause}. */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    @Override
+    public void close() {
+        if (process != null && process.isAlive()) {
+            try {
+                signal("-CONT"); // a paused server would not die of SIGTERM
+            } catch (IOException | InterruptedException ignored) {
+                // killing it below anyway
+            }
+        }
+        destroyQuietly();
+    }
+
+    private void launch() throws IOException {
+        List<String> command = new ArrayList<>(List.of(binary().toString(),
+                "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                "--protected-mode", "no", "--loglevel", "warning"));
+        command.addAll(extraArgs);
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile())
+                .start();
+        awaitPong();
+    }
+
+    private void awaitPong() throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited at start on port " + port + ": " + log());
+            }
+            if (answersPing()) {
+                return;
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(20); // polling a starting process, not timing logic
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while redis-server started", e);
+            }
+        }
+        throw new IOException("redis-server did not answer PING on port " + port + " within " + START_TIMEOUT);
+    }
+
+    private boolean answersPing() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(host(), port), 500);
+            socket.setSoTimeout(500);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] reply = new byte[7];
+            int n = socket.getInputStream().read(reply);
+            return n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("redis.log")).strip();
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", signal, Long.toString(process.pid())).start();
+        if (kill.waitFor() != 0) {
+            throw new IOException("kill " + signal + " " + process.pid() + " failed");
+        }
+    }
+
+    private void destroyQuietly() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static synchronized Path binary() throws IOException {
+        for (String dirOnPath : System.getenv().getOrDefault("PATH", "").split(":")) {
+            Path candidate = Path.of(dirOnPath.isEmpty() ? "." : dirOnPath, "redis-server");
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        if (extractedBinary == null) {
+            try (InputStream in = RedisServerProcess.class.getResourceAsStream(EMBEDDED_BINARY)) {
+                if (in == null) {
+                    throw new IOException("no redis-server on PATH and no embedded binary " + EMBEDDED_BINARY);
+                }
+                Path target = Files.createTempFile("redis-server-", "");
+                Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+                target.toFile().setExecutable(true);
+                target.toFile().deleteOnExit();
+                extractedBinary = target;
+            }
+        }
+        return extractedBinary;
+    }
+}
