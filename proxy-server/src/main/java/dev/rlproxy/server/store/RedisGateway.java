@@ -1,0 +1,181 @@
+package dev.rlproxy.server.store;
+
+import dev.rlproxy.core.time.Scheduler;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * The one way the proxy talks to Redis. Jedis blocks, so every call runs on a small executor of
+ * its own (never on an event loop) and answers with a future; callers hop back to their own
+ * thread. A bounded queue keeps a slow Redis from piling up work: a full queue is an unavailable
+ * store, not a wait.
+ *
+ * <p><b>Availability (a circuit breaker).</b> The first call that fails to reach Redis (refused,
+ * reset, timed out) marks the store unavailable; from then on calls fail at once with
+ * {@link StoreUnavailableException}, so no request waits on a dead or paused Redis, and a
+ * {@code PING} probe runs every probe interval until one answers. Listeners hear both
+ * transitions; the limiter uses them to switch to and back from its failure mode. Errors Redis
+ * itself reports (a script error, a wrong type) are bugs, not outages: they fail that call only.
+ */
+public final class RedisGateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisGateway.class);
+
+    private final UnifiedJedis jedis;
+    private final Scheduler scheduler;
+    private final long probeIntervalNanos;
+    private final String description;
+    private final ThreadPoolExecutor executor;
+    private final AtomicBoolean available = new AtomicBoolean(true);
+    private final AtomicBoolean probing = new AtomicBoolean();
+    private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
+    private final LongAdder roundTrips = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+
+    /**
+     * @param jedis              any client form (standalone, Sentinel, Cluster); owned and closed by this gateway
+     * @param description        where Redis is, without a password (for logs and errors)
+     * @param threads            executor threads, i.e. Redis calls in flight at once
+     * @param maxQueued          calls that may wait for a thread before new ones fail fast
+     * @param probeIntervalNanos how often an unavailable store is probed
+     */
+    public RedisGateway(UnifiedJedis jedis, String description, Scheduler scheduler, int threads, int maxQueued,
+                        long probeIntervalNanos) {
+        this.jedis = Objects.requireNonNull(jedis, "jedis");
+        this.description = Objects.requireNonNull(description, "description");
+        this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+        this.probeIntervalNanos = probeIntervalNanos;
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.NANOSECONDS,
+                new ArrayBlockingQueue<>(maxQueued), r -> {
+                    Thread t = new Thread(r, "rlproxy-redis-" + threadNumber.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /** Runs {@code op} against Redis off the caller's thread; {@code what} names it in errors. */
+    public <T> CompletableFuture<T> call(String what, Function<UnifiedJedis, T> op) {
+        if (!available.get()) {
+            return CompletableFuture.failedFuture(
+                    new StoreUnavailableException("Redis at " + description + " is unavailable"));
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        try {
+            executor.execute(() -> run(what, op, result));
+        } catch (RejectedExecutionException e) {
+            failures.increment();
+            result.completeExceptionally(new StoreUnavailableException(
+                    "too many Redis calls waiting (" + executor.getQueue().size() + "); " + what + " not sent", e));
+        }
+        return result;
+    }
+
+    /** Runs {@code script} through {@link #call}. */
+    public CompletableFuture<Object> eval(RedisScript script, List<String> keys, List<String> args) {
+        return call(script.name(), j -> script.eval(j, keys, args));
+    }
+
+    public boolean isAvailable() {
+        return available.get();
+    }
+
+    /** Hears {@code false} when the store becomes unavailable and {@code true} when it answers again; called on a store thread. */
+    public void onAvailabilityChange(Consumer<Boolean> listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    /** Redis calls made so far, answered or not. */
+    public long roundTrips() {
+        return roundTrips.sum();
+    }
+
+    /** Calls that failed: unreachable, timed out, refused for a full queue, or an error reply. */
+    public long failures() {
+        return failures.sum();
+    }
+
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        jedis.close();
+    }
+
+    private <T> void run(String what, Function<UnifiedJedis, T> op, CompletableFuture<T> result) {
+        if (!available.get()) { // it went down while this call queued: do not wait on it again
+            result.completeExceptionally(new StoreUnavailableException("Redis at " + description + " is unavailable"));
+            return;
+        }
+        roundTrips.increment();
+        try {
+            result.complete(op.apply(jedis));
+        } catch (JedisDataException e) {
+            failures.increment();
+            result.completeExceptionally(e); // Redis answered: the call was wrong, the store is fine
+        } catch (RuntimeException e) {
+            failures.increment();
+            markUnavailable(what, e);
+            result.completeExceptionally(new StoreUnavailableException(
+                    what + " failed: Redis at " + description + " did not answer (" + e.getClass().getSimpleName() + ")", e));
+        }
+    }
+
+    private void markUnavailable(String what, RuntimeException cause) {
+        if (available.compareAndSet(true, false)) {
+            LOG.warn("Redis at {} is unavailable ({} failed: {}); probing every {} ms", description, what,
+                    cause.toString(), TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos));
+            listeners.forEach(l -> l.accept(false));
+        }
+        scheduleProbe();
+    }
+
+    private void scheduleProbe() {
+        if (probing.compareAndSet(false, true)) {
+            scheduler.schedule(this::probe, probeIntervalNanos);
+        }
+    }
+
+    private void probe() {
+        try {
+            executor.execute(() -> {
+                roundTrips.increment();
+                try {
+                    jedis.ping();
+                    probing.set(false);
+                    if (available.compareAndSet(false, true)) {
+                        LOG.info("Redis at {} answers again", description);
+                        listeners.forEach(l -> l.accept(true));
+                    }
+                } catch (RuntimeException e) {
+                    failures.increment();
+                    probing.set(false);
+                    scheduleProbe();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            probing.set(false); // shutting down, or the queue is full of calls that will fail fast anyway
+            if (!executor.isShutdown()) {
+                scheduleProbe();
+            }
+        }
+    }
+}
