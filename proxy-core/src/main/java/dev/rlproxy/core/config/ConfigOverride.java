@@ -10,9 +10,9 @@ import java.util.List;
  * @param path   the key path, one mapping key per segment
  * @param value  the scalar, taken literally (no {@code ${VAR}} substitution); may be a secret
  */
-public record ConfigOverride(String origin, List<String> path, String value) {
+record ConfigOverride(String origin, List<String> path, String value) {
 
-    public ConfigOverride {
+    ConfigOverride {
         path = List.copyOf(path);
     }
 

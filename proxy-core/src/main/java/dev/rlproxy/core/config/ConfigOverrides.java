@@ -1,7 +1,6 @@
 package dev.rlproxy.core.config;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,7 +16,13 @@ import java.util.regex.Pattern;
 public final class ConfigOverrides {
 
     /** The variables that set configuration keys, each with the key it sets. */
-    public static final Map<String, String> VARIABLES = variables();
+    public static final Map<String, String> VARIABLES = Map.of(
+            "RLPROXY_LISTEN", "server.listen",
+            "RLPROXY_PUBLIC_URL", "server.publicUrl",
+            "RLPROXY_ADMIN_LISTEN", "admin.listen",
+            "RLPROXY_ADMIN_TOKEN", "admin.authToken",
+            "RLPROXY_STORE_TYPE", "store.type",
+            "RLPROXY_REDIS_URI", "store.redis.uri");
 
     private static final String PREFIX = "RLPROXY_";
     private static final Pattern KEY_PATH = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
@@ -27,17 +32,6 @@ public final class ConfigOverrides {
 
     private ConfigOverrides(List<ConfigOverride> overrides) {
         this.overrides = List.copyOf(overrides);
-    }
-
-    private static Map<String, String> variables() {
-        Map<String, String> variables = new LinkedHashMap<>();
-        variables.put("RLPROXY_LISTEN", "server.listen");
-        variables.put("RLPROXY_PUBLIC_URL", "server.publicUrl");
-        variables.put("RLPROXY_ADMIN_LISTEN", "admin.listen");
-        variables.put("RLPROXY_ADMIN_TOKEN", "admin.authToken");
-        variables.put("RLPROXY_STORE_TYPE", "store.type");
-        variables.put("RLPROXY_REDIS_URI", "store.redis.uri");
-        return Map.copyOf(variables);
     }
 
     public static ConfigOverrides none() {
@@ -58,7 +52,7 @@ public final class ConfigOverrides {
         for (String name : new TreeSet<>(env.keySet())) {
             String key = VARIABLES.get(name);
             if (key != null) {
-                overrides.add(new ConfigOverride(name, KeyPath.append(List.of(), key), env.get(name)));
+                overrides.add(new ConfigOverride(name, List.of(key.split("\\.")), env.get(name)));
             } else if (name.startsWith(PREFIX) && !otherVariables.contains(name)) {
                 Set<String> known = new TreeSet<>(VARIABLES.keySet());
                 known.addAll(otherVariables);
@@ -89,10 +83,6 @@ public final class ConfigOverrides {
     /** In order of precedence, lowest first. */
     List<ConfigOverride> list() {
         return overrides;
-    }
-
-    boolean isEmpty() {
-        return overrides.isEmpty();
     }
 
     @Override
