@@ -51,6 +51,9 @@ public final class ConfigOverrides {
         List<ConfigError> errors = new ArrayList<>();
         for (String name : new TreeSet<>(env.keySet())) {
             String key = VARIABLES.get(name);
+            if (key != null && env.get(name).isEmpty()) {
+                continue; // as with ${VAR:-default}: an empty variable counts as unset
+            }
             if (key != null) {
                 overrides.add(new ConfigOverride(name, List.of(key.split("\\.")), env.get(name)));
             } else if (name.startsWith(PREFIX) && !otherVariables.contains(name)) {

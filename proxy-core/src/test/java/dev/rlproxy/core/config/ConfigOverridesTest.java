@@ -74,6 +74,12 @@ class ConfigOverridesTest {
     }
 
     @Test
+    void anEmptyVariableCountsAsUnset() {
+        String yaml = "server:\n  listen: \"127.0.0.1:18082\"\n" + ConfigFiles.MINIMAL;
+        assertThat(load(yaml, List.of(), Map.of("RLPROXY_LISTEN", "")).server().listen().port()).isEqualTo(18082);
+    }
+
+    @Test
     void invalidValuesAreReportedWithTheFilesMessagesNamingTheOverride() {
         assertThat(errors(ConfigFiles.MINIMAL, List.of("server.listen=nowhere"), Map.of()))
                 .singleElement().asString().startsWith("--set: server.listen: expected host:port");
