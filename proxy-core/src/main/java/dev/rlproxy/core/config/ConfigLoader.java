@@ -35,11 +35,6 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Loads {@code file}, substituting variables from the process environment. */
-    public static ProxyConfig load(Path file) {
-        return load(file, System.getenv());
-    }
-
     /** Loads {@code file}, substituting {@code ${VAR}} from {@code env}. */
     public static ProxyConfig load(Path file, Map<String, String> env) {
         return load(file, env, ConfigOverrides.none());
