@@ -1,7 +1,6 @@
 package dev.rlproxy.server;
 
 import dev.rlproxy.core.config.ConfigException;
-import dev.rlproxy.core.config.ConfigLoader;
 import dev.rlproxy.core.config.ProxyConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,11 +12,11 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Hot reload: polls the configuration file and hands each new valid version to the application.
@@ -29,14 +28,14 @@ public final class ConfigWatcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConfigWatcher.class);
 
     private final Path file;
-    private final Map<String, String> env;
+    private final Supplier<ProxyConfig> load;
     private final Consumer<ProxyConfig> apply;
     private final ScheduledExecutorService poller;
     private byte[] lastDigest;
 
-    private ConfigWatcher(Path file, Map<String, String> env, Consumer<ProxyConfig> apply) {
+    private ConfigWatcher(Path file, Supplier<ProxyConfig> load, Consumer<ProxyConfig> apply) {
         this.file = file;
-        this.env = env;
+        this.load = load;
         this.apply = apply;
         this.lastDigest = digest();
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -46,9 +45,15 @@ public final class ConfigWatcher implements AutoCloseable {
         });
     }
 
-    /** Starts polling {@code file} every {@code interval}. */
-    public static ConfigWatcher watch(Path file, Map<String, String> env, Duration interval, Consumer<ProxyConfig> apply) {
-        ConfigWatcher watcher = new ConfigWatcher(file, env, apply);
+    /**
+     * Starts polling {@code file} every {@code interval}.
+     *
+     * @param load loads the configuration: {@code file} with the same variables and overrides the
+     *             proxy started with, so a reload keeps them
+     */
+    public static ConfigWatcher watch(Path file, Supplier<ProxyConfig> load, Duration interval,
+                                      Consumer<ProxyConfig> apply) {
+        ConfigWatcher watcher = new ConfigWatcher(file, load, apply);
         watcher.poller.scheduleWithFixedDelay(watcher::checkNow, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
         return watcher;
@@ -65,7 +70,7 @@ public final class ConfigWatcher implements AutoCloseable {
     public synchronized Outcome reloadNow() {
         lastDigest = digest();
         try {
-            apply.accept(ConfigLoader.load(file, env));
+            apply.accept(load.get());
             log.info("reloaded configuration from {} on request", file);
             return new Outcome(true, "reloaded " + file);
         } catch (ConfigException e) {
@@ -85,7 +90,7 @@ public final class ConfigWatcher implements AutoCloseable {
         }
         lastDigest = now;
         try {
-            ProxyConfig changed = ConfigLoader.load(file, env);
+            ProxyConfig changed = load.get();
             apply.accept(changed);
             log.info("reloaded configuration from {}", file);
         } catch (ConfigException e) {

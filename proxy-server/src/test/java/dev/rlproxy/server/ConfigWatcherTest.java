@@ -1,5 +1,6 @@
 package dev.rlproxy.server;
 
+import dev.rlproxy.core.config.ConfigLoader;
 import dev.rlproxy.core.config.ProxyConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +35,7 @@ class ConfigWatcherTest {
         Path file = dir.resolve("proxy.yaml");
         Files.writeString(file, config("\"t1\""));
         List<ProxyConfig> applied = new CopyOnWriteArrayList<>();
-        try (ConfigWatcher watcher = ConfigWatcher.watch(file, Map.of(), Duration.ofHours(1), applied::add)) {
+        try (ConfigWatcher watcher = ConfigWatcher.watch(file, () -> ConfigLoader.load(file, Map.of()), Duration.ofHours(1), applied::add)) {
             watcher.checkNow();
             assertThat(applied).as("unchanged file").isEmpty();
 
@@ -58,7 +59,7 @@ class ConfigWatcherTest {
         Path file = dir.resolve("proxy.yaml");
         Files.writeString(file, config("\"t1\""));
         List<ProxyConfig> applied = new CopyOnWriteArrayList<>();
-        try (ConfigWatcher ignored = ConfigWatcher.watch(file, Map.of(), Duration.ofMillis(20), applied::add)) {
+        try (ConfigWatcher ignored = ConfigWatcher.watch(file, () -> ConfigLoader.load(file, Map.of()), Duration.ofMillis(20), applied::add)) {
             Files.writeString(file, config("\"t3\""));
             await().atMost(Duration.ofSeconds(5)).until(() -> applied.size() == 1);
         }

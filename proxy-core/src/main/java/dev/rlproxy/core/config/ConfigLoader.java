@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,12 +20,13 @@ import java.util.Map;
  * Loads a {@link ProxyConfig} from a YAML file, or fails with every problem found as
  * {@code FILE:LINE:COLUMN: message}.
  *
- * <p>The file is read twice. The first pass checks the YAML syntax, the top-level shape, every
- * {@code ${VAR}} (so all missing variables are reported together) and every key (so all unknown
- * keys are reported together, even those whose typo also leaves a record invalid). The second
- * binds the records, unless the first found a problem other than unknown keys; binding stops at
- * the first invalid value, and a record that validates several things (e.g. routes naming unknown
- * upstreams) reports all of them, alongside the unknown keys.
+ * <p>The file is read once, into a token buffer: this checks the YAML syntax and the top-level
+ * shape, substitutes every {@code ${VAR}} (so all missing variables are reported together) and
+ * splices in the {@link ConfigOverrides}. The buffer is then checked for unknown keys (all reported
+ * together, even those whose typo also leaves a record invalid) and bound to the records, unless a
+ * problem other than unknown keys was found; binding stops at the first invalid value, and a record
+ * that validates several things (e.g. routes naming unknown upstreams) reports all of them,
+ * alongside the unknown keys. Overrides thus meet exactly the checks the file does.
  */
 public final class ConfigLoader {
 
@@ -33,18 +35,27 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Loads {@code file}, substituting variables from the process environment. */
-    public static ProxyConfig load(Path file) {
-        return load(file, System.getenv());
-    }
-
     /** Loads {@code file}, substituting {@code ${VAR}} from {@code env}. */
     public static ProxyConfig load(Path file, Map<String, String> env) {
+        return load(file, env, ConfigOverrides.none());
+    }
+
+    /**
+     * Loads {@code file}, substituting {@code ${VAR}} from {@code env}, with {@code overrides} in
+     * place of the file's values (errors about them name the override, never its value).
+     */
+    public static ProxyConfig load(Path file, Map<String, String> env, ConfigOverrides overrides) {
         String source = file.toString();
         String text = read(file, source);
-        EnvSubstitution substitution = new EnvSubstitution(env);
-        List<ConfigError> unknownKeys = checkShapeVariablesAndKeys(text, source, substitution);
-        return bind(text, source, substitution, file.toAbsolutePath().getParent(), unknownKeys);
+        SourceMap sourceMap = new SourceMap(source);
+        TokenBuffer merged = new TokenBuffer(ConfigMapper.MAPPER, false);
+        List<ConfigError> errors = readAndMerge(text, new EnvSubstitution(env), overrides, sourceMap, merged);
+        List<ConfigError> unknownKeys = unknownKeys(merged, sourceMap);
+        if (!errors.isEmpty()) {
+            errors.addAll(unknownKeys);
+            throw new ConfigException(errors);
+        }
+        return bind(merged, sourceMap, file.toAbsolutePath().getParent(), unknownKeys);
     }
 
     private static String read(Path file, String source) {
@@ -64,14 +75,12 @@ public final class ConfigLoader {
     }
 
     /**
-     * Returns the unknown keys, which still let the file be bound (to report invalid values beside
-     * them); throws with everything found if the file has a problem that does not.
+     * Copies the file, overrides spliced in, into {@code merged} (as far as its syntax allows) and
+     * returns the problems that stop it from being bound.
      */
-    private static List<ConfigError> checkShapeVariablesAndKeys(String text, String source,
-                                                                EnvSubstitution substitution) {
-        SourceMap sourceMap = new SourceMap(source);
+    private static List<ConfigError> readAndMerge(String text, EnvSubstitution substitution, ConfigOverrides overrides,
+                                                  SourceMap sourceMap, TokenBuffer merged) {
         List<ConfigError> errors = new ArrayList<>();
-        List<ConfigError> unknownKeys = new ArrayList<>();
         ConfigYamlParser parser = open(text, substitution, sourceMap);
         try (parser) {
             JsonToken first = parser.nextToken();
@@ -82,7 +91,7 @@ public final class ConfigLoader {
                         "expected a mapping of sections (" + SECTIONS + ") at the top level"));
             } else {
                 // Reads every token, so each string is substituted.
-                UnknownKeyCheck.check(parser, ConfigShape.FILE, unknownKeys);
+                OverrideMerge.copy(parser, overrides, sourceMap, merged);
                 if (parser.nextToken() != null) {
                     errors.add(sourceMap.errorAt(parser.currentTokenLocation(),
                             "only one YAML document per config file"));
@@ -94,19 +103,27 @@ public final class ConfigLoader {
             throw new UncheckedIOException(e);
         }
         errors.addAll(parser.envErrors());
-        if (!errors.isEmpty()) {
-            errors.addAll(unknownKeys);
-            throw new ConfigException(errors);
+        return errors;
+    }
+
+    /** The unknown keys of what was read, even if the file broke off early with a syntax error. */
+    private static List<ConfigError> unknownKeys(TokenBuffer merged, SourceMap sourceMap) {
+        List<ConfigError> unknownKeys = new ArrayList<>();
+        try (JsonParser parser = OverrideMerge.read(merged)) {
+            if (parser.currentToken() == JsonToken.START_OBJECT) {
+                UnknownKeyCheck.check(parser, sourceMap, ConfigShape.FILE, unknownKeys);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return unknownKeys;
     }
 
-    private static ProxyConfig bind(String text, String source, EnvSubstitution substitution, Path baseDir,
+    private static ProxyConfig bind(TokenBuffer merged, SourceMap sourceMap, Path baseDir,
                                     List<ConfigError> unknownKeys) {
-        SourceMap sourceMap = new SourceMap(source);
         List<ConfigError> errors = new ArrayList<>(unknownKeys);
         ProxyConfig config = null;
-        try (ConfigYamlParser parser = open(text, substitution, sourceMap)) {
+        try (JsonParser parser = merged.asParser()) {
             config = ConfigMapper.MAPPER.readerFor(ProxyConfig.class)
                     .withAttribute(TokenFileDeserializer.BASE_DIR_ATTRIBUTE, baseDir)
                     .readValue(parser);

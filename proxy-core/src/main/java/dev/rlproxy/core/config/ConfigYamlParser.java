@@ -40,10 +40,6 @@ final class ConfigYamlParser extends JsonParserDelegate {
         this.sourceMap = sourceMap;
     }
 
-    SourceMap sourceMap() {
-        return sourceMap;
-    }
-
     /** Missing variables and malformed references met so far, each at its value. */
     List<ConfigError> envErrors() {
         return envErrors;

@@ -15,6 +15,8 @@ final class SourceMap {
     private final String sourceName;
     private final Map<String, JsonLocation> keys = new HashMap<>();
     private final Map<String, JsonLocation> values = new HashMap<>();
+    /** Paths whose value was given outside the file, with where it came from. */
+    private final Map<String, String> overridden = new HashMap<>();
 
     SourceMap(String sourceName) {
         this.sourceName = sourceName;
@@ -26,6 +28,11 @@ final class SourceMap {
 
     void recordKey(List<String> path, JsonLocation location) {
         keys.put(KeyPath.render(path), location);
+    }
+
+    /** The value at {@code path} (and everything under it) came from {@code origin}, not the file. */
+    void recordOverride(List<String> path, String origin) {
+        overridden.put(KeyPath.render(path), origin);
     }
 
     /**
@@ -45,18 +52,23 @@ final class SourceMap {
      */
     ConfigError errorAt(List<String> path, String message) {
         String where = KeyPath.render(path);
+        String full = where.isEmpty() ? message : where + ": " + message;
         JsonLocation location = null;
         for (int length = path.size(); location == null && length >= 0; length--) {
             String candidate = KeyPath.render(path.subList(0, length));
+            if (overridden.containsKey(candidate)) {
+                return ConfigError.outsideFile(overridden.get(candidate), full);
+            }
             location = values.containsKey(candidate) ? values.get(candidate) : keys.get(candidate);
         }
-        return errorAt(location, where.isEmpty() ? message : where + ": " + message);
+        return errorAt(location, full);
     }
 
     /** An error about the key at {@code path} itself (e.g. an unknown key), at the key. */
     ConfigError keyError(List<String> path, String message) {
-        JsonLocation location = keys.get(KeyPath.render(path));
-        return location == null ? errorAt(path, message) : errorAt(location, KeyPath.render(path) + ": " + message);
+        String key = KeyPath.render(path);
+        JsonLocation location = overridden.containsKey(key) ? null : keys.get(key);
+        return location == null ? errorAt(path, message) : errorAt(location, key + ": " + message);
     }
 
     /** An error at a parser location; unknown locations become 1:1. */

@@ -1,5 +1,6 @@
 package dev.rlproxy.core.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import java.io.IOException;
@@ -17,20 +18,24 @@ import java.util.Set;
  */
 final class UnknownKeyCheck {
 
-    private final ConfigYamlParser parser;
+    private final JsonParser parser;
+    private final SourceMap sourceMap;
     private final List<ConfigError> unknownKeys;
 
-    private UnknownKeyCheck(ConfigYamlParser parser, List<ConfigError> unknownKeys) {
+    private UnknownKeyCheck(JsonParser parser, SourceMap sourceMap, List<ConfigError> unknownKeys) {
         this.parser = parser;
+        this.sourceMap = sourceMap;
         this.unknownKeys = unknownKeys;
     }
 
     /**
      * Reads the value at the parser's current token and everything under it, adding an error to
-     * {@code unknownKeys} for each unknown key; the parser is left at the value's last token.
+     * {@code unknownKeys} for each unknown key, located through {@code sourceMap} (at the key in the
+     * file, or naming the override that added it); the parser is left at the value's last token.
      */
-    static void check(ConfigYamlParser parser, ConfigShape shape, List<ConfigError> unknownKeys) throws IOException {
-        new UnknownKeyCheck(parser, unknownKeys).value(shape);
+    static void check(JsonParser parser, SourceMap sourceMap, ConfigShape shape, List<ConfigError> unknownKeys)
+            throws IOException {
+        new UnknownKeyCheck(parser, sourceMap, unknownKeys).value(shape);
     }
 
     private void value(ConfigShape shape) throws IOException {
@@ -70,7 +75,6 @@ final class UnknownKeyCheck {
     private void report(String key, Set<String> knownKeys) {
         String suggestion = Suggestions.didYouMean(key, knownKeys);
         String hint = suggestion.isEmpty() ? "; expected one of: " + String.join(", ", knownKeys) : suggestion;
-        unknownKeys.add(parser.sourceMap().errorAt(parser.currentTokenLocation(),
-                KeyPath.render(KeyPath.of(parser.getParsingContext())) + ": unknown key" + hint));
+        unknownKeys.add(sourceMap.keyError(KeyPath.of(parser.getParsingContext()), "unknown key" + hint));
     }
 }

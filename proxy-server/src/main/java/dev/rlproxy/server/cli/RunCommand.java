@@ -1,7 +1,6 @@
 package dev.rlproxy.server.cli;
 
 import dev.rlproxy.core.config.ConfigException;
-import dev.rlproxy.core.config.ConfigLoader;
 import dev.rlproxy.core.config.ProxyConfig;
 import dev.rlproxy.server.ConfigWatcher;
 import dev.rlproxy.server.ListenFailedException;
@@ -11,10 +10,12 @@ import dev.rlproxy.server.admin.AdminServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,23 +26,35 @@ final class RunCommand implements Callable<Integer> {
     /** How often the configuration file is checked for changes (hot reload of token sets). */
     static final Duration RELOAD_POLL = Duration.ofSeconds(2);
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the YAML configuration")
-    Path config;
+    @Mixin
+    ConfigOptions configOptions;
 
-    @Option(names = "--log-format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (default) or json: one JSON object per log line, access log included")
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "text (default) or json: one JSON object per log line, access log included;"
+                    + " default from RLPROXY_LOG_FORMAT")
     LogSetup.Format logFormat;
 
     @Option(names = "--log-level", paramLabel = "LEVEL",
-            description = "error, warn, info (default), debug or trace")
+            description = "error, warn, info (default), debug or trace; default from RLPROXY_LOG_LEVEL")
     LogSetup.LogLevel logLevel;
 
     @Override
     public Integer call() throws Exception {
-        LogSetup.apply(logFormat, logLevel);
+        Map<String, String> env = System.getenv();
+        try {
+            LogSetup.apply(
+                    logFormat != null ? logFormat
+                            : LogSetup.fromEnvironment(env, LogSetup.FORMAT_VARIABLE, LogSetup.Format.class),
+                    logLevel != null ? logLevel
+                            : LogSetup.fromEnvironment(env, LogSetup.LEVEL_VARIABLE, LogSetup.LogLevel.class));
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            return ExitCodes.BAD_CONFIG;
+        }
+        Path config = configOptions.file;
         ProxyConfig parsed;
         try {
-            parsed = ConfigLoader.load(config);
+            parsed = configOptions.load(env);
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return ExitCodes.BAD_CONFIG;
@@ -56,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return ExitCodes.CANNOT_LISTEN;
         }
-        ConfigWatcher watcher = ConfigWatcher.watch(config, System.getenv(), RELOAD_POLL, app::reload);
+        ConfigWatcher watcher = ConfigWatcher.watch(config, () -> configOptions.load(env), RELOAD_POLL, app::reload);
         AdminServer admin;
         try {
             admin = AdminServer.start(parsed.admin(), app, watcher::reloadNow);

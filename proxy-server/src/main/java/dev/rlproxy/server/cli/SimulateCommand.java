@@ -33,19 +33,22 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "simulate", mixinStandardHelpOptions = true,
         description = {
-                "Run a simulated rate-limited upstream API on 127.0.0.1 until Ctrl-C.",
+                "Run a simulated rate-limited upstream API (on 127.0.0.1 unless --host says otherwise) until Ctrl-C.",
                 "Every path answers 200 JSON while under the limit, and the dialect's refusal (403/429) "
                         + "when over it. Prints requests/accepted/violations every few seconds and at exit."},
         footer = {"", "Example: proxy.jar simulate --port 8089 --dialect github --limit 30 --window 10s --tokens t1,t2"})
 final class SimulateCommand implements Callable<Integer> {
 
-    static final String HOST = "127.0.0.1";
-
     @Spec
     CommandSpec spec;
 
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS",
+            description = "address to listen on; 0.0.0.0 for every interface, e.g. in a container"
+                    + " (default: ${DEFAULT-VALUE})")
+    String host;
+
     @Option(names = "--port", defaultValue = "8089", paramLabel = "PORT",
-            description = "port on 127.0.0.1 (0 = a free one; default: ${DEFAULT-VALUE})")
+            description = "port to listen on (0 = a free one; default: ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--dialect", defaultValue = "github", paramLabel = "DIALECT",
@@ -120,18 +123,18 @@ final class SimulateCommand implements Callable<Integer> {
         CountDownLatch closed = new CountDownLatch(1);
         UpstreamSimulator simulator;
         try {
-            simulator = UpstreamSimulator.start(simulatorSpec, port);
+            simulator = UpstreamSimulator.start(simulatorSpec, host, port);
         } catch (RuntimeException e) {
             if (isBindFailure(e)) {
                 spec.commandLine().getErr().printf("Cannot listen on %s:%d: %s (is something else using it? "
-                        + "Try another --port, or --port 0 for a free one.)%n", HOST, port, e.getMessage());
+                        + "Try another --port, or --port 0 for a free one.)%n", host, port, e.getMessage());
                 return ExitCodes.FAILURE;
             }
             throw e;
         }
         try {
             out.printf("Simulated %s upstream on http://%s:%d  (limit %d per %s per token, %s windows, %s, latency %s)%n",
-                    dialect.name().toLowerCase(Locale.ROOT), HOST, simulator.port(), limit, format(window),
+                    dialect.name().toLowerCase(Locale.ROOT), host, simulator.port(), limit, format(window),
                     windowMode.name().toLowerCase(Locale.ROOT), describeTokens(simulatorSpec), format(latency));
             out.println("Press Ctrl-C to stop.");
             out.flush();

@@ -1,24 +1,23 @@
 package dev.rlproxy.server.cli;
 
 import dev.rlproxy.core.config.ConfigException;
-import dev.rlproxy.core.config.ConfigLoader;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
-        description = "Check a configuration file: prints OK, or each error as FILE:LINE:COLUMN: message.")
+        description = "Check a configuration file, with its RLPROXY_* variables and --set values:"
+                + " prints OK, or each error as FILE:LINE:COLUMN: message (or the override's name: message).")
 final class ValidateCommand implements Callable<Integer> {
 
-    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "the YAML configuration")
-    Path config;
+    @Mixin
+    ConfigOptions config;
 
     @Override
     public Integer call() {
         try {
-            ConfigLoader.load(config);
+            config.load(System.getenv());
             System.out.println("OK");
             return ExitCodes.OK;
         } catch (ConfigException e) {

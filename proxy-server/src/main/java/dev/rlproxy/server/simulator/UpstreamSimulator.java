@@ -28,21 +28,24 @@ import static com.github.tomakehurst.wiremock.client.WireMock.ok;
  */
 public final class UpstreamSimulator implements AutoCloseable {
 
+    private static final String LOOPBACK = "127.0.0.1";
+
     private final SimulatorSpec spec;
     private final WireMockServer server;
     private final TokenAccess access;
     private final CallerLimiter limiter;
     private final SimulatorCounters counters;
+    private final String host;
     private final int port;
 
-    private UpstreamSimulator(SimulatorSpec spec, int port) {
+    private UpstreamSimulator(SimulatorSpec spec, String bindAddress, int port) {
         this.spec = Objects.requireNonNull(spec, "spec must not be null");
         this.access = new TokenAccess(spec.validTokens());
         this.limiter = new CallerLimiter(spec);
         this.counters = new SimulatorCounters();
         RateLimitingTransformer transformer = new RateLimitingTransformer(spec, access, limiter, counters);
         WireMockConfiguration options = WireMockConfiguration.options()
-                .bindAddress("127.0.0.1")
+                .bindAddress(bindAddress)
                 .port(port)
                 .containerThreads(spec.containerThreads())
                 .jettyAcceptors(1) // one accepting thread is plenty on loopback, and quiet on small machines
@@ -59,6 +62,8 @@ public final class UpstreamSimulator implements AutoCloseable {
         this.server = new WireMockServer(options);
         server.start();
         this.port = server.port();
+        // Links in its answers must name an address clients can reach, which a wildcard is not.
+        this.host = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? LOOPBACK : bindAddress;
         transformer.serveAt(baseUrl());
         server.stubFor(any(anyUrl()).willReturn(ok()));
     }
@@ -68,17 +73,25 @@ public final class UpstreamSimulator implements AutoCloseable {
         return start(spec, 0);
     }
 
-    /** Starts a simulator on {@code port} (0 picks a free one); close it when done. */
+    /** Starts a simulator on 127.0.0.1:{@code port} (0 picks a free one); close it when done. */
     public static UpstreamSimulator start(SimulatorSpec spec, int port) {
+        return start(spec, LOOPBACK, port);
+    }
+
+    /**
+     * Starts a simulator on {@code bindAddress}:{@code port} ({@code 0.0.0.0} for every interface,
+     * e.g. in a container); close it when done.
+     */
+    public static UpstreamSimulator start(SimulatorSpec spec, String bindAddress, int port) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("port must be 0..65535, was " + port);
         }
-        return new UpstreamSimulator(spec, port);
+        return new UpstreamSimulator(spec, bindAddress, port);
     }
 
-    /** {@code http://127.0.0.1:PORT}, no trailing slash. */
+    /** {@code http://HOST:PORT}, no trailing slash; HOST is 127.0.0.1 when bound to every interface. */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port();
+        return "http://" + host + ":" + port();
     }
 
     public int port() {

@@ -10,8 +10,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The command-line contract documented in the README: validate prints OK or FILE:LINE:COLUMN errors, exit 0 / 2. */
 class MainTest {
@@ -57,6 +59,37 @@ class MainTest {
         assertThat(err.toString(StandardCharsets.UTF_8))
                 .contains(file + ":4:")
                 .contains("did you mean 'pathPrefix'");
+    }
+
+    @Test
+    void validateAppliesSetValuesWithTheFilesChecks(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("ok.yaml"), GOOD);
+        assertThat(Main.execute("validate", "--config", file.toString(), "--set", "admin.listen=0.0.0.0:9090",
+                "--set", "admin.authToken=s3cret")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8).trim()).isEqualTo("OK");
+        assertThat(Main.execute("validate", "--config", file.toString(), "--set", "server.listen=nowhere",
+                "--set", "admin.authToken=s3cret")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("--set: server.listen: expected host:port")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
+    void runRefusesAMalformedSetBeforeStarting(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("ok.yaml"), GOOD);
+        assertThat(Main.execute("run", "--config", file.toString(), "--set", "s3cret")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--set: expected key.path=value")
+                .doesNotContain("s3cret");
+    }
+
+    @Test
+    void logOptionsFallBackToTheirVariables() {
+        assertThat(LogSetup.fromEnvironment(Map.of("RLPROXY_LOG_FORMAT", " JSON "), LogSetup.FORMAT_VARIABLE,
+                LogSetup.Format.class)).isEqualTo(LogSetup.Format.json);
+        assertThat(LogSetup.fromEnvironment(Map.of("RLPROXY_LOG_LEVEL", ""), LogSetup.LEVEL_VARIABLE,
+                LogSetup.LogLevel.class)).isNull();
+        assertThatThrownBy(() -> LogSetup.fromEnvironment(Map.of("RLPROXY_LOG_LEVEL", "loud"),
+                LogSetup.LEVEL_VARIABLE, LogSetup.LogLevel.class))
+                .hasMessage("RLPROXY_LOG_LEVEL: expected one of error, warn, info, debug, trace, got 'loud'");
     }
 
     @Test

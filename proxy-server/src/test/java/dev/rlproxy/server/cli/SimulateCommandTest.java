@@ -2,6 +2,7 @@ package dev.rlproxy.server.cli;
 
 import dev.rlproxy.server.simulator.SimulatedDialect;
 import dev.rlproxy.server.simulator.SimulatorSpec;
+import dev.rlproxy.server.simulator.UpstreamSimulator;
 import dev.rlproxy.server.simulator.WindowMode;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -9,6 +10,10 @@ import picocli.CommandLine;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.time.Duration;
 
@@ -42,12 +47,26 @@ class SimulateCommandTest {
         SimulatorSpec spec = command.simulatorSpec();
 
         assertThat(command.port).isEqualTo(8089);
+        assertThat(command.host).isEqualTo("127.0.0.1");
         assertThat(spec.dialect()).isEqualTo(SimulatedDialect.GITHUB);
         assertThat(spec.limit()).isEqualTo(30);
         assertThat(spec.window()).isEqualTo(Duration.ofSeconds(10));
         assertThat(spec.windowMode()).isEqualTo(WindowMode.FIXED);
         assertThat(spec.validTokens()).isEmpty();
         assertThat(spec.latency()).isZero();
+    }
+
+    @Test
+    void aSimulatorOnEveryInterfaceAnswersOnLoopbackAndLinksThere() throws Exception {
+        try (UpstreamSimulator simulator = UpstreamSimulator.start(SimulatorSpec.github(5, Duration.ofMinutes(1)),
+                "0.0.0.0", 0)) {
+            assertThat(simulator.baseUrl()).isEqualTo("http://127.0.0.1:" + simulator.port());
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/rate_limit")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(simulator.requestsSeen()).isEqualTo(1);
+        }
     }
 
     @Test

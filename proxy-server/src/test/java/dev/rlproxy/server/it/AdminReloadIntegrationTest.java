@@ -50,7 +50,7 @@ class AdminReloadIntegrationTest {
             Files.writeString(file, config(upstream.baseUrl(), "\"tok-a\""));
             ProxyApplication app = ProxyApplication.start(ConfigLoader.load(file, Map.of()));
             // A poll interval far beyond the test: only the explicit reload acts.
-            ConfigWatcher watcher = ConfigWatcher.watch(file, Map.of(), Duration.ofHours(1), app::reload);
+            ConfigWatcher watcher = ConfigWatcher.watch(file, () -> ConfigLoader.load(file, Map.of()), Duration.ofHours(1), app::reload);
             AdminServer admin = AdminServer.start(new AdminConfig(new HostPort("127.0.0.1", 0), ""), app,
                     watcher::reloadNow);
             try {
