@@ -1,0 +1,24 @@
+package dev.rlproxy.core.store;
+
+import dev.rlproxy.core.time.ManualClock;
+
+class InMemoryLearnedWindowStoreTest extends LearnedWindowStoreContract {
+
+    private final ManualClock clock = new ManualClock();
+    private final InMemoryLearnedWindowStore store = new InMemoryLearnedWindowStore(clock, STALE_MILLIS);
+
+    @Override
+    protected LearnedWindowStore store() {
+        return store;
+    }
+
+    @Override
+    protected long nowMillis() {
+        return clock.wallMillis();
+    }
+
+    @Override
+    protected void passTime(long millis) {
+        clock.advanceNanos(millis * 1_000_000L);
+    }
+}
