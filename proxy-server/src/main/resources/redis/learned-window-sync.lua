@@ -23,7 +23,7 @@ local maxWait = tonumber(ARGV[9])
 local stale = tonumber(ARGV[10])
 local idleTtl = tonumber(ARGV[11])
 local reportCount = tonumber(ARGV[12])
-local SAME = 1000
+local JITTER = 10
 local ASSUMED = '~assumed'
 
 local h = {}
@@ -115,7 +115,9 @@ for _, n in ipairs(order) do
   end
 end
 
--- Reports: a newer window replaces the old one; in the same window only a lower remaining counts.
+-- Reports: a reset later than the last reported one is a new window, taken as said (an extrapolated
+-- reset is only a guess); otherwise a report can only lower what is left.
+local tolerance = math.max(margin, JITTER)
 local credible = false
 local i = 13
 for _ = 1, reportCount do
@@ -142,11 +144,17 @@ for _ = 1, reportCount do
         w.a = fromReport
       end
     else
-      if w.x > 0 and math.abs(reset - w.x) > SAME then
-        w.d = math.abs(reset - w.x)
+      local previous = w.x
+      local apart = math.abs(reset - previous)
+      if previous > 0 and apart > tolerance then
+        if w.d > 0 then
+          w.d = math.min(w.d, apart) -- resets lie whole windows apart
+        else
+          w.d = apart
+        end
       end
       w.x = reset
-      if w.r <= 0 or reset > w.r + SAME then
+      if w.r <= 0 or reset > previous + tolerance then
         w.a = fromReport
         w.r = reset
       else

@@ -31,6 +31,8 @@ final class SharedWindow {
     static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** A replica with units out syncs at least this often, so the store knows it is alive. */
     static final long HEARTBEAT_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Resets closer than this (or the reset margin) are the same window, as in {@link ReportedWindow}. */
+    private static final long RESET_JITTER_MILLIS = TimeUnit.NANOSECONDS.toMillis(ReportedWindow.RESET_JITTER_NANOS);
 
     private final SharedWindows windows;
     private final String key;
@@ -105,7 +107,7 @@ final class SharedWindow {
     synchronized void reported(RateLimitObservation observation, boolean windowsApply, boolean throttled) {
         for (RateLimitWindow w : observation.windows()) {
             if (windowsApply && w.isCredible() && w.remaining() >= 0) {
-                reports.merge(w.name(), w, SharedWindow::fresher);
+                reports.merge(w.name(), w, this::fresher);
             }
         }
         if (throttled && observation.retryAfterMillis() >= 0) {
@@ -121,8 +123,8 @@ final class SharedWindow {
     }
 
     /** Of two reports of one window: a later window wins; in the same window the lower remaining. */
-    static RateLimitWindow fresher(RateLimitWindow a, RateLimitWindow b) {
-        long sameWindowMillis = 1_000;
+    private RateLimitWindow fresher(RateLimitWindow a, RateLimitWindow b) {
+        long sameWindowMillis = Math.max(windows.timing.resetMarginMillis(), RESET_JITTER_MILLIS);
         if (a.resetAtEpochMillis() > b.resetAtEpochMillis() + sameWindowMillis) {
             return a;
         }
@@ -185,7 +187,7 @@ final class SharedWindow {
             if (error != null) {
                 local = true;
                 localUntilNanos = now + windows.sharing.fallback().toNanos();
-                sync.reports().forEach(w -> reports.merge(w.name(), w, SharedWindow::fresher));
+                sync.reports().forEach(w -> reports.merge(w.name(), w, this::fresher));
                 retryAfterMillis = Math.max(retryAfterMillis, sync.retryAfterMillis());
                 dirty = true;
             } else {

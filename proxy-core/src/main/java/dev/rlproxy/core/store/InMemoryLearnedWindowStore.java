@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryLearnedWindowStore implements LearnedWindowStore {
 
-    /** Resets closer than this are the same window (rounding, clocks). */
-    static final long SAME_WINDOW_MILLIS = 1_000;
+    /** Resets closer than this (or the reset margin) are the same window: clocks and rounding jitter. */
+    static final long RESET_JITTER_MILLIS = 10;
     private static final String ASSUMED = "~assumed";
 
     private final Clock clock;
@@ -84,7 +84,8 @@ public final class InMemoryLearnedWindowStore implements LearnedWindowStore {
                     continue; // about a window that is over
                 }
                 credible = true;
-                windows.computeIfAbsent(r.name(), n -> new Window()).apply(r.limit(), r.remaining(), reset, out);
+                windows.computeIfAbsent(r.name(), n -> new Window())
+                        .apply(r.limit(), r.remaining(), reset, out, Math.max(margin, RESET_JITTER_MILLIS));
             }
             if (credible) {
                 windows.remove(ASSUMED);
@@ -171,7 +172,11 @@ public final class InMemoryLearnedWindowStore implements LearnedWindowStore {
             return false;
         }
 
-        void apply(long reportedLimit, long remaining, long reportedReset, long out) {
+        /**
+         * A reset later than the last reported one is a new window (an extrapolated reset is only a
+         * guess: a report corrects it); otherwise the report can only lower what is left.
+         */
+        void apply(long reportedLimit, long remaining, long reportedReset, long out, long tolerance) {
             if (reportedLimit > 0) {
                 limit = reportedLimit;
             }
@@ -180,11 +185,13 @@ public final class InMemoryLearnedWindowStore implements LearnedWindowStore {
                 avail = reset > 0 ? Math.min(avail, fromReport) : fromReport;
                 return;
             }
-            if (lastReportedReset > 0 && Math.abs(reportedReset - lastReportedReset) > SAME_WINDOW_MILLIS) {
-                length = Math.abs(reportedReset - lastReportedReset);
+            long previous = lastReportedReset;
+            long apart = Math.abs(reportedReset - previous);
+            if (previous > 0 && apart > tolerance) {
+                length = length > 0 ? Math.min(length, apart) : apart; // resets lie whole windows apart
             }
             lastReportedReset = reportedReset;
-            if (reset <= 0 || reportedReset > reset + SAME_WINDOW_MILLIS) {
+            if (reset <= 0 || reportedReset > previous + tolerance) {
                 avail = fromReport; // a new window: taken as said
                 reset = reportedReset;
             } else {
