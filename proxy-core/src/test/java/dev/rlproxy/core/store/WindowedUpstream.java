@@ -4,6 +4,8 @@ import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.headers.RateLimitWindow;
 import dev.rlproxy.core.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A simulated upstream for multi-replica tests: {@code limit} requests per fixed wall-clock window,
@@ -20,6 +22,7 @@ public final class WindowedUpstream {
     private long accepted;
     private long violations;
     private long windowsUsed;
+    private final Map<Long, long[]> byWindowStart = new TreeMap<>(); // {accepted, violations}
 
     public WindowedUpstream(long limit, long windowMillis, Clock clock) {
         this.limit = limit;
@@ -38,10 +41,13 @@ public final class WindowedUpstream {
         }
         count++;
         boolean over = count > limit;
+        long[] perWindow = byWindowStart.computeIfAbsent(w * windowMillis, k -> new long[2]);
         if (over) {
             violations++;
+            perWindow[1]++;
         } else {
             accepted++;
+            perWindow[0]++;
         }
         RateLimitWindow reported = new RateLimitWindow("default", limit, Math.max(0, limit - count), (w + 1) * windowMillis);
         return new RateLimitObservation(null, List.of(reported), over, false, -1);
@@ -53,6 +59,13 @@ public final class WindowedUpstream {
 
     public synchronized long accepted() {
         return accepted;
+    }
+
+    /** Per window (by its start, epoch millis, ascending): {accepted, violations}. */
+    public synchronized Map<Long, long[]> byWindow() {
+        Map<Long, long[]> copy = new TreeMap<>();
+        byWindowStart.forEach((start, counts) -> copy.put(start, counts.clone()));
+        return copy;
     }
 
     /** Windows in which at least one request arrived. */
