@@ -13,12 +13,7 @@ class InMemoryLearnedWindowStoreTest extends LearnedWindowStoreContract {
     }
 
     @Override
-    protected long nowMillis() {
-        return clock.wallMillis();
-    }
-
-    @Override
-    protected void passTime(long millis) {
-        clock.advanceNanos(millis * 1_000_000L);
+    protected StoreTime time() {
+        return StoreTime.manual(clock);
     }
 }

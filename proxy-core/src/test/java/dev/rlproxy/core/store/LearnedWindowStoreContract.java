@@ -20,11 +20,16 @@ public abstract class LearnedWindowStoreContract {
     /** A fresh, empty store whose replicas go stale after {@link #STALE_MILLIS}. */
     protected abstract LearnedWindowStore store();
 
-    /** The store's wall clock, epoch millis. */
-    protected abstract long nowMillis();
+    /** The store's clock. */
+    protected abstract StoreTime time();
 
-    /** Lets at least {@code millis} of the store's time pass. */
-    protected abstract void passTime(long millis);
+    private long nowMillis() {
+        return time().nowMillis();
+    }
+
+    private void passTime(long millis) {
+        time().passTime(millis);
+    }
 
     private WindowGrant sync(String replica, int want, long outstanding, int returned, RateLimitWindow... reports) {
         return store().sync(new WindowSync(KEY, replica, want, outstanding, returned, List.of(reports), -1, null, TIMING))

@@ -19,11 +19,16 @@ public abstract class TokenPoolStoreContract {
     /** A fresh, empty store. */
     protected abstract TokenPoolStore store();
 
-    /** The store's wall clock, epoch millis. */
-    protected abstract long nowMillis();
+    /** The store's clock. */
+    protected abstract StoreTime time();
 
-    /** Lets at least {@code millis} of the store's time pass. */
-    protected abstract void passTime(long millis);
+    private long nowMillis() {
+        return time().nowMillis();
+    }
+
+    private void passTime(long millis) {
+        time().passTime(millis);
+    }
 
     private Map<String, SharedTokenState> sync(String replica, Map<String, Integer> inFlight, TokenReport... reports) {
         return store().sync(POOL, replica, List.of(reports), inFlight, TIMING).join();

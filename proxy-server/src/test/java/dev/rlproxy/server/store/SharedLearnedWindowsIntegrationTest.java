@@ -22,9 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
 
 /**
  * Three replicas (limiters, each with its own gateway and event loop) sharing learned windows
@@ -57,11 +54,7 @@ class SharedLearnedWindowsIntegrationTest {
     private void startReplicas() {
         for (int i = 0; i < 3; i++) {
             ExecutorScheduler loop = new ExecutorScheduler("replica-" + i);
-            RedisClient client = RedisClient.builder()
-                    .hostAndPort(new HostAndPort(redis.host(), redis.port()))
-                    .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(200).connectionTimeoutMillis(200).build())
-                    .build();
-            RedisGateway gateway = new RedisGateway(client, redis.uri(), loop, 2, 1_000, TimeUnit.MILLISECONDS.toNanos(250));
+            RedisGateway gateway = RedisStoreFixture.gateway(redis, loop, 200, Duration.ofMillis(250));
             loops.add(loop);
             gateways.add(gateway);
             replicas.add(new LocalRateLimiter(clock, loop, new LimiterSettings(100_000, Duration.ofMillis(100)),

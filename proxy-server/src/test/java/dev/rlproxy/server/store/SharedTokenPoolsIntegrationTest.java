@@ -20,9 +20,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.RedisClient;
 
 /** Three token pools (replicas) sharing one real redis-server, which is killed and started again (empty). */
 class SharedTokenPoolsIntegrationTest {
@@ -50,10 +47,7 @@ class SharedTokenPoolsIntegrationTest {
         redis = RedisServerProcess.start();
         for (int i = 0; i < 3; i++) {
             ExecutorScheduler loop = new ExecutorScheduler("pool-replica-" + i);
-            RedisClient client = RedisClient.builder().hostAndPort(new HostAndPort(redis.host(), redis.port()))
-                    .clientConfig(DefaultJedisClientConfig.builder().socketTimeoutMillis(200).connectionTimeoutMillis(200).build())
-                    .build();
-            RedisGateway gateway = new RedisGateway(client, redis.uri(), loop, 2, 1_000, TimeUnit.MILLISECONDS.toNanos(250));
+            RedisGateway gateway = RedisStoreFixture.gateway(redis, loop, 200, Duration.ofMillis(250));
             TokenPool pool = new TokenPool("github", TokenPoolSettings.DEFAULTS, clock, loop,
                     new TokenPoolSharing(new RedisTokenPoolStore(gateway), "replica-" + i, Duration.ofMillis(100),
                             Duration.ofSeconds(30)));
