@@ -65,7 +65,11 @@ final class SharedWindow {
 
     /** When this replica may admit one more: now (a credit, or the store is away), after a sync, or at a known time. */
     synchronized long earliestNanos(long now) {
-        if (local && now - localUntilNanos < 0) {
+        if (local) {
+            // The store failed: local windows alone until a sync answers, which nobody waits for.
+            if (!syncing && now - localUntilNanos >= 0) {
+                startSync(now, want(), 0);
+            }
             return now;
         }
         if (credits > 0 || closed) {
@@ -77,9 +81,13 @@ final class SharedWindow {
         if (retryAtSet && now - retryAtNanos < 0) {
             return retryAtNanos;
         }
-        int want = Math.min(windows.sharing.maxLease(), Math.max(1, usedSinceGrant * 2));
-        startSync(now, want, 0);
+        startSync(now, want(), 0);
         return Bucket.UNTIL_RELEASE;
+    }
+
+    /** Lease size: twice what was used since the last grant, so it follows demand up to the maximum. */
+    private int want() {
+        return Math.min(windows.sharing.maxLease(), Math.max(1, usedSinceGrant * 2));
     }
 
     /** A request was admitted: it spends a credit (none while the store is away). */

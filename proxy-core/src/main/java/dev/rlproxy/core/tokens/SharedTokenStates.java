@@ -17,7 +17,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class SharedTokenStates {
 
-    /** What the pool offers this collaborator; called outside the store's threads' locks. */
+    /** What the pool offers this collaborator; called without holding this collaborator's monitor. */
     interface Pool {
         /** This replica's requests in flight by fingerprint. */
         Map<String, Integer> inFlightByFingerprint();
@@ -32,7 +32,7 @@ final class SharedTokenStates {
     private final String poolName;
     private final Scheduler scheduler;
     private final TokenPoolStore.TokenTiming timing;
-    private Pool pool;
+    private volatile Pool pool;
 
     // Guarded by this.
     private final Map<String, TokenPoolStore.TokenReport> observed = new HashMap<>();
@@ -67,8 +67,9 @@ final class SharedTokenStates {
     private void sync() {
         Set<String> reconcile;
         List<TokenPoolStore.TokenReport> reports;
+        boolean closed = pool.isClosed(); // the pool's lock is never taken inside this one's (the pool calls in holding it)
         synchronized (this) {
-            if (pool.isClosed()) {
+            if (closed) {
                 started = false;
                 return;
             }
