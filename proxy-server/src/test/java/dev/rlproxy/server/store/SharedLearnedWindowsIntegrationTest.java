@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Three replicas (limiters, each with its own gateway and event loop) sharing learned windows
  * through one real redis-server, against a simulated upstream of 50 requests per second, with
- * load far above it; Redis is killed mid-load and started again (empty).
+ * load far above it; mid-load Redis is killed and started again (empty), or paused and resumed.
  */
 class SharedLearnedWindowsIntegrationTest {
 
@@ -96,8 +96,29 @@ class SharedLearnedWindowsIntegrationTest {
         redis.restart();
         long restartedAt = clock.wallMillis();
         offerLoad(4_000);
-        long endedAt = clock.wallMillis();
+        assertSharedAroundOutage("a Redis kill and restart", killedAt, restartedAt, clock.wallMillis());
+    }
 
+    @Test
+    void aPausedRedisHoldsNoRequestPastItsWaitAndSharingResumes() throws Exception {
+        redis = RedisServerProcess.start();
+        startReplicas();
+
+        offerLoad(3_000);
+        long pausedAt = clock.wallMillis();
+        redis.pause();
+        offerLoad(2_000);
+        redis.resume();
+        long resumedAt = clock.wallMillis();
+        offerLoad(4_000);
+        assertSharedAroundOutage("a Redis pause (SIGSTOP)", pausedAt, resumedAt, clock.wallMillis());
+    }
+
+    /**
+     * Every acquire ended (granted or refused at its max wait: none hangs), and the windows wholly
+     * before the outage or from 1.5 s after it saw no violation and most of what was allowed.
+     */
+    private void assertSharedAroundOutage(String outage, long outageFrom, long outageTo, long endedAt) {
         await().atMost(Duration.ofSeconds(10)).until(() -> acquired.stream().allMatch(CompletableFuture::isDone));
         long before = 0;
         long beforeAllowed = 0;
@@ -106,12 +127,13 @@ class SharedLearnedWindowsIntegrationTest {
         long violationsShared = 0;
         for (Map.Entry<Long, long[]> w : upstream.byWindow().entrySet()) {
             long start = w.getKey();
-            boolean shared = start + 1_000 <= killedAt || (start >= restartedAt + 1_500 && start + 1_000 <= endedAt);
-            if (!shared) {
+            boolean beforeOutage = start + 1_000 <= outageFrom;
+            boolean afterOutage = start >= outageTo + 1_500 && start + 1_000 <= endedAt;
+            if (!beforeOutage && !afterOutage) {
                 continue; // the outage, and the window in which the replicas notice Redis is back
             }
             violationsShared += w.getValue()[1];
-            if (start + 1_000 <= killedAt) {
+            if (beforeOutage) {
                 before += w.getValue()[0];
                 beforeAllowed += 50;
             } else {
@@ -119,8 +141,8 @@ class SharedLearnedWindowsIntegrationTest {
                 afterAllowed += 50;
             }
         }
-        System.out.printf("shared learned windows over Redis: admitted %d, before the kill %d of %d allowed, "
-                        + "after the restart %d of %d; violations while shared %d, in all %d; Redis round trips %d%n",
+        System.out.printf("shared learned windows around %s: admitted %d, before %d of %d allowed, after %d of %d; "
+                        + "violations while shared %d, in all %d; Redis round trips %d%n", outage,
                 admitted.get(), before, beforeAllowed, after, afterAllowed, violationsShared, upstream.violations(),
                 gateways.stream().mapToLong(RedisGateway::roundTrips).sum());
 
@@ -128,7 +150,7 @@ class SharedLearnedWindowsIntegrationTest {
         assertThat(beforeAllowed).isPositive();
         assertThat(afterAllowed).isPositive();
         assertThat(before).as("most of what was allowed is used").isGreaterThan(beforeAllowed / 2);
-        assertThat(after).as("resynchronised after the restart").isGreaterThan(afterAllowed / 2);
+        assertThat(after).as("resynchronised after the outage").isGreaterThan(afterAllowed / 2);
         assertThat(gateways).allMatch(RedisGateway::isAvailable);
     }
 }
