@@ -26,11 +26,20 @@ final class LearnedBucket extends Bucket {
     private final ThrottleBackoff backoff = new ThrottleBackoff();
     private long blockedUntilNanos = Long.MIN_VALUE;
     private long lastActivityNanos;
+    /** This bucket's share of the window the replicas share, or null when windows are only local. */
+    private final SharedWindow shared;
 
     LearnedBucket(boolean oneAtATimeUntilHeard, BucketLimit assumedLimit, long nowNanos) {
+        this(oneAtATimeUntilHeard, assumedLimit, nowNanos, null, null, null);
+    }
+
+    /** A bucket whose windows are shared through {@code sharing} (if not null) under {@code scope} and {@code id}. */
+    LearnedBucket(boolean oneAtATimeUntilHeard, BucketLimit assumedLimit, long nowNanos, SharedWindows sharing,
+                  String scope, String id) {
         this.oneAtATimeUntilHeard = oneAtATimeUntilHeard;
         this.assumedLimit = assumedLimit;
         this.lastActivityNanos = nowNanos;
+        this.shared = sharing == null ? null : sharing.open(scope, id, assumedLimit, this);
     }
 
     @Override
@@ -52,7 +61,9 @@ final class LearnedBucket extends Bucket {
         }
         known = Math.max(known, blockedUntilNanos);
         // A known time comes first: when it passes, the release (if still needed) is waited for.
-        return known > now ? known : untilRelease ? UNTIL_RELEASE : now;
+        long local = known > now ? known : untilRelease ? UNTIL_RELEASE : now;
+        // Only a request the local windows let go asks the shared window (which may cost a sync).
+        return shared == null || local != now ? local : shared.earliestNanos(now);
     }
 
     @Override
@@ -62,6 +73,9 @@ final class LearnedBucket extends Bucket {
         }
         inFlight++;
         lastActivityNanos = now;
+        if (shared != null) {
+            shared.admitted(now);
+        }
     }
 
     int inFlight() {
@@ -81,6 +95,9 @@ final class LearnedBucket extends Bucket {
                long now, long wallNowMillis, long resetMarginNanos) {
         inFlight = Math.max(0, inFlight - 1);
         lastActivityNanos = now;
+        if (shared != null) {
+            shared.settled(reachedUpstream);
+        }
         if (reachedUpstream) {
             for (ReportedWindow w : windows) {
                 boolean reportFollows = report != null && reportsFresh(report, w.name, wallNowMillis, resetMarginNanos);
@@ -130,6 +147,9 @@ final class LearnedBucket extends Bucket {
                 window(reported.name()).apply(reported.limit(), reported.remaining(), resetAt, resetMarginNanos, now);
             }
         }
+        if (shared != null && (applyWindows || applyThrottle)) {
+            shared.reported(observation, applyWindows, applyThrottle);
+        }
         if (applyThrottle) {
             long backoffNanos = backoff.throttled();
             long waitNanos = observation.retryAfterMillis() >= 0
@@ -158,6 +178,13 @@ final class LearnedBucket extends Bucket {
             }
         }
         return true;
+    }
+
+    /** Out of its registry: its unused lease credits go back to the shared window. Call with the lock held. */
+    void closeShared() {
+        if (shared != null) {
+            shared.close();
+        }
     }
 
     private ReportedWindow window(String name) {

@@ -10,12 +10,21 @@ import java.util.concurrent.ConcurrentHashMap;
 final class LearnedScope {
 
     final LearnedBucket global;
+    private final String name;
+    /** Null when windows are only local. */
+    private final SharedWindows sharing;
     /** Routes the upstream has told us a bucket id for. */
     private final ConcurrentHashMap<String, String> bucketIdByRoute = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LearnedBucket> byBucketId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, LearnedBucket> byUnnamedRoute = new ConcurrentHashMap<>();
 
-    LearnedScope(long now) {
+    /**
+     * @param sharing shares the route and named buckets with other replicas (null: local only); the
+     *                global bucket, which limits nothing until told, stays local
+     */
+    LearnedScope(String name, long now, SharedWindows sharing) {
+        this.name = name;
+        this.sharing = sharing;
         this.global = new LearnedBucket(false, null, now);
     }
 
@@ -28,7 +37,8 @@ final class LearnedScope {
         LearnedBucket bucket = byUnnamedRoute.get(route);
         return bucket != null
                 ? bucket
-                : byUnnamedRoute.computeIfAbsent(route, r -> new LearnedBucket(true, assumedLimit, now));
+                : byUnnamedRoute.computeIfAbsent(route, r -> new LearnedBucket(true, assumedLimit, now, sharing, name,
+                        "route:" + r));
     }
 
     /** The upstream said {@code route} is in bucket {@code bucketId}: from now on it is charged there. */
@@ -41,6 +51,7 @@ final class LearnedScope {
             unnamed.lock();
             try {
                 unnamed.retire();
+                unnamed.closeShared();
             } finally {
                 unnamed.unlock();
             }
@@ -71,7 +82,8 @@ final class LearnedScope {
         LearnedBucket bucket = byBucketId.get(bucketId);
         return bucket != null
                 ? bucket
-                : byBucketId.computeIfAbsent(bucketId, id -> new LearnedBucket(true, assumedLimit, now));
+                : byBucketId.computeIfAbsent(bucketId, id -> new LearnedBucket(true, assumedLimit, now, sharing, name,
+                        "id:" + id));
     }
 
     private static void evictFrom(ConcurrentHashMap<String, LearnedBucket> map, long now, long idleNanos) {
@@ -80,6 +92,7 @@ final class LearnedScope {
             try {
                 if (bucket.isIdle(now, idleNanos)) {
                     bucket.retire();
+                    bucket.closeShared();
                     map.remove(key, bucket);
                 }
             } finally {

@@ -25,15 +25,25 @@ public final class LocalRateLimiter implements RateLimiter {
     private final Scheduler scheduler;
     private final ConfiguredBuckets configured;
     private final InFlightBuckets inFlight = new InFlightBuckets();
-    private final LearnedScopes learned = new LearnedScopes();
+    private final LearnedScopes learned;
     private final TicketSettlement settlement;
     private final TicketQueue queue;
     private final AtomicBoolean sweepScheduled = new AtomicBoolean();
 
     public LocalRateLimiter(Clock clock, Scheduler scheduler, LimiterSettings settings) {
+        this(clock, scheduler, settings, null);
+    }
+
+    /**
+     * A limiter whose learned windows are shared with other replicas through {@code sharing}
+     * ({@code null}: learned from this process's own responses only, as a single proxy does).
+     */
+    public LocalRateLimiter(Clock clock, Scheduler scheduler, LimiterSettings settings, LearnedWindowSharing sharing) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(settings, "settings");
+        this.learned = new LearnedScopes(sharing == null ? null
+                : new SharedWindows(sharing, clock, scheduler, settings, this::wake));
         this.configured = new ConfiguredBuckets();
         this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos(),
                 settings.maxResetWait().toNanos());
@@ -153,6 +163,11 @@ public final class LocalRateLimiter implements RateLimiter {
         LearnedScope scope = learned.get(learnedRef.scope(), now);
         LearnedBucket route = scope.forRoute(learnedRef.route(), learnedRef.assumedLimit(), now);
         return new RequestBuckets(buckets, limits, capBuckets, maxes, scope, learnedRef, route);
+    }
+
+    /** A shared window's answer came: its bucket's waiters may go now. */
+    private void wake(Bucket bucket) {
+        queue.wake(bucket);
     }
 
     private void ensureSweepScheduled() {

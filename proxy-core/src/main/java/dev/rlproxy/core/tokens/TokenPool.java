@@ -3,6 +3,7 @@ package dev.rlproxy.core.tokens;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.time.Scheduler;
+import dev.rlproxy.core.store.TokenPoolStore;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -12,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 
 /**
  * The tokens of one upstream and which one the next request gets.
@@ -40,6 +42,8 @@ public final class TokenPool {
     private final Clock clock;
     private final Scheduler scheduler;
     private final Object lock = new Object();
+    /** The view shared with other replicas, or null when the pool knows only its own responses. */
+    private final SharedTokenStates shared;
 
     // Guarded by lock.
     private final List<TokenSlot> slots = new ArrayList<>();
@@ -52,6 +56,14 @@ public final class TokenPool {
 
     /** @param name the upstream's name, for messages */
     public TokenPool(String name, TokenPoolSettings settings, Clock clock, Scheduler scheduler) {
+        this(name, settings, clock, scheduler, null);
+    }
+
+    /**
+     * A pool whose token states are shared with other replicas through {@code sharing} ({@code null}:
+     * this process's own responses only). {@code name} keys the pool in the shared store.
+     */
+    public TokenPool(String name, TokenPoolSettings settings, Clock clock, Scheduler scheduler, TokenPoolSharing sharing) {
         if (name == null || settings == null || clock == null || scheduler == null) {
             throw new IllegalArgumentException("a token pool needs a name, settings, a clock and a scheduler");
         }
@@ -59,6 +71,7 @@ public final class TokenPool {
         this.settings = settings;
         this.clock = clock;
         this.scheduler = scheduler;
+        this.shared = sharing == null ? null : new SharedTokenStates(sharing, name, scheduler, settings);
     }
 
     /**
@@ -169,6 +182,9 @@ public final class TokenPool {
         synchronized (lock) {
             TokenSlot slot = lease.slot();
             slot.onRelease(status, observation, used, clock.nanoTime(), clock.wallMillis());
+            if (shared != null && used) {
+                shared.observed(slot.report(clock.nanoTime(), clock.wallMillis()));
+            }
             if (slot.retiring() && slot.inFlight() == 0) {
                 slots.remove(slot);
                 slotsByFingerprint.remove(slot.fingerprint(), slot);
@@ -212,7 +228,38 @@ public final class TokenPool {
                 }
             }
         }
+        if (shared != null) {
+            shared.tokensChanged(sharedView, union.keySet());
+        }
     }
+
+    /** What {@link SharedTokenStates} reads from and gives to this pool. */
+    private final SharedTokenStates.Pool sharedView = new SharedTokenStates.Pool() {
+        @Override
+        public Map<String, Integer> inFlightByFingerprint() {
+            synchronized (lock) {
+                return slots.stream().filter(slot -> slot.inFlight() > 0)
+                        .collect(Collectors.toMap(TokenSlot::fingerprint, TokenSlot::inFlight));
+            }
+        }
+
+        @Override
+        public void adopt(Map<String, TokenPoolStore.SharedTokenState> view) {
+            synchronized (lock) {
+                long now = clock.nanoTime();
+                long wallNow = clock.wallMillis();
+                slots.forEach(slot -> slot.adopt(view.get(slot.fingerprint()), now, wallNow));
+            }
+            serveWaiters();
+        }
+
+        @Override
+        public boolean isClosed() {
+            synchronized (lock) {
+                return closed;
+            }
+        }
+    };
 
     /** Tries every waiting checkout in arrival order; completes, fails or re-arms each. */
     private void serveWaiters() {

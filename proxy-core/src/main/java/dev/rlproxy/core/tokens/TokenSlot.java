@@ -3,6 +3,7 @@ package dev.rlproxy.core.tokens;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.headers.RateLimitWindow;
 import dev.rlproxy.core.limit.ThrottleBackoff;
+import dev.rlproxy.core.store.TokenPoolStore;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.Optional;
@@ -54,6 +55,8 @@ final class TokenSlot {
     private boolean spent;
     private long spentUntilNanos;
     private int inFlight;
+    /** Requests other replicas have in flight with this token, as of the last shared sync. */
+    private int inFlightElsewhere;
     private long lastCheckoutWallMillis = UNKNOWN;
     private boolean quarantined;
     private boolean probing;
@@ -118,7 +121,7 @@ final class TokenSlot {
         if (remaining == 0) {
             return new Availability(Kind.AT, resetAtNanos + graceNanos());
         }
-        if (remaining != UNKNOWN && remaining - inFlight <= 0) {
+        if (remaining != UNKNOWN && remaining - inFlight - inFlightElsewhere <= 0) {
             return Availability.ON_EVENT;
         }
         if (probeFirst && inFlight > 0) {
@@ -131,14 +134,59 @@ final class TokenSlot {
         return Availability.NOW;
     }
 
-    /** Nothing used since the last reset: remaining == limit and nothing in flight. */
+    /** Nothing used since the last reset: remaining == limit and nothing in flight (on any replica). */
     boolean untouched() {
-        return inFlight == 0 && (remaining == UNKNOWN ? !observedThisWindow : remaining == limit);
+        return inFlight == 0 && inFlightElsewhere == 0 && (remaining == UNKNOWN ? !observedThisWindow : remaining == limit);
     }
 
     /** Calls left minus requests in flight; a token with unknown quota counts as unlimited (once heard from). */
     long available() {
-        return (remaining == UNKNOWN ? Long.MAX_VALUE / 2 : remaining) - inFlight;
+        return (remaining == UNKNOWN ? Long.MAX_VALUE / 2 : remaining) - inFlight - inFlightElsewhere;
+    }
+
+    /** This replica's view, for the other replicas: a projected reset is a guess and is not shared. */
+    TokenPoolStore.TokenReport report(long now, long wallNow) {
+        long reset = resetKnown && !resetProjected ? wallNow + (resetAtNanos - now) / 1_000_000L : UNKNOWN;
+        long spentUntil = spent && spentUntilNanos - now > 0 ? wallNow + (spentUntilNanos - now) / 1_000_000L : UNKNOWN;
+        return new TokenPoolStore.TokenReport(fingerprint(), limit, remaining, reset, spentUntil);
+    }
+
+    /**
+     * What the replicas together know: a later window is taken as said, in the same window the lower
+     * remaining wins, a later spent mark holds here too, and others' requests in flight count.
+     * Without a shared view (the store is away) the token follows this replica's own view.
+     */
+    void adopt(TokenPoolStore.SharedTokenState shared, long now, long wallNow) {
+        if (shared == null) {
+            inFlightElsewhere = 0;
+            return;
+        }
+        inFlightElsewhere = shared.inFlightElsewhere();
+        if (shared.remaining() >= 0) {
+            boolean resetShared = shared.resetAtMillis() >= 0;
+            long reset = resetShared ? clamped(toNanos(shared.resetAtMillis(), now, wallNow), now) : 0;
+            if (resetShared && (!resetKnown || reset - resetAtNanos > SAME_WINDOW_NANOS)) {
+                remaining = shared.remaining();
+                resetAtNanos = reset;
+                resetKnown = true;
+                resetProjected = false;
+                observedThisWindow = true;
+            } else if (remaining == UNKNOWN || !resetShared || Math.abs(reset - resetAtNanos) <= SAME_WINDOW_NANOS) {
+                remaining = remaining == UNKNOWN ? shared.remaining() : Math.min(remaining, shared.remaining());
+            }
+            heard = true;
+        }
+        if (shared.limit() > 0) {
+            limit = shared.limit();
+            limitReported = true;
+        }
+        if (shared.spentUntilMillis() >= 0) {
+            long until = clamped(toNanos(shared.spentUntilMillis(), now, wallNow), now);
+            if (!spent || until - spentUntilNanos > 0) {
+                spent = true;
+                spentUntilNanos = until;
+            }
+        }
     }
 
     void onCheckout(long now, long wallNow) {

@@ -1,6 +1,7 @@
 package dev.rlproxy.core.tokens;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One token as /status and metrics show it: by fingerprint only.
@@ -18,4 +19,20 @@ public record TokenStatus(
         Instant resetAt,
         int inFlight,
         Instant lastCheckout) {
+
+    /**
+     * Calls the tokens have left together (requests in flight not subtracted), for status: the sum of
+     * every known remaining; -1 when no token's remaining is known.
+     */
+    public static long estimatedRemaining(List<TokenStatus> tokens) {
+        long sum = 0;
+        boolean known = false;
+        for (TokenStatus token : tokens) {
+            if (token.remaining() >= 0 && token.state() != TokenState.RETIRING) {
+                sum += token.remaining();
+                known = true;
+            }
+        }
+        return known ? sum : -1;
+    }
 }

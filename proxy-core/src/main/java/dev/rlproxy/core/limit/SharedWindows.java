@@ -1,0 +1,36 @@
+package dev.rlproxy.core.limit;
+
+import dev.rlproxy.core.store.WindowSync;
+import dev.rlproxy.core.time.Clock;
+import dev.rlproxy.core.time.Scheduler;
+import java.util.function.Consumer;
+
+/** Opens the {@link SharedWindow} of each learned bucket of one limiter. */
+final class SharedWindows {
+
+    final LearnedWindowSharing sharing;
+    final Clock clock;
+    final Scheduler scheduler;
+    final WindowSync.WindowTiming timing;
+    /** Lets a bucket's waiters try again (the limiter's queue). */
+    final Consumer<Bucket> waker;
+
+    SharedWindows(LearnedWindowSharing sharing, Clock clock, Scheduler scheduler, LimiterSettings settings,
+                  Consumer<Bucket> waker) {
+        this.sharing = sharing;
+        this.clock = clock;
+        this.scheduler = scheduler;
+        this.timing = new WindowSync.WindowTiming(settings.resetMargin().toMillis(), settings.maxResetWait().toMillis());
+        this.waker = waker;
+    }
+
+    /**
+     * @param scope the learned scope (upstream + token fingerprint)
+     * @param id    the bucket within it: {@code id:} and the upstream's bucket id, or {@code route:} and the route
+     */
+    SharedWindow open(String scope, String id, BucketLimit assumedLimit, Bucket bucket) {
+        WindowSync.AssumedWindow assumed = assumedLimit == null ? null
+                : new WindowSync.AssumedWindow(assumedLimit.limit(), assumedLimit.per().toMillis());
+        return new SharedWindow(this, scope + "/" + id, assumed, bucket);
+    }
+}

@@ -1,0 +1,13 @@
+package dev.rlproxy.core.store;
+
+/**
+ * The store's answer to a {@link WindowSync}.
+ *
+ * @param granted      units leased to the replica (at most what it wanted)
+ * @param retryInMillis when nothing was granted: how long until the store may grant again (a reset or
+ *                     retry-after plus margin), or -1 when it depends on other replicas (a probe out,
+ *                     units held elsewhere): ask again shortly
+ * @param heard        whether the bucket has a reported (or assumed) window in the store
+ */
+public record WindowGrant(int granted, long retryInMillis, boolean heard) {
+}

@@ -1,0 +1,108 @@
+package dev.rlproxy.core.limit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.rlproxy.core.headers.RateLimitObservation;
+import dev.rlproxy.core.store.InMemoryLearnedWindowStore;
+import dev.rlproxy.core.store.LearnedWindowStore;
+import dev.rlproxy.core.store.WindowGrant;
+import dev.rlproxy.core.store.WindowedUpstream;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Three limiters (replicas) sharing learned windows through one store, against one simulated
+ * upstream with 50 requests per second, under offered load far above it. Time is manual.
+ */
+class SharedLearnedWindowsTest {
+
+    private static final long MS = 1_000_000L;
+    private static final LearnedRef ROUTE = new LearnedRef("up|sha256:0a0b0c0d", "GET /items", null);
+
+    private final ManualClock clock = new ManualClock();
+    private final ManualScheduler scheduler = new ManualScheduler(clock);
+    private final WindowedUpstream upstream = new WindowedUpstream(50, 1_000, clock);
+    private final AtomicBoolean storeDown = new AtomicBoolean();
+    private final AtomicLong syncs = new AtomicLong();
+    private final InMemoryLearnedWindowStore memory = new InMemoryLearnedWindowStore(clock, 30_000);
+    private final LearnedWindowStore store = sync -> {
+        syncs.incrementAndGet();
+        return storeDown.get() ? CompletableFuture.<WindowGrant>failedFuture(new IllegalStateException("down"))
+                : memory.sync(sync);
+    };
+    private final List<LocalRateLimiter> replicas = new ArrayList<>();
+    private final long[] admittedBy = new long[3];
+    private long refused;
+
+    SharedLearnedWindowsTest() {
+        for (int i = 0; i < 3; i++) {
+            replicas.add(new LocalRateLimiter(clock, scheduler, new LimiterSettings(100_000, Duration.ofMillis(100)),
+                    LearnedWindowSharing.via(store, "replica-" + i)));
+        }
+    }
+
+    /** Every 10 ms each replica is offered 5 requests; each admitted one reaches the upstream 20 ms later and is answered 20 ms after that. */
+    private void offerLoad(long millis) {
+        for (long t = 0; t < millis; t += 10) {
+            for (int r = 0; r < replicas.size(); r++) {
+                int replica = r;
+                for (int k = 0; k < 5; k++) {
+                    replicas.get(r).acquire(new TicketRequest(List.of(), ROUTE, 1, 2_000 * MS))
+                            .whenComplete((ticket, error) -> {
+                                if (error != null) {
+                                    refused++;
+                                    return;
+                                }
+                                admittedBy[replica]++;
+                                scheduler.schedule(() -> {
+                                    RateLimitObservation answer = upstream.arrive();
+                                    scheduler.schedule(() -> ticket.complete(answer), 20 * MS);
+                                }, 20 * MS);
+                            });
+                }
+            }
+            scheduler.advanceNanos(10 * MS);
+        }
+    }
+
+    @Test
+    void threeReplicasNeverAdmitMoreThanTheUpstreamSaysRemainAndUseMostOfIt() {
+        offerLoad(10_000);
+
+        assertThat(upstream.violations()).as("requests the upstream would have refused").isZero();
+        long allowed = 50 * upstream.windowsUsed();
+        System.out.printf("shared learned windows: %d of %d allowed admitted, %d syncs%n", upstream.accepted(), allowed, syncs.get());
+        assertThat(upstream.accepted()).as("of %d allowed", allowed).isGreaterThan(allowed * 7 / 10);
+        for (long admitted : admittedBy) {
+            assertThat(admitted).as("every replica gets a share").isGreaterThan(50);
+        }
+        assertThat(refused).as("the rest waited out their max wait").isPositive();
+        assertThat(syncs.get()).as("round trips per admitted request").isLessThan(upstream.accepted());
+    }
+
+    @Test
+    void aStoreThatFailsLeavesEachReplicaOnItsLocalWindowsAndRecoversWithoutViolations() {
+        offerLoad(2_000);
+        assertThat(upstream.violations()).isZero();
+        long before = upstream.accepted();
+        storeDown.set(true);
+        offerLoad(2_500);
+        assertThat(upstream.accepted()).as("requests still go while the store is down").isGreaterThan(before);
+
+        storeDown.set(false); // mid-window: the replicas notice within a flush interval
+        offerLoad(1_500);
+        long violationsUntilRecovered = upstream.violations();
+        long acceptedWhenRecovered = upstream.accepted();
+        offerLoad(4_000);
+        assertThat(upstream.accepted()).as("shared again: still admitting").isGreaterThan(acceptedWhenRecovered + 150);
+        assertThat(upstream.violations()).as("none once shared again (each replica alone while down: %d)",
+                violationsUntilRecovered).isEqualTo(violationsUntilRecovered);
+    }
+}
