@@ -7,6 +7,7 @@ import dev.rlproxy.core.limit.LimiterSettings;
 import dev.rlproxy.core.limit.LocalRateLimiter;
 import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.core.time.Clock;
+import dev.rlproxy.core.time.Scheduler;
 import dev.rlproxy.server.proxy.ClientLimits;
 import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.core.tokens.TokenState;
@@ -74,6 +75,16 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     public static ProxyApplication start(ProxyConfig config, Clock clock) throws InterruptedException {
+        return start(config, clock, null, System.getenv());
+    }
+
+    /**
+     * @param filePolls   where token and certificate files are checked for changes; null for a
+     *                    thread of the proxy's own (a test passes a manual scheduler)
+     * @param environment the process environment ({@code egressProxy: env} reads it)
+     */
+    public static ProxyApplication start(ProxyConfig config, Clock clock, Scheduler filePolls,
+                                         Map<String, String> environment) throws InterruptedException {
         if (config.store().type() == StoreType.REDIS) {
             // Running several replicas on private in-memory state would multiply every limit.
             throw new UnsupportedConfigurationException("store.type: redis is not available in this version; "
@@ -86,9 +97,10 @@ public final class ProxyApplication implements AutoCloseable {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
                     new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, longestMaxResetWait(config)));
-            UpstreamFactory factory = new UpstreamFactory(clock, scheduler, new EventLoopScheduler(chores),
+            Scheduler files = filePolls == null ? new EventLoopScheduler(chores) : filePolls;
+            UpstreamFactory factory = new UpstreamFactory(clock, scheduler, files,
                     transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders(),
-                    config.queue().maxDepth());
+                    config.queue().maxDepth(), environment);
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             upstreams.values().forEach(upstream -> upstream.connections().start(workers));

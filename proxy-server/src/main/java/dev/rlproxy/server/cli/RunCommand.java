@@ -8,6 +8,7 @@ import dev.rlproxy.server.ListenFailedException;
 import dev.rlproxy.server.ProxyApplication;
 import dev.rlproxy.server.UnsupportedConfigurationException;
 import dev.rlproxy.server.admin.AdminServer;
+import dev.rlproxy.server.tls.TlsFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -49,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
         ProxyApplication app;
         try {
             app = ProxyApplication.start(parsed);
-        } catch (UnsupportedConfigurationException e) {
+        } catch (UnsupportedConfigurationException | TlsFileException e) {
             System.err.println(config + ": " + e.getMessage());
             return ExitCodes.BAD_CONFIG;
         } catch (ListenFailedException e) {
