@@ -61,11 +61,11 @@ final class RunCommand implements Callable<Integer> {
         AdminServer admin;
         try {
             admin = AdminServer.start(parsed.admin(), app, watcher::reloadNow);
-        } catch (ListenFailedException e) {
-            System.err.println(e.getMessage());
+        } catch (ListenFailedException | TlsFileException e) {
+            System.err.println(e instanceof TlsFileException ? config + ": " + e.getMessage() : e.getMessage());
             watcher.close();
             app.close();
-            return ExitCodes.CANNOT_LISTEN;
+            return e instanceof TlsFileException ? ExitCodes.BAD_CONFIG : ExitCodes.CANNOT_LISTEN;
         }
         Signals.onHangup(watcher::reloadNow);
         StartupLine.log(config, parsed, app, admin);
