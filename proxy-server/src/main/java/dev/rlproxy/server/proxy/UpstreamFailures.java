@@ -1,6 +1,10 @@
 package dev.rlproxy.server.proxy;
 
+import dev.rlproxy.server.tls.HostnameMismatchException;
+import dev.rlproxy.server.tls.UntrustedCertificateException;
+import dev.rlproxy.server.upstream.EgressProxyException;
 import dev.rlproxy.server.upstream.MalformedResponseException;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.channel.ConnectTimeoutException;
 
 import javax.net.ssl.SSLException;
@@ -22,6 +26,18 @@ final class UpstreamFailures {
     /** A stable, address-free reason for {@code cause}. */
     static String reason(Throwable cause) {
         for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof EgressProxyException) {
+                return "egress proxy: " + reason(t.getCause());
+            }
+            if (t instanceof ProxyConnectException) {
+                return "CONNECT refused"; // the egress proxy answered the tunnel request with an error
+            }
+            if (t instanceof UntrustedCertificateException) {
+                return "TLS certificate not signed by a trusted CA";
+            }
+            if (t instanceof HostnameMismatchException) {
+                return "TLS certificate is not for the upstream's host name";
+            }
             if (t instanceof MalformedResponseException) {
                 return "invalid response";
             }
