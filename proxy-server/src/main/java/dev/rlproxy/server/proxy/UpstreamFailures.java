@@ -25,19 +25,21 @@ final class UpstreamFailures {
 
     /** A stable, address-free reason for {@code cause}. */
     static String reason(Throwable cause) {
+        // What the egress proxy and TLS failures wrap is looked for down the whole chain first.
+        Throwable egress = find(cause, EgressProxyException.class);
+        if (egress != null) {
+            return "egress proxy: " + reason(egress.getCause());
+        }
+        if (find(cause, ProxyConnectException.class) != null) {
+            return "CONNECT refused"; // the egress proxy answered the tunnel request with an error
+        }
+        if (find(cause, UntrustedCertificateException.class) != null) {
+            return "TLS certificate not signed by a trusted CA";
+        }
+        if (find(cause, HostnameMismatchException.class) != null) {
+            return "TLS certificate is not for the upstream's host name";
+        }
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof EgressProxyException) {
-                return "egress proxy: " + reason(t.getCause());
-            }
-            if (t instanceof ProxyConnectException) {
-                return "CONNECT refused"; // the egress proxy answered the tunnel request with an error
-            }
-            if (t instanceof UntrustedCertificateException) {
-                return "TLS certificate not signed by a trusted CA";
-            }
-            if (t instanceof HostnameMismatchException) {
-                return "TLS certificate is not for the upstream's host name";
-            }
             if (t instanceof MalformedResponseException) {
                 return "invalid response";
             }
@@ -61,6 +63,15 @@ final class UpstreamFailures {
             }
         }
         return "connection closed or reset";
+    }
+
+    private static Throwable find(Throwable cause, Class<? extends Throwable> type) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** A short random id for one exchange (12 hex digits), for logs and the {@code X-Request-Id} header. */

@@ -1,4 +1,4 @@
-package dev.rlproxy.server.tls;
+package dev.rlproxy.server.it;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.rlproxy.core.config.ConfigLoader;
@@ -6,6 +6,7 @@ import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.time.ManualClock;
 import dev.rlproxy.core.time.ManualScheduler;
 import dev.rlproxy.server.ProxyApplication;
+import dev.rlproxy.server.tls.TestPki;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Clients speaking TLS to the proxy's listener: real sockets, certificates made by the test. */
-class ListenerTlsTest {
+class ListenerTlsIntegrationTest {
 
     private static final TestPki.Issued CA = TestPki.ca("Listener Test CA");
 
