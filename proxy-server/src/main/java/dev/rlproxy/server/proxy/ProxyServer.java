@@ -9,6 +9,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import dev.rlproxy.server.tls.HandshakeFailures;
 import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ public final class ProxyServer implements AutoCloseable {
                                     SslContext tls)
             throws InterruptedException {
         ConnectionCaps caps = new ConnectionCaps(limits.maxConnections(), limits.maxConnectionsPerClient());
+        HandshakeFailures handshakeFailures = new HandshakeFailures("server.tls");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(workers)
                 .channel(channelType)
@@ -60,7 +62,8 @@ public final class ProxyServer implements AutoCloseable {
                         ClientTimeouts timeouts = new ClientTimeouts(limits);
                         if (tls != null) {
                             // the head timer counts from accept, so a stalled handshake is cut off too
-                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()));
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()))
+                                    .addLast("handshake-failures", handshakeFailures);
                         }
                         ch.pipeline()
                                 .addLast("timeouts", timeouts)
