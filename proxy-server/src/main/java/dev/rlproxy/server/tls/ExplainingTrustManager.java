@@ -16,7 +16,7 @@ import java.util.List;
  * words an operator can act on: the host and the names the certificate holds, or the issuer that
  * is not trusted and where a private CA is configured.
  */
-final class ExplainingTrustManager extends X509ExtendedTrustManager {
+final class ExplainingTrustManager extends DelegatingTrustManager {
 
     private final X509ExtendedTrustManager verifier;
     private final String upstream;
@@ -27,6 +27,11 @@ final class ExplainingTrustManager extends X509ExtendedTrustManager {
         this.verifier = verifier;
         this.upstream = upstream;
         this.trustDescription = trustDescription;
+    }
+
+    @Override
+    X509ExtendedTrustManager delegate() {
+        return verifier;
     }
 
     @Override
@@ -47,11 +52,6 @@ final class ExplainingTrustManager extends X509ExtendedTrustManager {
         } catch (CertificateException failed) {
             throw explained(chain, authType, String.valueOf(socket.getInetAddress()), failed);
         }
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        verifier.checkServerTrusted(chain, authType);
     }
 
     /** The chain alone (no hostname) decides which of the two checks failed. */
@@ -91,27 +91,5 @@ final class ExplainingTrustManager extends X509ExtendedTrustManager {
             names.add(certificate.getSubjectX500Principal().getName());
         }
         return names;
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        throw new CertificateException("upstream connections do not verify clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        throw new CertificateException("upstream connections do not verify clients");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("upstream connections do not verify clients");
-    }
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-        return verifier.getAcceptedIssuers();
     }
 }
