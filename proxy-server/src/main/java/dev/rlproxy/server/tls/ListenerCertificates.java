@@ -36,11 +36,17 @@ public final class ListenerCertificates {
     private final String listener;
     private final ListenerTlsConfig config;
     private volatile Material current;
+    /**
+     * The material before the last rotation: a handshake that chose its alias just before the
+     * rotation still gets the chain and key of that alias, never a mix of old and new.
+     */
+    private volatile Material previous;
+    private int generation;
     /** The stamps of the last change that failed to read: logged once, not at every check. */
     private List<String> failedStamps = List.of();
 
     private record Material(X509ExtendedKeyManager keys, X509ExtendedTrustManager clients, List<String> stamps,
-                            X509Certificate leaf) {
+                            X509Certificate leaf, String alias) {
     }
 
     private ListenerCertificates(String listener, ListenerTlsConfig config, Material material) {
@@ -56,7 +62,7 @@ public final class ListenerCertificates {
      * @throws TlsFileException naming the file that cannot be used
      */
     public static ListenerCertificates load(String listener, ListenerTlsConfig config) {
-        Material material = read(config, stamps(config));
+        Material material = read(config, stamps(config), 0);
         log.info("{}: serving certificate '{}' (valid until {})", listener,
                 material.leaf().getSubjectX500Principal().getName(), material.leaf().getNotAfter().toInstant());
         return new ListenerCertificates(listener, config, material);
@@ -87,7 +93,9 @@ public final class ListenerCertificates {
             return false;
         }
         try {
-            current = read(config, stamps);
+            Material next = read(config, stamps, ++generation);
+            previous = current;
+            current = next;
         } catch (TlsFileException e) {
             warnOnce(stamps, e);
             return false;
@@ -119,13 +127,14 @@ public final class ListenerCertificates {
         return config.requiresClientCertificate() ? new CurrentClientTrust() : null;
     }
 
-    private static Material read(ListenerTlsConfig config, List<String> stamps) {
+    private static Material read(ListenerTlsConfig config, List<String> stamps, int generation) {
         List<X509Certificate> chain = PemFiles.certificates(config.certFile());
         PrivateKey key = PemFiles.privateKey(config.keyFile());
         PemFiles.checkPair(chain.get(0), key, config.certFile(), config.keyFile());
         X509ExtendedTrustManager clients = config.requiresClientCertificate()
                 ? TrustStores.trusting(PemFiles.certificates(config.clientCaFile())) : null;
-        return new Material(TrustStores.presenting(key, chain), clients, stamps, chain.get(0));
+        String alias = "listener-" + generation;
+        return new Material(TrustStores.presenting(alias, key, chain), clients, stamps, chain.get(0), alias);
     }
 
     /** Modification time and size of each file: what "changed" means. */
@@ -171,12 +180,19 @@ public final class ListenerCertificates {
 
         @Override
         public X509Certificate[] getCertificateChain(String alias) {
-            return current.keys().getCertificateChain(alias);
+            return chosen(alias).keys().getCertificateChain(alias);
         }
 
         @Override
         public PrivateKey getPrivateKey(String alias) {
-            return current.keys().getPrivateKey(alias);
+            return chosen(alias).keys().getPrivateKey(alias);
+        }
+
+        /** The material an alias was chosen from (the JDK may prefix the key store's alias). */
+        private Material chosen(String alias) {
+            Material now = current;
+            Material before = previous;
+            return before != null && alias != null && alias.endsWith(before.alias()) ? before : now;
         }
     }
 

@@ -49,11 +49,11 @@ final class TrustStores {
         }
     }
 
-    /** Presents {@code chain} (leaf first) with {@code key}. */
-    static X509ExtendedKeyManager presenting(PrivateKey key, List<X509Certificate> chain) {
+    /** Presents {@code chain} (leaf first) with {@code key}, under {@code alias}. */
+    static X509ExtendedKeyManager presenting(String alias, PrivateKey key, List<X509Certificate> chain) {
         try {
             KeyStore store = emptyStore();
-            store.setKeyEntry("listener", key, NO_PASSWORD, chain.toArray(X509Certificate[]::new));
+            store.setKeyEntry(alias, key, NO_PASSWORD, chain.toArray(X509Certificate[]::new));
             KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             factory.init(store, NO_PASSWORD);
             return (X509ExtendedKeyManager) factory.getKeyManagers()[0];
