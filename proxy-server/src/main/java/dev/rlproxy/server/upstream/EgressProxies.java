@@ -8,10 +8,10 @@ import java.util.Map;
 
 /**
  * Which egress proxy, if any, an upstream's connections go through. A fixed proxy applies as
- * configured; {@code env} reads the environment as curl does: {@code HTTPS_PROXY} for https
- * upstreams, {@code HTTP_PROXY} for http ones (lower-case names first, as curl; upper-case
- * {@code HTTP_PROXY} is not read, as curl, since a CGI request can set it), unless the host is
- * listed in {@code NO_PROXY}.
+ * configured; {@code env} reads the environment as curl does: {@code https_proxy} or
+ * {@code HTTPS_PROXY} for https upstreams, {@code http_proxy} for http ones (never upper-case
+ * {@code HTTP_PROXY}, which a CGI request can set), unless {@code no_proxy} / {@code NO_PROXY}
+ * lists the host.
  */
 public final class EgressProxies {
 
