@@ -61,15 +61,8 @@ class NetworkConfigTest {
 
     /** Errors of a file with {@code head} before the upstreams and {@code upstreamKeys} under upstreams.api. */
     private List<String> problems(String head, String upstreamKeys) {
-        List<ConfigError> errors = errors(dir, head + """
-                upstreams:
-                  api:
-                    url: "https://api.example.com"
-                """ + upstreamKeys + """
-                routes:
-                  - match: { pathPrefix: "/api/" }
-                    upstream: api
-                """, Map.of());
+        String url = "    url: \"https://api.example.com\"\n";
+        List<ConfigError> errors = errors(dir, head + ConfigFiles.MINIMAL.replace(url, url + upstreamKeys), Map.of());
         assertThat(errors.toString()).doesNotContain("hunter2");
         return located(errors);
     }
