@@ -1,5 +1,6 @@
 package dev.rlproxy.server;
 
+import dev.rlproxy.core.config.ListenerTlsConfig;
 import dev.rlproxy.core.config.ProxyConfig;
 import dev.rlproxy.core.config.ServerConfig;
 import dev.rlproxy.core.config.StoreType;
@@ -7,6 +8,7 @@ import dev.rlproxy.core.limit.LimiterSettings;
 import dev.rlproxy.core.limit.LocalRateLimiter;
 import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.core.time.Clock;
+import dev.rlproxy.core.time.Scheduler;
 import dev.rlproxy.server.proxy.ClientLimits;
 import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.core.tokens.TokenState;
@@ -17,7 +19,10 @@ import dev.rlproxy.server.proxy.ProxyServer;
 import dev.rlproxy.server.proxy.Route;
 import dev.rlproxy.server.proxy.Router;
 import dev.rlproxy.server.proxy.Upstream;
+import dev.rlproxy.server.tls.ListenerCertificates;
+import dev.rlproxy.server.tls.ListenerContexts;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -42,6 +47,8 @@ public final class ProxyApplication implements AutoCloseable {
     /** Bodies up to this size are held so a throttled request can be sent again with another token. */
     static final long REPLAY_BUFFER_BYTES = 1024 * 1024;
     static final Duration RESET_MARGIN = Duration.ofMillis(500);
+    /** How often listener certificate files are checked for a rotation. */
+    public static final Duration CERTIFICATE_POLL = Duration.ofSeconds(5);
 
     private final EventLoopGroup workers;
     /** A plain thread for blocking chores (token file polling), kept off the event loops. */
@@ -52,12 +59,15 @@ public final class ProxyApplication implements AutoCloseable {
     private final UpstreamFactory factory;
     private final ProxyTelemetry telemetry;
     private final ProxyRuntime runtime;
+    /** Where files (tokens, certificates) are checked for changes. */
+    private final Scheduler filePolls;
     private volatile ProxyConfig config;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ProxyApplication(EventLoopGroup workers, EventExecutor chores, ProxyServer server, RateLimiter limiter,
                              Map<String, Upstream> upstreams, UpstreamFactory factory, ProxyConfig config,
-                             ProxyTelemetry telemetry, ProxyRuntime runtime) {
+                             ProxyTelemetry telemetry, ProxyRuntime runtime, Scheduler filePolls) {
+        this.filePolls = filePolls;
         this.telemetry = telemetry;
         this.runtime = runtime;
         this.workers = workers;
@@ -74,6 +84,16 @@ public final class ProxyApplication implements AutoCloseable {
     }
 
     public static ProxyApplication start(ProxyConfig config, Clock clock) throws InterruptedException {
+        return start(config, clock, null, System.getenv());
+    }
+
+    /**
+     * @param filePolls   where token and certificate files are checked for changes; null for a
+     *                    thread of the proxy's own (a test passes a manual scheduler)
+     * @param environment the process environment ({@code egressProxy: env} reads it)
+     */
+    public static ProxyApplication start(ProxyConfig config, Clock clock, Scheduler filePolls,
+                                         Map<String, String> environment) throws InterruptedException {
         if (config.store().type() == StoreType.REDIS) {
             // Running several replicas on private in-memory state would multiply every limit.
             throw new UnsupportedConfigurationException("store.type: redis is not available in this version; "
@@ -86,9 +106,10 @@ public final class ProxyApplication implements AutoCloseable {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
                     new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, longestMaxResetWait(config)));
-            UpstreamFactory factory = new UpstreamFactory(clock, scheduler, new EventLoopScheduler(chores),
+            Scheduler files = filePolls == null ? new EventLoopScheduler(chores) : filePolls;
+            UpstreamFactory factory = new UpstreamFactory(clock, scheduler, files,
                     transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders(),
-                    config.queue().maxDepth());
+                    config.queue().maxDepth(), environment);
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             upstreams.values().forEach(upstream -> upstream.connections().start(workers));
@@ -110,10 +131,11 @@ public final class ProxyApplication implements AutoCloseable {
                     Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()), telemetry.requestPath());
             telemetry.watch(limiter, runtime.inFlight(), workers);
             telemetry.watchUpstreams(config.upstreams(), limiter);
-            ProxyServer server = bind(config, runtime, workers, transport);
+            ProxyServer server = bind(config, runtime, workers, transport, listenerTls(config.server().tls(), files));
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
                     upstreams.keySet());
-            return new ProxyApplication(workers, chores, server, limiter, upstreams, factory, config, telemetry, runtime);
+            return new ProxyApplication(workers, chores, server, limiter, upstreams, factory, config, telemetry, runtime,
+                    files);
         } catch (RuntimeException | InterruptedException e) {
             workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
@@ -135,11 +157,21 @@ public final class ProxyApplication implements AutoCloseable {
                 .max(Duration::compareTo).orElse(LimiterSettings.DEFAULT_MAX_RESET_WAIT);
     }
 
+    /** The listener's TLS context, its files checked for rotation on {@code files}; null without {@code server.tls}. */
+    private static SslContext listenerTls(ListenerTlsConfig tls, Scheduler files) {
+        if (tls == null) {
+            return null;
+        }
+        ListenerCertificates certificates = ListenerCertificates.load("server.tls", tls);
+        certificates.watch(files, CERTIFICATE_POLL);
+        return ListenerContexts.netty(certificates);
+    }
+
     private static ProxyServer bind(ProxyConfig config, ProxyRuntime runtime, EventLoopGroup workers,
-                                    Transport transport) throws InterruptedException {
+                                    Transport transport, SslContext tls) throws InterruptedException {
         try {
             return ProxyServer.start(config.server().listen().host(), config.server().listen().port(),
-                    runtime, clientLimits(config.server()), workers, transport.serverChannel());
+                    runtime, clientLimits(config.server()), workers, transport.serverChannel(), tls);
         } catch (InterruptedException e) {
             throw e;
         } catch (Exception e) { // Netty rethrows the bind failure undeclared
@@ -191,6 +223,11 @@ public final class ProxyApplication implements AutoCloseable {
             log.warn("configuration changes that take effect only after a restart: {}", needRestart);
         }
         config = changed;
+    }
+
+    /** Where files are checked for changes: the admin listener's certificates too. */
+    public Scheduler filePolls() {
+        return filePolls;
     }
 
     public ProxyTelemetry telemetry() {

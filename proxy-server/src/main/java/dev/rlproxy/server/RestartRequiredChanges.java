@@ -50,6 +50,6 @@ final class RestartRequiredChanges {
                         t.resetInterval());
         return new UpstreamConfig(c.name(), c.url(), c.dialect(), c.custom(), c.connectTimeout(),
                 c.responseTimeout(), c.retry(), settingsOnly, c.buckets(), c.quotas(), c.windowMargin(),
-                c.forwardedHeaders(), c.maxResetWait(), c.rewriteBodyUrls(), c.pool());
+                c.forwardedHeaders(), c.maxResetWait(), c.rewriteBodyUrls(), c.pool(), c.tls(), c.egressProxy());
     }
 }

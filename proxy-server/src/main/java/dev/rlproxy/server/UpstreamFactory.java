@@ -3,6 +3,7 @@ package dev.rlproxy.server;
 import dev.rlproxy.core.config.BucketConfig;
 import dev.rlproxy.core.config.CommandConfig;
 import dev.rlproxy.core.config.CustomDialectConfig;
+import dev.rlproxy.core.config.EgressProxy;
 import dev.rlproxy.core.config.GitHubAppConfig;
 import dev.rlproxy.core.config.OAuth2Config;
 import dev.rlproxy.core.config.RouteConfig;
@@ -28,18 +29,18 @@ import dev.rlproxy.server.proxy.BucketSpec;
 import dev.rlproxy.server.proxy.RequestForwarding;
 import dev.rlproxy.server.proxy.Route;
 import dev.rlproxy.server.proxy.Upstream;
+import dev.rlproxy.server.tls.UpstreamTrust;
+import dev.rlproxy.server.upstream.EgressProxies;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import dev.rlproxy.server.upstream.UpstreamResolver;
 import dev.rlproxy.server.upstream.UpstreamSettings;
 import dev.rlproxy.server.upstream.UpstreamTarget;
+import dev.rlproxy.server.upstream.UpstreamTls;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.resolver.AddressResolverGroup;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
-import javax.net.ssl.SSLException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -47,6 +48,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -62,7 +64,8 @@ final class UpstreamFactory {
     /** Token files are polled with blocking file I/O: never on an event loop. */
     private final Scheduler fileScheduler;
     private final Class<? extends SocketChannel> channelType;
-    private final SslContext tls;
+    /** The process environment: {@code egressProxy: env} reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY. */
+    private final Map<String, String> environment;
     /** Upstream host names, resolved on the event loops without blocking; shared by every upstream. */
     private final AddressResolverGroup<InetSocketAddress> resolver;
     /** server.trustForwardedHeaders: keep the forwarding headers clients send. */
@@ -74,7 +77,8 @@ final class UpstreamFactory {
     private ExecutorService commandThreads;
 
     UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends SocketChannel> channelType,
-                    Class<? extends DatagramChannel> datagramType, boolean trustForwardedHeaders, int maxQueueDepth) {
+                    Class<? extends DatagramChannel> datagramType, boolean trustForwardedHeaders, int maxQueueDepth,
+                    Map<String, String> environment) {
         this.maxQueueDepth = maxQueueDepth;
         this.resolver = UpstreamResolver.create(datagramType, channelType);
         this.trustForwardedHeaders = trustForwardedHeaders;
@@ -82,11 +86,7 @@ final class UpstreamFactory {
         this.scheduler = scheduler;
         this.fileScheduler = fileScheduler;
         this.channelType = channelType;
-        try {
-            this.tls = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot set up TLS for upstream connections", e);
-        }
+        this.environment = environment;
     }
 
     Upstream create(UpstreamConfig config) {
@@ -97,7 +97,12 @@ final class UpstreamFactory {
         TokensConfig tokens = config.tokens();
         BucketLimit assumed = tokens != null && tokens.defaultLimit() != null
                 ? BucketLimit.of(tokens.defaultLimit(), tokens.resetInterval()) : null;
-        return new Upstream(config.name(), new UpstreamConnections(target, settings, tls, channelType, resolver),
+        UpstreamTls tls = target.tls() ? new UpstreamTls(UpstreamTrust.context(config.name(), config.tls()),
+                config.tls() != null && config.tls().serverName() != null ? config.tls().serverName() : target.host())
+                : null;
+        UpstreamConnections connections = new UpstreamConnections(target, settings, tls,
+                egressProxy(config, target), channelType, resolver);
+        return new Upstream(config.name(), connections,
                 Dialects.bounded(dialect(config), config.name(), config.maxResetWait()),
                 tokens == null ? null : pool(config),
                 tokens == null ? "Authorization" : tokens.inject().header(),
@@ -105,6 +110,14 @@ final class UpstreamFactory {
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
                 config.responseTimeout().toNanos(),
                 new RequestForwarding(config.forwardedHeaders(), trustForwardedHeaders), config.rewriteBodyUrls());
+    }
+
+    private EgressProxy egressProxy(UpstreamConfig config, UpstreamTarget target) {
+        try {
+            return EgressProxies.select(config.egressProxy(), target, environment);
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedConfigurationException(e.getMessage());
+        }
     }
 
     Route route(RouteConfig config, Upstream upstream, URI publicUrl) {

@@ -42,7 +42,7 @@ class UpstreamFactoryTest {
         ProxyConfig config = ConfigLoader.load(file, Map.of());
         ManualClock clock = new ManualClock();
         UpstreamFactory factory = new UpstreamFactory(clock, new ManualScheduler(clock), new ManualScheduler(clock),
-                NioSocketChannel.class, io.netty.channel.socket.nio.NioDatagramChannel.class, false, 100);
+                NioSocketChannel.class, io.netty.channel.socket.nio.NioDatagramChannel.class, false, 100, Map.of());
 
         Upstream near = factory.create(config.upstreams().get("near"));
         Upstream other = factory.create(config.upstreams().get("default"));

@@ -6,8 +6,9 @@ package dev.rlproxy.core.config;
  * @param listen    default 127.0.0.1:9090
  * @param authToken bearer token admin requests must carry; empty means none, which is only allowed
  *                  while {@code listen} is a loopback address
+ * @param tls       TLS on the admin listener; null means plain HTTP
  */
-public record AdminConfig(HostPort listen, String authToken) {
+public record AdminConfig(HostPort listen, String authToken, ListenerTlsConfig tls) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 9090);
 
@@ -20,6 +21,11 @@ public record AdminConfig(HostPort listen, String authToken) {
         v.throwIfAny();
     }
 
+    /** A plain-HTTP admin listener. */
+    public AdminConfig(HostPort listen, String authToken) {
+        this(listen, authToken, null);
+    }
+
     public static AdminConfig defaults() {
         return new AdminConfig(null, null);
     }
@@ -30,6 +36,6 @@ public record AdminConfig(HostPort listen, String authToken) {
 
     @Override
     public String toString() {
-        return "AdminConfig[listen=" + listen + ", authToken=" + (authToken.isEmpty() ? "(none)" : "***") + "]";
+        return "AdminConfig[listen=" + listen + ", authToken=" + (authToken.isEmpty() ? "(none)" : "***") + ", tls=" + tls + "]";
     }
 }

@@ -48,6 +48,9 @@ final class ConfigMapper {
         values.addDeserializer(ForwardedHeaders.class, ScalarDeserializer.forEnum(ForwardedHeaders.class));
         values.addDeserializer(QuotaMetric.class, ScalarDeserializer.forEnum(QuotaMetric.class));
         values.addDeserializer(QuotaPeriod.class, ScalarDeserializer.forEnum(QuotaPeriod.class));
+        values.addDeserializer(TrustMode.class, ScalarDeserializer.forEnum(TrustMode.class));
+        values.addDeserializer(EgressProxy.class,
+                new ScalarDeserializer<>(EgressProxy.class, EgressProxy.EXPECTED, EgressProxy::parse));
         return values;
     }
 

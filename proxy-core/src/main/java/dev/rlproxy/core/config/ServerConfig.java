@@ -24,10 +24,12 @@ import java.time.Duration;
  *                                (default 10s, at most 10m); requests still queued are answered 503 at once
  * @param publicUrl               scheme, host and path clients use to reach the proxy (behind a load
  *                                balancer); null means URLs in responses are built from the request's Host
+ * @param tls                     TLS on the listener; null means plain HTTP
  */
 public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration headerTimeout, Duration idleTimeout,
                            Duration bodyTimeout, Integer maxConnections, Integer maxConnectionsPerClient,
-                           Boolean trustForwardedHeaders, Duration drainTimeout, URI publicUrl) {
+                           Boolean trustForwardedHeaders, Duration drainTimeout, URI publicUrl,
+                           ListenerTlsConfig tls) {
 
     public static final HostPort DEFAULT_LISTEN = new HostPort("127.0.0.1", 8080);
     public static final DataSize DEFAULT_MAX_REQUEST_BODY = DataSize.ofMebibytes(10);
@@ -74,6 +76,6 @@ public record ServerConfig(HostPort listen, DataSize maxRequestBody, Duration he
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig(null, null, null, null, null, null, null, null, null, null);
+        return new ServerConfig(null, null, null, null, null, null, null, null, null, null, null);
     }
 }

@@ -34,6 +34,9 @@ import java.util.stream.Stream;
  * @param rewriteBodyUrls whether absolute URLs under {@code url} in JSON response bodies are pointed
  *                        back through the proxy (default false: it costs CPU on every JSON body)
  * @param pool            the keep-alive connection pool (sizes, warm connections, connect pace)
+ * @param tls             extra CAs and the name to verify for an https upstream; null means the
+ *                        JDK's default CAs and the url's host
+ * @param egressProxy     the HTTP proxy the upstream is reached through; null means directly
  */
 @JsonIgnoreProperties("name") // the map key; a "name:" key in the file is refused (FAIL_ON_IGNORED_PROPERTIES)
 public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUTE, useInput = OptBoolean.FALSE)
@@ -42,7 +45,8 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
                              Duration responseTimeout, RetryConfig retry, TokensConfig tokens,
                              List<BucketConfig> buckets, List<QuotaConfig> quotas, Duration windowMargin,
                              ForwardedHeaders forwardedHeaders, Duration maxResetWait,
-                             Boolean rewriteBodyUrls, PoolConfig pool) {
+                             Boolean rewriteBodyUrls, PoolConfig pool, UpstreamTlsConfig tls,
+                             EgressProxy egressProxy) {
 
     /** The values {@code dialect} accepts: the built-in dialects, then {@code custom}. */
     public static final List<String> DIALECTS =
@@ -84,6 +88,8 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
                 "must be between 0s and 1m");
         v.check(maxResetWait.compareTo(Duration.ofSeconds(1)) >= 0 && maxResetWait.compareTo(MAX_MAX_RESET_WAIT) <= 0,
                 "maxResetWait", "must be between 1s and 1d");
+        v.check(tls == null || url == null || "https".equalsIgnoreCase(url.getScheme()), "tls",
+                "only for an https:// url");
         checkUniqueNames(v, "buckets", buckets, BucketConfig::name);
         checkUniqueNames(v, "quotas", quotas, QuotaConfig::name);
         v.throwIfAny();
@@ -102,12 +108,15 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         }
     }
 
-    /** An upstream with the defaults of {@code forwardedHeaders}, {@code maxResetWait}, {@code rewriteBodyUrls} and {@code pool}. */
+    /**
+     * An upstream with the defaults of {@code forwardedHeaders}, {@code maxResetWait}, {@code rewriteBodyUrls}
+     * and {@code pool}, reached directly with the default trust.
+     */
     public UpstreamConfig(String name, URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
                           Duration responseTimeout, RetryConfig retry, TokensConfig tokens, List<BucketConfig> buckets,
                           List<QuotaConfig> quotas, Duration windowMargin) {
         this(name, url, dialect, custom, connectTimeout, responseTimeout, retry, tokens, buckets, quotas, windowMargin,
-                null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     /** Whether forwarded requests get a pooled token. */

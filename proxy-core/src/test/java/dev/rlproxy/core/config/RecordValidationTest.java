@@ -17,7 +17,7 @@ class RecordValidationTest {
 
     private static UpstreamConfig upstream(String name) {
         return new UpstreamConfig(name, URI.create("https://api.example.com"), null, null, null, null, null, null,
-                null, null, null, null, null, null, null);
+                null, null, null);
     }
 
     @Test
@@ -110,9 +110,9 @@ class RecordValidationTest {
     @Test
     void upstreamUrlRules() {
         assertThatThrownBy(() -> new UpstreamConfig("a", URI.create("https://user:pw@h"), null, null, null, null,
-                null, null, null, null, null, null, null, null, null)).hasMessage("url: must not carry credentials; configure tokens instead");
+                null, null, null, null, null)).hasMessage("url: must not carry credentials; configure tokens instead");
         assertThatThrownBy(() -> new UpstreamConfig("a", URI.create("/relative"), null, null, null, null,
-                null, null, null, null, null, null, null, null, null)).hasMessage("url: must be an http:// or https:// URL");
+                null, null, null, null, null)).hasMessage("url: must be an http:// or https:// URL");
         assertThatThrownBy(() -> upstream("has space")).hasMessageStartingWith("name: upstream name must be");
     }
 }

@@ -56,7 +56,8 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(AdminConfig config, ProxyApplication app, Supplier<ConfigWatcher.Outcome> reload) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(config.listen().host(), config.listen().port()), 64);
+            InetSocketAddress address = new InetSocketAddress(config.listen().host(), config.listen().port());
+            server = config.tls() == null ? HttpServer.create(address, 64) : AdminTls.create(address, config.tls(), app);
         } catch (IOException e) {
             throw new ListenFailedException("admin listener", config.listen().toString(), e);
         }
@@ -76,7 +77,8 @@ public final class AdminServer implements AutoCloseable {
         });
         server.start();
         AdminServer admin = new AdminServer(server, executor);
-        log.info("admin listening on {}{}", admin.address(), config.requiresAuth() ? " (bearer token required)" : "");
+        log.info("admin listening on {}{}{}", admin.address(), config.tls() == null ? "" : " with TLS",
+                config.requiresAuth() ? " (bearer token required)" : "");
         return admin;
     }
 

@@ -7,6 +7,7 @@ import dev.rlproxy.server.ListenFailedException;
 import dev.rlproxy.server.ProxyApplication;
 import dev.rlproxy.server.UnsupportedConfigurationException;
 import dev.rlproxy.server.admin.AdminServer;
+import dev.rlproxy.server.tls.TlsFileException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -62,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
         ProxyApplication app;
         try {
             app = ProxyApplication.start(parsed);
-        } catch (UnsupportedConfigurationException e) {
+        } catch (UnsupportedConfigurationException | TlsFileException e) {
             System.err.println(config + ": " + e.getMessage());
             return ExitCodes.BAD_CONFIG;
         } catch (ListenFailedException e) {
@@ -73,11 +74,11 @@ final class RunCommand implements Callable<Integer> {
         AdminServer admin;
         try {
             admin = AdminServer.start(parsed.admin(), app, watcher::reloadNow);
-        } catch (ListenFailedException e) {
-            System.err.println(e.getMessage());
+        } catch (ListenFailedException | TlsFileException e) {
+            System.err.println(e instanceof TlsFileException ? config + ": " + e.getMessage() : e.getMessage());
             watcher.close();
             app.close();
-            return ExitCodes.CANNOT_LISTEN;
+            return e instanceof TlsFileException ? ExitCodes.BAD_CONFIG : ExitCodes.CANNOT_LISTEN;
         }
         Signals.onHangup(watcher::reloadNow);
         StartupLine.log(config, parsed, app, admin);

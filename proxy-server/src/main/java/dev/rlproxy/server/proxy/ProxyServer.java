@@ -9,6 +9,8 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
+import dev.rlproxy.server.tls.HandshakeFailures;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,11 +38,17 @@ public final class ProxyServer implements AutoCloseable {
         this.inFlight = inFlight;
     }
 
-    /** Binds {@code host:port} (port 0 picks a free one) and starts serving on {@code workers}. */
+    /**
+     * Binds {@code host:port} (port 0 picks a free one) and starts serving on {@code workers}.
+     *
+     * @param tls TLS for every connection, or null for plain HTTP
+     */
     public static ProxyServer start(String host, int port, ProxyRuntime runtime, ClientLimits limits,
-                                    EventLoopGroup workers, Class<? extends io.netty.channel.ServerChannel> channelType)
+                                    EventLoopGroup workers, Class<? extends io.netty.channel.ServerChannel> channelType,
+                                    SslContext tls)
             throws InterruptedException {
         ConnectionCaps caps = new ConnectionCaps(limits.maxConnections(), limits.maxConnectionsPerClient());
+        HandshakeFailures handshakeFailures = new HandshakeFailures("server.tls");
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(workers)
                 .channel(channelType)
@@ -52,6 +60,11 @@ public final class ProxyServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ClientTimeouts timeouts = new ClientTimeouts(limits);
+                        if (tls != null) {
+                            // the head timer counts from accept, so a stalled handshake is cut off too
+                            ch.pipeline().addLast("tls", tls.newHandler(ch.alloc()))
+                                    .addLast("handshake-failures", handshakeFailures);
+                        }
                         ch.pipeline()
                                 .addLast("timeouts", timeouts)
                                 .addLast("http", new CombinedChannelDuplexHandler<>(
@@ -61,8 +74,9 @@ public final class ProxyServer implements AutoCloseable {
                     }
                 });
         Channel channel = bootstrap.bind(host, port).sync().channel();
-        log.info("proxy listening on {} (at most {} client connections, {} per client address)",
-                channel.localAddress(), limits.maxConnections(), limits.maxConnectionsPerClient());
+        log.info("proxy listening on {}{} (at most {} client connections, {} per client address)",
+                channel.localAddress(), tls == null ? "" : " with TLS", limits.maxConnections(),
+                limits.maxConnectionsPerClient());
         return new ProxyServer(channel, runtime.inFlight());
     }
 

@@ -1,6 +1,10 @@
 package dev.rlproxy.server.proxy;
 
+import dev.rlproxy.server.tls.HostnameMismatchException;
+import dev.rlproxy.server.tls.UntrustedCertificateException;
+import dev.rlproxy.server.upstream.EgressProxyException;
 import dev.rlproxy.server.upstream.MalformedResponseException;
+import io.netty.handler.proxy.ProxyConnectException;
 import io.netty.channel.ConnectTimeoutException;
 
 import javax.net.ssl.SSLException;
@@ -21,6 +25,20 @@ final class UpstreamFailures {
 
     /** A stable, address-free reason for {@code cause}. */
     static String reason(Throwable cause) {
+        // What the egress proxy and TLS failures wrap is looked for down the whole chain first.
+        Throwable egress = find(cause, EgressProxyException.class);
+        if (egress != null) {
+            return "egress proxy: " + reason(egress.getCause());
+        }
+        if (find(cause, ProxyConnectException.class) != null) {
+            return "CONNECT refused"; // the egress proxy answered the tunnel request with an error
+        }
+        if (find(cause, UntrustedCertificateException.class) != null) {
+            return "TLS certificate not signed by a trusted CA";
+        }
+        if (find(cause, HostnameMismatchException.class) != null) {
+            return "TLS certificate is not for the upstream's host name";
+        }
         for (Throwable t = cause; t != null; t = t.getCause()) {
             if (t instanceof MalformedResponseException) {
                 return "invalid response";
@@ -45,6 +63,15 @@ final class UpstreamFailures {
             }
         }
         return "connection closed or reset";
+    }
+
+    private static Throwable find(Throwable cause, Class<? extends Throwable> type) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return t;
+            }
+        }
+        return null;
     }
 
     /** A short random id for one exchange (12 hex digits), for logs and the {@code X-Request-Id} header. */

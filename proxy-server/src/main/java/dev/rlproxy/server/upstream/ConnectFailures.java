@@ -1,5 +1,6 @@
 package dev.rlproxy.server.upstream;
 
+import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 
 import javax.net.ssl.SSLException;
@@ -16,9 +17,15 @@ public final class ConnectFailures {
     /**
      * Refused, reset or timed-out connects and TLS handshakes that timed out: a busy upstream (a
      * full accept backlog) or a lost packet, likely to work a moment later. Not a certificate that
-     * does not verify, a host that does not resolve, or a pool that is full: those stay as they are.
+     * does not verify, a host that does not resolve, an egress proxy that answered its CONNECT with
+     * an error (407, 403...), or a pool that is full: those stay as they are.
      */
     public static boolean worthRetrying(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof HttpProxyHandler.HttpProxyConnectException) {
+                return false;
+            }
+        }
         if (cause instanceof SslHandshakeTimeoutException || cause instanceof ConnectException) {
             return true;
         }

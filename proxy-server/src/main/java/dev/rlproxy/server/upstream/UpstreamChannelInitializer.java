@@ -1,38 +1,68 @@
 package dev.rlproxy.server.upstream;
 
+import dev.rlproxy.core.config.EgressProxy;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.ssl.SslContext;
+import io.netty.handler.proxy.HttpProxyHandler;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.resolver.AddressResolverGroup;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import java.net.InetSocketAddress;
 
 /**
- * Pipeline of a new upstream connection: the connect gate (pacing, ready only after the TLS
- * handshake), TLS with SNI and hostname verification, HTTP/1.1 codec, relay.
+ * Pipeline of a new upstream connection: the connect gate (pacing, ready only after the tunnel and
+ * the TLS handshake), for an https upstream through an egress proxy the CONNECT tunnel, TLS with
+ * SNI and hostname verification, HTTP/1.1 codec (requests in absolute form to a plain-http
+ * upstream through an egress proxy), relay.
  */
 final class UpstreamChannelInitializer {
 
     private final UpstreamTarget target;
-    private final SslContext sslContext;
+    private final UpstreamTls tls;
+    private final EgressProxy egress;
+    private final AddressResolverGroup<InetSocketAddress> resolver;
     private final ConnectPacer pacer;
     private final long handshakeTimeoutMillis;
 
-    UpstreamChannelInitializer(UpstreamTarget target, SslContext sslContext, ConnectPacer pacer,
+    /**
+     * @param tls    null for a plain-http upstream
+     * @param egress the egress proxy, or null for a direct connection
+     */
+    UpstreamChannelInitializer(UpstreamTarget target, UpstreamTls tls, EgressProxy egress,
+                               AddressResolverGroup<InetSocketAddress> resolver, ConnectPacer pacer,
                                long handshakeTimeoutMillis) {
         this.target = target;
-        this.sslContext = sslContext;
+        this.tls = tls;
+        this.egress = egress;
+        this.resolver = resolver;
         this.pacer = pacer;
         this.handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
+    /** Whether connections go through a CONNECT tunnel: the bootstrap then resolves nothing itself. */
+    boolean tunnels() {
+        return egress != null && target.tls();
+    }
+
     void initialize(Channel ch) {
         ChannelPipeline pipeline = ch.pipeline();
-        pipeline.addLast("gate", new ConnectGate(pacer));
+        if (tunnels()) {
+            pipeline.addLast("resolve", new ProxyAddressResolver(resolver));
+        }
+        pipeline.addLast("gate", new ConnectGate(pacer, egress == null ? null : egress.address()));
+        if (tunnels()) {
+            InetSocketAddress proxy = InetSocketAddress.createUnresolved(egress.host(), egress.port());
+            HttpProxyHandler tunnel = egress.hasCredentials()
+                    ? new HttpProxyHandler(proxy, egress.username(), egress.password().value())
+                    : new HttpProxyHandler(proxy);
+            tunnel.setConnectTimeoutMillis(handshakeTimeoutMillis);
+            pipeline.addLast("egress", tunnel);
+        }
         if (target.tls()) {
-            SslHandler ssl = sslContext.newHandler(ch.alloc(), target.host(), target.port());
+            SslHandler ssl = tls.context().newHandler(ch.alloc(), tls.serverName(), target.port());
             ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
             SSLEngine engine = ssl.engine();
             SSLParameters params = engine.getSSLParameters();
@@ -41,6 +71,9 @@ final class UpstreamChannelInitializer {
             pipeline.addLast("tls", ssl);
         }
         pipeline.addLast("http", new HttpClientCodec());
+        if (egress != null && !target.tls()) {
+            pipeline.addLast("absolute-form", new AbsoluteFormRequests(target, egress));
+        }
         pipeline.addLast("relay", new UpstreamRelayHandler());
     }
 }

@@ -5,13 +5,15 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
+import dev.rlproxy.core.config.EgressProxy;
 import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
 
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code maxConnections} and {@code minIdle} are shared out over the loops (at least one
  * connection each); new connections are paced per upstream ({@link ConnectPacer}) and handed out
  * only once ready for a request (TLS handshake done, {@link ConnectGate}). Pending acquires are
- * bounded too; past that the acquire fails at once (502).
+ * bounded too; past that the acquire fails at once (502). Through an egress proxy, the pool holds
+ * connections to the proxy (tunnels for an https upstream), still one pool per upstream.
  */
 public final class UpstreamConnections implements UpstreamChannels, AutoCloseable {
 
@@ -33,19 +36,30 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
     private final UpstreamTarget target;
     private final UpstreamSettings settings;
     private final Class<? extends Channel> channelType;
-    private final AddressResolverGroup<InetSocketAddress> resolver;
+    private final AddressResolverGroup<? extends SocketAddress> resolver;
     private final UpstreamChannelInitializer initializer;
+    /** Where the sockets connect: the upstream, or the egress proxy for absolute-form requests. */
+    private final InetSocketAddress remote;
     private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
 
-    public UpstreamConnections(UpstreamTarget target, UpstreamSettings settings, SslContext sslContext,
+    /**
+     * @param tls    null for a plain-http upstream
+     * @param egress the egress proxy its connections go through, or null for direct connections
+     */
+    public UpstreamConnections(UpstreamTarget target, UpstreamSettings settings, UpstreamTls tls, EgressProxy egress,
                                Class<? extends Channel> channelType, AddressResolverGroup<InetSocketAddress> resolver) {
         this.target = target;
         this.settings = settings;
         this.channelType = channelType;
-        this.resolver = resolver;
-        this.initializer = new UpstreamChannelInitializer(target, sslContext,
+        this.initializer = new UpstreamChannelInitializer(target, tls, egress, resolver,
                 new ConnectPacer(settings.maxConnectsPerSecond(), System::nanoTime),
                 settings.connectTimeout().toMillis());
+        // A tunnel names the upstream to the egress proxy unresolved; the proxy's own name is
+        // resolved in the pipeline (ProxyAddressResolver).
+        this.resolver = initializer.tunnels() ? NoopAddressResolverGroup.INSTANCE : resolver;
+        this.remote = egress == null || target.tls()
+                ? InetSocketAddress.createUnresolved(target.host(), target.port())
+                : InetSocketAddress.createUnresolved(egress.host(), egress.port());
     }
 
     public UpstreamTarget target() {
@@ -106,7 +120,7 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
                 .group(loop)
                 .channel(channelType)
                 .resolver(resolver) // non-blocking DNS: the JDK's lookup would block the event loop
-                .remoteAddress(target.host(), target.port())
+                .remoteAddress(remote)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_KEEPALIVE, true)

@@ -100,6 +100,24 @@ class MainTest {
     }
 
     @Test
+    void runRefusesUnusableTlsFilesNamingTheFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("tls.crt"), "not a certificate");
+        Files.writeString(dir.resolve("tls.key"), "not a key");
+        Path file = Files.writeString(dir.resolve("tls.yaml"), "server: { listen: \"127.0.0.1:0\", "
+                + "tls: { certFile: tls.crt, keyFile: tls.key } }\n" + GOOD);
+        assertThat(Main.execute("run", "--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).trim())
+                .isEqualTo(file + ": " + dir.resolve("tls.crt") + ": no -----BEGIN CERTIFICATE----- block");
+
+        err.reset();
+        Path admin = Files.writeString(dir.resolve("admin-tls.yaml"), "server: { listen: \"127.0.0.1:0\" }\n"
+                + "admin: { listen: \"127.0.0.1:0\", tls: { certFile: tls.crt, keyFile: tls.key } }\n" + GOOD);
+        assertThat(Main.execute("run", "--config", admin.toString())).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8).trim())
+                .isEqualTo(admin + ": " + dir.resolve("tls.crt") + ": no -----BEGIN CERTIFICATE----- block");
+    }
+
+    @Test
     void versionAndHelpWork() {
         assertThat(Main.execute("--version")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("rlproxy ");

@@ -1,6 +1,7 @@
 package dev.rlproxy.server.it;
 
 import dev.rlproxy.core.config.ConfigLoader;
+import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.server.ProxyApplication;
 
 import java.io.IOException;
@@ -32,11 +33,17 @@ final class RunningProxy implements AutoCloseable {
     }
 
     static RunningProxy start(String yaml, Map<String, String> env) {
+        return start(yaml, env, System.getenv());
+    }
+
+    /** @param processEnvironment what the proxy reads as its environment ({@code egressProxy: env}) */
+    static RunningProxy start(String yaml, Map<String, String> env, Map<String, String> processEnvironment) {
         try {
             Path file = Files.createTempFile("rlproxy-test", ".yaml");
             try {
                 Files.writeString(file, yaml);
-                return new RunningProxy(ProxyApplication.start(ConfigLoader.load(file, env)));
+                return new RunningProxy(ProxyApplication.start(ConfigLoader.load(file, env), Clock.system(), null,
+                        processEnvironment));
             } finally {
                 Files.deleteIfExists(file);
             }

@@ -69,7 +69,7 @@ final class ExchangeHarness implements AutoCloseable {
         tokens.reconcile(List.of(TokenSource.staticValues(List.of("secret-one", "secret-two"))));
         // Never started: only its target and bookkeeping are used; connections come from the test.
         pool = new UpstreamConnections(UpstreamTarget.of("api", URI.create("http://upstream.test")),
-                new UpstreamSettings(Duration.ofSeconds(1), Duration.ofSeconds(5), 4, 0, 100, 10), null,
+                new UpstreamSettings(Duration.ofSeconds(1), Duration.ofSeconds(5), 4, 0, 100, 10), null, null,
                 NioSocketChannel.class, null);
         upstream = new Upstream("api", pool, Dialects.named("github"), tokens, "Authorization", "Bearer {token}",
                 List.of(BucketSpec.inFlight("conc", inFlightCap, BucketScope.UPSTREAM)), null, 3,

@@ -1,0 +1,69 @@
+package dev.rlproxy.core.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.rlproxy.core.config.ConfigFiles.errors;
+import static dev.rlproxy.core.config.ConfigFiles.located;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Listener TLS, upstream trust and egress proxy keys: read, defaulted, and refused at their lines. */
+class NetworkConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void readsTlsAndEgressSectionsWithPathsRelativeToTheConfigFile() throws Exception {
+        Files.writeString(dir.resolve("tls.crt"), "x");
+        Files.writeString(dir.resolve("tls.key"), "x");
+        Files.writeString(dir.resolve("ca.pem"), "x");
+
+        ProxyConfig config = ConfigFiles.load(dir, """
+                server:
+                  tls: { certFile: tls.crt, keyFile: tls.key, clientCaFile: ca.pem }
+                upstreams:
+                  api:
+                    url: "https://10.0.0.5"
+                    tls: { caFile: ca.pem, serverName: api.internal }
+                    egressProxy: "http://svc:${PROXY_PASSWORD}@proxy.corp:3128"
+                routes:
+                  - match: { pathPrefix: "/api/" }
+                    upstream: api
+                """, Map.of("PROXY_PASSWORD", "hunter2"));
+
+        assertThat(config.server().tls().certFile()).isEqualTo(dir.resolve("tls.crt"));
+        assertThat(config.server().tls().requiresClientCertificate()).isTrue();
+        assertThat(config.admin().tls()).isNull();
+        UpstreamConfig api = config.upstreams().get("api");
+        assertThat(api.tls().caFile()).isEqualTo(dir.resolve("ca.pem"));
+        assertThat(api.tls().trust()).isEqualTo(TrustMode.ADD);
+        assertThat(api.egressProxy().password().value()).isEqualTo("hunter2");
+        assertThat(config.toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void refusesIncompleteOrContradictorySettingsAtTheirLines() throws Exception {
+        Files.writeString(dir.resolve("tls.crt"), "x");
+        assertThat(problems("server:\n  tls: { certFile: tls.crt }\n", "")).containsExactly(
+                "2:3: server.tls.keyFile: required: the certificate's private key (PEM)");
+        assertThat(problems("", "    tls: { trust: replace }\n")).containsExactly(
+                "4:19: upstreams.api.tls.trust: replace needs a caFile: the CAs that replace the default ones");
+        assertThat(problems("", "    egressProxy: \"socks5://svc:hunter2@proxy:1080\"\n")).containsExactly(
+                "4:18: upstreams.api.egressProxy: only http:// egress proxies are supported (https upstreams still get "
+                        + "end-to-end TLS through their CONNECT tunnel)");
+    }
+
+    /** Errors of a file with {@code head} before the upstreams and {@code upstreamKeys} under upstreams.api. */
+    private List<String> problems(String head, String upstreamKeys) {
+        String url = "    url: \"https://api.example.com\"\n";
+        List<ConfigError> errors = errors(dir, head + ConfigFiles.MINIMAL.replace(url, url + upstreamKeys), Map.of());
+        assertThat(errors.toString()).doesNotContain("hunter2");
+        return located(errors);
+    }
+}

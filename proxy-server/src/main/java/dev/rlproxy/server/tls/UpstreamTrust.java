@@ -1,0 +1,51 @@
+package dev.rlproxy.server.tls;
+
+import dev.rlproxy.core.config.TrustMode;
+import dev.rlproxy.core.config.UpstreamTlsConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import javax.net.ssl.SSLException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The TLS client context for one https upstream: the JDK's default CAs, plus or instead of the
+ * PEM CAs of {@code tls.caFile}; hostname verification always on, failures explained
+ * ({@link ExplainingTrustManager}).
+ */
+public final class UpstreamTrust {
+
+    private UpstreamTrust() {
+    }
+
+    /**
+     * @param tls the upstream's {@code tls} section, or null for the defaults
+     * @throws TlsFileException when {@code caFile} holds no readable certificate
+     */
+    public static SslContext context(String upstream, UpstreamTlsConfig tls) {
+        List<X509Certificate> authorities = new ArrayList<>();
+        String description = "the JDK's default CAs; a private CA goes in upstreams." + upstream + ".tls.caFile";
+        if (tls != null && tls.caFile() != null) {
+            boolean replace = tls.trust() == TrustMode.REPLACE;
+            description = replace ? "only the CAs of " + tls.caFile()
+                    : "the JDK's default CAs and those of " + tls.caFile();
+            if (!replace) {
+                authorities.addAll(TrustStores.jdkDefaultAuthorities());
+            }
+            authorities.addAll(PemFiles.certificates(tls.caFile()));
+        } else {
+            authorities.addAll(TrustStores.jdkDefaultAuthorities());
+        }
+        try {
+            return SslContextBuilder.forClient()
+                    .trustManager(new ExplainingTrustManager(TrustStores.trusting(authorities), upstream, description))
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .protocols(ListenerContexts.PROTOCOLS)
+                    .build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot set up TLS for upstream '" + upstream + "'", e);
+        }
+    }
+}
