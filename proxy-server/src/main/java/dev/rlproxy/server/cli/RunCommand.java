@@ -6,8 +6,8 @@ import dev.rlproxy.core.config.ProxyConfig;
 import dev.rlproxy.server.ConfigWatcher;
 import dev.rlproxy.server.ListenFailedException;
 import dev.rlproxy.server.ProxyApplication;
-import dev.rlproxy.server.UnsupportedConfigurationException;
 import dev.rlproxy.server.admin.AdminServer;
+import dev.rlproxy.server.store.StoreBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -49,9 +49,6 @@ final class RunCommand implements Callable<Integer> {
         ProxyApplication app;
         try {
             app = ProxyApplication.start(parsed);
-        } catch (UnsupportedConfigurationException e) {
-            System.err.println(config + ": " + e.getMessage());
-            return ExitCodes.BAD_CONFIG;
         } catch (ListenFailedException e) {
             System.err.println(e.getMessage());
             return ExitCodes.CANNOT_LISTEN;
@@ -95,9 +92,12 @@ final class RunCommand implements Callable<Integer> {
                     .append('=').append(upstream.tokens() == null ? "client credentials"
                             : upstream.tokens().status().size() + " tokens"));
             String version = RunCommand.class.getPackage().getImplementationVersion();
-            log.info("rlproxy {} started: config {}, proxy on {}:{}, admin on {}, {} routes {}, upstreams [{}]",
+            StoreBackend.Status store = app.store().status();
+            log.info("rlproxy {} started: config {}, proxy on {}:{}, admin on {}, store {}, {} routes {}, upstreams [{}]",
                     version == null ? "development build" : version, file.toAbsolutePath(),
-                    config.server().listen().host(), app.port(), admin.address(), config.routes().size(),
+                    config.server().listen().host(), app.port(), admin.address(),
+                    store.uri() == null ? store.type() : store.uri() + " (onFailure " + store.onFailure() + ")",
+                    config.routes().size(),
                     config.routes().stream().map(r -> (r.match().pathPrefix() != null ? r.match().pathPrefix()
                             : r.match().host()) + "->" + r.upstream()).toList(), tokens);
         }

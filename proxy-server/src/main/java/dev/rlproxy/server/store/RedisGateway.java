@@ -19,6 +19,8 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisBusyException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -32,7 +34,9 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * {@link StoreUnavailableException}, so no request waits on a dead or paused Redis, and a
  * {@code PING} probe runs every probe interval until one answers. Listeners hear both
  * transitions; the limiter uses them to switch to and back from its failure mode. Errors Redis
- * itself reports (a script error, a wrong type) are bugs, not outages: they fail that call only.
+ * itself reports (a script error, a wrong type) are bugs, not outages: they fail that call only;
+ * replies that refuse everyone (wrong password, {@code BUSY}, {@code LOADING}, {@code READONLY}…)
+ * are outages.
  *
  * <p>The client may be made lazily: Sentinel and Cluster clients ask their nodes for the topology
  * while they are built, so a Redis that is down at start would otherwise stop the proxy from
@@ -146,6 +150,19 @@ public final class RedisGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Replies that say Redis cannot serve anyone now (refused credentials, a script hogging it,
+     * loading its data, no master, a read-only replica after a failover), not that this call was wrong.
+     */
+    private static boolean isOutage(JedisDataException e) {
+        if (e instanceof JedisAccessControlException || e instanceof JedisBusyException) {
+            return true;
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return message.startsWith("LOADING") || message.startsWith("MASTERDOWN") || message.startsWith("CLUSTERDOWN")
+                || message.startsWith("READONLY");
+    }
+
     private static Supplier<UnifiedJedis> connected(UnifiedJedis jedis) {
         Objects.requireNonNull(jedis, "jedis");
         return () -> jedis;
@@ -188,7 +205,14 @@ public final class RedisGateway implements AutoCloseable {
             result.complete(op.apply(client()));
         } catch (JedisDataException e) {
             countFailure();
-            result.completeExceptionally(e); // Redis answered: the call was wrong, the store is fine
+            if (!isOutage(e)) {
+                result.completeExceptionally(e); // Redis answered: the call was wrong, the store is fine
+                return;
+            }
+            markUnavailable(what, e);
+            String reply = e.getMessage() == null ? "" : e.getMessage().split(" ", 2)[0];
+            result.completeExceptionally(new StoreUnavailableException(
+                    what + " failed: Redis at " + description + " refused it (" + reply + ")", e));
         } catch (RuntimeException e) {
             countFailure();
             markUnavailable(what, e);

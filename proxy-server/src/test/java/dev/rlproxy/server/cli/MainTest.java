@@ -60,13 +60,6 @@ class MainTest {
     }
 
     @Test
-    void runRefusesTheRedisStoreItCannotProvide(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("redis.yaml"), "store: { type: redis }\n" + GOOD);
-        assertThat(Main.execute("run", "--config", file.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("store.type: redis is not available");
-    }
-
-    @Test
     void versionAndHelpWork() {
         assertThat(Main.execute("--version")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("rlproxy ");
