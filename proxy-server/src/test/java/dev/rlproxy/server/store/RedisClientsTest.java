@@ -89,6 +89,22 @@ class RedisClientsTest {
         }
     }
 
+    @Test
+    void tlsCredentialsDatabaseAndTimeoutsReachTheClientConfig() {
+        RedisConfig config = new RedisConfig("rediss://app:pw@redis.example.com:6380/2", null, 1,
+                Duration.ofMillis(300), Duration.ofMillis(700), 3, null);
+        var dataNodes = RedisClients.dataNodes(config, config.parsedUri());
+        assertThat(dataNodes.isSsl()).isTrue();
+        assertThat(dataNodes.getUser()).isEqualTo("app");
+        assertThat(dataNodes.getPassword()).isEqualTo("pw");
+        assertThat(dataNodes.getDatabase()).isEqualTo(2);
+        assertThat(dataNodes.getSocketTimeoutMillis()).isEqualTo(300);
+        assertThat(dataNodes.getConnectionTimeoutMillis()).isEqualTo(700);
+        var sentinels = RedisClients.sentinels(config, config.parsedUri());
+        assertThat(sentinels.getPassword()).as("sentinels are asked without the data nodes' password").isNull();
+        assertThat(RedisClients.dataNodes(config("redis://h"), config("redis://h").parsedUri()).isSsl()).isFalse();
+    }
+
     private static RedisConfig config(String uri) {
         return new RedisConfig(uri, null, 1, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, null);
     }
