@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code store.type: redis} end to end: two proxies on one password-protected Redis share an
  * OAuth2 token (one token request), and the admin listener shows the store in {@code /status},
- * {@code /metrics} and, with {@code fail-closed}, {@code /readyz} through a Redis outage.
+ * {@code /metrics} and, with {@code fail-closed}, {@code /readyz} through a Redis outage; neither
+ * the Redis password nor the shared token appears in any of it or in the logs.
  */
 class RedisStoreIntegrationTest {
 
@@ -47,6 +48,8 @@ class RedisStoreIntegrationTest {
 
     @Test
     void twoReplicasShareOneTokenAndReportTheStore() throws Exception {
+        CapturedLogs logs = new CapturedLogs();
+        open.add(logs);
         RedisServerProcess redis = RedisServerProcess.withArgs(List.of("--requirepass", REDIS_PASSWORD));
         open.add(redis);
         WireMockServer tokenEndpoint = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort());
@@ -83,6 +86,8 @@ class RedisStoreIntegrationTest {
         assertThat(get(first, admin, "/metrics").body()).contains("rlproxy_store_fallback_active 1");
         redis.restart();
         await().atMost(Duration.ofSeconds(10)).until(() -> get(first, admin, "/readyz").statusCode() == 200);
+        assertThat(logs.lines()).as("every log line, at DEBUG").isNotEmpty()
+                .noneMatch(line -> line.contains(REDIS_PASSWORD) || line.contains(ISSUED));
     }
 
     private RunningProxy proxy(RedisServerProcess redis, UpstreamSimulator upstream, WireMockServer tokenEndpoint) {
