@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.rlproxy.core.config.RedisConfig;
+import dev.rlproxy.core.metrics.StoreMetrics;
+import dev.rlproxy.core.time.ManualClock;
+import dev.rlproxy.core.time.ManualScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +58,33 @@ class RedisClientsTest {
             try (Jedis direct = new Jedis(master.host(), master.port())) {
                 direct.auth("m-s3cret");
                 assertThat(direct.get("through")).isEqualTo("sentinel");
+            }
+        }
+    }
+
+    @Test
+    void afterASentinelFailoverTheGatewayFindsTheNewMaster() throws Exception {
+        try (RedisServerProcess master = RedisServerProcess.start();
+             RedisServerProcess replica = RedisServerProcess.withArgs(List.of("--replicaof", "127.0.0.1",
+                     Integer.toString(master.port())));
+             RedisServerProcess sentinel = RedisServerProcess.sentinel(master, "mymaster", null)) {
+            ManualClock clock = new ManualClock();
+            ManualScheduler scheduler = new ManualScheduler(clock);
+            RedisConfig sentinelConfig = config("redis-sentinel://127.0.0.1:" + sentinel.port() + "/mymaster");
+            try (RedisGateway gateway = new RedisGateway(() -> RedisClients.create(sentinelConfig),
+                    sentinelConfig.redactedUri(), scheduler, 1, 10, Duration.ofSeconds(1).toNanos(), StoreMetrics.NONE)) {
+                assertThat(gateway.call("set", j -> j.set("before", "failover")).get()).isEqualTo("OK");
+                await().atMost(Duration.ofSeconds(20)).until(() -> sentinelKnowsReplica(sentinel));
+
+                master.kill();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    scheduler.advanceNanos(Duration.ofSeconds(1).toNanos());
+                    return gateway.call("set", j -> j.set("after", "failover")).handle((ok, e) -> e == null).join();
+                });
+            }
+            try (Jedis promoted = new Jedis(replica.host(), replica.port())) {
+                assertThat(promoted.get("after")).as("written to the promoted replica").isEqualTo("failover");
+                assertThat(promoted.get("before")).isEqualTo("failover");
             }
         }
     }
@@ -142,6 +172,12 @@ class RedisClientsTest {
             }
         }
         throw new AssertionError("no node holds " + key);
+    }
+
+    private static boolean sentinelKnowsReplica(RedisServerProcess sentinel) {
+        try (Jedis jedis = new Jedis(sentinel.host(), sentinel.port())) {
+            return !jedis.sentinelReplicas("mymaster").isEmpty();
+        }
     }
 
     private static String whoAmI(UnifiedJedis client) {
