@@ -74,7 +74,8 @@ class RedisClientsTest {
             try (RedisGateway gateway = new RedisGateway(() -> RedisClients.create(sentinelConfig),
                     sentinelConfig.redactedUri(), scheduler, 1, 10, Duration.ofSeconds(1).toNanos(), StoreMetrics.NONE)) {
                 assertThat(gateway.call("set", j -> j.set("before", "failover")).get()).isEqualTo("OK");
-                await().atMost(Duration.ofSeconds(20)).until(() -> sentinelKnowsReplica(sentinel));
+                await().atMost(Duration.ofSeconds(20)).until(() -> sentinelKnowsReplica(sentinel)
+                        && "failover".equals(read(replica, "before"))); // replication is asynchronous
 
                 master.kill();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -172,6 +173,12 @@ class RedisClientsTest {
             }
         }
         throw new AssertionError("no node holds " + key);
+    }
+
+    private static String read(RedisServerProcess node, String key) {
+        try (Jedis jedis = new Jedis(node.host(), node.port())) {
+            return jedis.get(key);
+        }
     }
 
     private static boolean sentinelKnowsReplica(RedisServerProcess sentinel) {
