@@ -3,7 +3,6 @@ package dev.rlproxy.server;
 import dev.rlproxy.core.config.ListenerTlsConfig;
 import dev.rlproxy.core.config.ProxyConfig;
 import dev.rlproxy.core.config.ServerConfig;
-import dev.rlproxy.core.config.StoreType;
 import dev.rlproxy.core.limit.LimiterSettings;
 import dev.rlproxy.core.limit.LocalRateLimiter;
 import dev.rlproxy.core.limit.RateLimiter;
@@ -12,7 +11,10 @@ import dev.rlproxy.core.time.Scheduler;
 import dev.rlproxy.server.proxy.ClientLimits;
 import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.core.tokens.TokenState;
+import com.codahale.metrics.MetricRegistry;
+import dev.rlproxy.server.metrics.DropwizardStoreMetrics;
 import dev.rlproxy.server.metrics.ProxyTelemetry;
+import dev.rlproxy.server.store.StoreBackend;
 import dev.rlproxy.server.proxy.EventLoopScheduler;
 import dev.rlproxy.server.proxy.ProxyRuntime;
 import dev.rlproxy.server.proxy.ProxyServer;
@@ -37,8 +39,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The assembled proxy: event loops, the limiter, one {@link Upstream} per configured upstream,
- * the router and the listener, built from a validated {@link ProxyConfig}.
+ * The assembled proxy: event loops, the shared store, the limiter, one {@link Upstream} per
+ * configured upstream, the router and the listener, built from a validated {@link ProxyConfig}.
  */
 public final class ProxyApplication implements AutoCloseable {
 
@@ -61,13 +63,15 @@ public final class ProxyApplication implements AutoCloseable {
     private final ProxyRuntime runtime;
     /** Where files (tokens, certificates) are checked for changes. */
     private final Scheduler filePolls;
+    private final StoreBackend store;
     private volatile ProxyConfig config;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ProxyApplication(EventLoopGroup workers, EventExecutor chores, ProxyServer server, RateLimiter limiter,
                              Map<String, Upstream> upstreams, UpstreamFactory factory, ProxyConfig config,
-                             ProxyTelemetry telemetry, ProxyRuntime runtime, Scheduler filePolls) {
+                             ProxyTelemetry telemetry, ProxyRuntime runtime, Scheduler filePolls, StoreBackend store) {
         this.filePolls = filePolls;
+        this.store = store;
         this.telemetry = telemetry;
         this.runtime = runtime;
         this.workers = workers;
@@ -94,22 +98,21 @@ public final class ProxyApplication implements AutoCloseable {
      */
     public static ProxyApplication start(ProxyConfig config, Clock clock, Scheduler filePolls,
                                          Map<String, String> environment) throws InterruptedException {
-        if (config.store().type() == StoreType.REDIS) {
-            // Running several replicas on private in-memory state would multiply every limit.
-            throw new UnsupportedConfigurationException("store.type: redis is not available in this version; "
-                    + "use store.type: memory and run a single replica");
-        }
         Transport transport = Transport.detect();
         EventLoopGroup workers = new MultiThreadIoEventLoopGroup(transport.ioHandlers());
         EventExecutor chores = new DefaultEventExecutor(new DefaultThreadFactory("rlproxy-chores", true));
+        StoreBackend store = null;
         try {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
+            MetricRegistry registry = new MetricRegistry();
+            store = StoreBackend.open(config.store(), clock, scheduler, new DropwizardStoreMetrics(registry));
+            // Seam: the Redis-backed limiter state and token pool attach to store.redis() here.
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
                     new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, longestMaxResetWait(config)));
             Scheduler files = filePolls == null ? new EventLoopScheduler(chores) : filePolls;
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, files,
                     transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders(),
-                    config.queue().maxDepth(), environment);
+                    config.queue().maxDepth(), environment, store.credentials());
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
             config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
             upstreams.values().forEach(upstream -> upstream.connections().start(workers));
@@ -125,7 +128,8 @@ public final class ProxyApplication implements AutoCloseable {
             });
             Map<String, String> routeUpstreams = new LinkedHashMap<>();
             routes.forEach(route -> routeUpstreams.putIfAbsent(route.label(), route.upstream().name()));
-            ProxyTelemetry telemetry = new ProxyTelemetry(routeUpstreams, pools, clock);
+            ProxyTelemetry telemetry = new ProxyTelemetry(registry, routeUpstreams, pools, clock);
+            telemetry.watchStore(store);
             ProxyRuntime runtime = new ProxyRuntime(new Router(routes), limiter, clock,
                     config.queue().maxWait().toNanos(), config.server().maxRequestBody().bytes(),
                     Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()), telemetry.requestPath());
@@ -135,8 +139,11 @@ public final class ProxyApplication implements AutoCloseable {
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
                     upstreams.keySet());
             return new ProxyApplication(workers, chores, server, limiter, upstreams, factory, config, telemetry, runtime,
-                    files);
+                    files, store);
         } catch (RuntimeException | InterruptedException e) {
+            if (store != null) {
+                store.close();
+            }
             workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             throw e;
@@ -230,6 +237,11 @@ public final class ProxyApplication implements AutoCloseable {
         return filePolls;
     }
 
+    /** The shared store (memory, or Redis through its gateway). */
+    public StoreBackend store() {
+        return store;
+    }
+
     public ProxyTelemetry telemetry() {
         return telemetry;
     }
@@ -280,6 +292,7 @@ public final class ProxyApplication implements AutoCloseable {
             }
         });
         factory.close();
+        store.close();
         workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
         chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
     }

@@ -17,11 +17,14 @@ import dev.rlproxy.core.limit.BucketLimit;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.time.Scheduler;
 import dev.rlproxy.core.tokens.CommandCredentials;
+import dev.rlproxy.core.tokens.CredentialGenerator;
+import dev.rlproxy.core.tokens.CredentialStore;
 import dev.rlproxy.core.tokens.Fingerprint;
 import dev.rlproxy.core.tokens.GitHubAppInstallationTokens;
 import dev.rlproxy.core.tokens.OAuth2ClientCredentials;
 import dev.rlproxy.core.tokens.RefreshingCredential;
 import dev.rlproxy.core.tokens.Secret;
+import dev.rlproxy.core.tokens.SharedCredentialGenerator;
 import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.core.tokens.TokenPoolSettings;
 import dev.rlproxy.core.tokens.TokenSource;
@@ -58,6 +61,9 @@ final class UpstreamFactory {
     static final int MAX_PENDING_ACQUIRES_PER_LOOP = 4096;
     static final Duration TOKEN_FILE_POLL = Duration.ofSeconds(5);
     static final Duration TOKEN_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration CREDENTIAL_LOCK_SLACK = Duration.ofSeconds(5);
+    /** How often a replica waiting for another's new token reads the store again. */
+    static final Duration CREDENTIAL_POLL = Duration.ofMillis(500);
 
     private final Clock clock;
     private final Scheduler scheduler;
@@ -72,6 +78,8 @@ final class UpstreamFactory {
     private final boolean trustForwardedHeaders;
     /** {@code queue.maxDepth}: also bounds the checkouts waiting for a token of one upstream. */
     private final int maxQueueDepth;
+    /** Generated tokens are fetched once for all replicas sharing this store. */
+    private final CredentialStore credentials;
     private HttpClient credentialHttp;
     /** Token commands block while they run: on their own threads, never an event loop. */
     private ExecutorService commandThreads;
@@ -79,6 +87,18 @@ final class UpstreamFactory {
     UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends SocketChannel> channelType,
                     Class<? extends DatagramChannel> datagramType, boolean trustForwardedHeaders, int maxQueueDepth,
                     Map<String, String> environment) {
+        this(clock, scheduler, fileScheduler, channelType, datagramType, trustForwardedHeaders, maxQueueDepth,
+                environment, CredentialStore.inMemory(clock));
+    }
+
+    /**
+     * @param environment the process environment ({@code egressProxy: env} reads it)
+     * @param credentials where generated tokens are shared with other replicas (in memory: with no one)
+     */
+    UpstreamFactory(Clock clock, Scheduler scheduler, Scheduler fileScheduler, Class<? extends SocketChannel> channelType,
+                    Class<? extends DatagramChannel> datagramType, boolean trustForwardedHeaders, int maxQueueDepth,
+                    Map<String, String> environment, CredentialStore credentials) {
+        this.credentials = credentials;
         this.maxQueueDepth = maxQueueDepth;
         this.resolver = UpstreamResolver.create(datagramType, channelType);
         this.trustForwardedHeaders = trustForwardedHeaders;
@@ -199,8 +219,8 @@ final class UpstreamFactory {
         // Named after its settings: a reload with a changed client replaces the credential.
         String settings = String.join("\n", config.tokenUrl().toString(), config.clientId(), config.clientSecret(),
                 String.valueOf(config.scope()));
-        return new RefreshingCredential(upstream + "/oauth2/" + Fingerprint.of(settings), generator,
-                config.refreshBefore(), clock, scheduler);
+        return refreshing(upstream + "/oauth2/" + Fingerprint.of(settings), generator, config.refreshBefore(),
+                TOKEN_REQUEST_TIMEOUT);
     }
 
     /**
@@ -212,8 +232,8 @@ final class UpstreamFactory {
                 apiUrl, config.appId(), installation, config.signingKey(), TOKEN_REQUEST_TIMEOUT), credentialHttp(), clock);
         String identity = String.join("\n", apiUrl.toString(), config.appId(), String.valueOf(installation),
                 config.signingKey().fingerprint());
-        return new RefreshingCredential(upstream + "/githubApp/" + config.appId() + "/" + installation + "/"
-                + Fingerprint.of(identity), generator, config.refreshBefore(), clock, scheduler);
+        return refreshing(upstream + "/githubApp/" + config.appId() + "/" + installation + "/"
+                + Fingerprint.of(identity), generator, config.refreshBefore(), TOKEN_REQUEST_TIMEOUT);
     }
 
     private RefreshingCredential command(String upstream, CommandConfig config) {
@@ -224,8 +244,20 @@ final class UpstreamFactory {
                 new CommandCredentials.Settings(config.run(), config.timeout(), config.lifetime()), commandThreads, clock);
         // The arguments may hold secrets: they only enter the name through a fingerprint.
         String identity = String.join("\n", config.run()) + "\n" + config.lifetime() + "\n" + config.timeout();
-        return new RefreshingCredential(upstream + "/command/" + Fingerprint.of(identity), generator,
-                config.refreshBefore(), clock, scheduler);
+        return refreshing(upstream + "/command/" + Fingerprint.of(identity), generator, config.refreshBefore(),
+                config.timeout());
+    }
+
+    /**
+     * A credential kept fresh, its token fetched once for every replica sharing the credential
+     * store: the refresh lock is held a little longer than one fetch may take.
+     */
+    private RefreshingCredential refreshing(String name, CredentialGenerator fetch, Duration refreshBefore,
+                                            Duration fetchTimeout) {
+        SharedCredentialGenerator shared = new SharedCredentialGenerator(name, fetch, credentials,
+                new SharedCredentialGenerator.Settings(fetchTimeout.plus(CREDENTIAL_LOCK_SLACK), CREDENTIAL_POLL),
+                clock, scheduler);
+        return new RefreshingCredential(name, shared, refreshBefore, clock, scheduler);
     }
 
     /**

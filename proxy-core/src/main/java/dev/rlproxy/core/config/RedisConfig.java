@@ -3,51 +3,85 @@ package dev.rlproxy.core.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
+import java.time.Duration;
+
 /**
  * The Redis store.
  *
- * @param uri              {@code redis://}, {@code rediss://} (TLS) or {@code redis-sentinel://}
- *                         (default redis://127.0.0.1:6379); may carry a password, which toString hides
+ * @param uri              one of the forms {@link RedisUri} describes (default redis://127.0.0.1:6379);
+ *                         may carry a password, which toString hides
  * @param onFailure        behaviour while Redis is unreachable (default local-share)
  * @param expectedReplicas how many replicas share the limits in local-share mode (default 2, at least 1)
+ * @param timeout          longest wait for one Redis answer before the store counts as unavailable (default 250ms)
+ * @param connectTimeout   longest wait for a new connection (default 1s)
+ * @param threads          threads making Redis calls, i.e. calls in flight at once (default 4)
+ * @param probeInterval    how often an unavailable Redis is asked whether it is back (default 1s)
  */
-public record RedisConfig(String uri, FailureMode onFailure, int expectedReplicas) {
+public record RedisConfig(String uri, FailureMode onFailure, int expectedReplicas, Duration timeout,
+                          Duration connectTimeout, int threads, Duration probeInterval) {
 
     public static final String DEFAULT_URI = "redis://127.0.0.1:6379";
     public static final int DEFAULT_EXPECTED_REPLICAS = 2;
-
-    private static final String[] SCHEMES = {"redis://", "rediss://", "redis-sentinel://"};
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMillis(250);
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+    public static final int DEFAULT_THREADS = 4;
+    public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofSeconds(1);
+    static final Duration MIN_TIMEOUT = Duration.ofMillis(1);
+    static final Duration MAX_TIMEOUT = Duration.ofMinutes(1);
+    static final int MAX_THREADS = 64;
 
     public RedisConfig {
         uri = uri == null ? DEFAULT_URI : uri.strip();
         onFailure = onFailure == null ? FailureMode.LOCAL_SHARE : onFailure;
+        timeout = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        connectTimeout = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+        probeInterval = probeInterval == null ? DEFAULT_PROBE_INTERVAL : probeInterval;
         Violations v = new Violations();
-        v.check(hasKnownScheme(uri), "uri",
-                "must start with redis://, rediss:// or redis-sentinel:// and name a host");
+        try {
+            RedisUri.parse(uri);
+        } catch (IllegalArgumentException e) {
+            v.add("uri", e.getMessage());
+        }
         v.check(expectedReplicas >= 1, "expectedReplicas", "must be at least 1, was " + expectedReplicas);
+        checkRange(v, "timeout", timeout);
+        checkRange(v, "connectTimeout", connectTimeout);
+        checkRange(v, "probeInterval", probeInterval);
+        v.check(threads >= 1 && threads <= MAX_THREADS, "threads",
+                "must be between 1 and " + MAX_THREADS + ", was " + threads);
         v.throwIfAny();
+    }
+
+    /** The original three keys; the others take their defaults. */
+    public RedisConfig(String uri, FailureMode onFailure, int expectedReplicas) {
+        this(uri, onFailure, expectedReplicas, null, null, DEFAULT_THREADS, null);
     }
 
     /** Jackson's entry point: absent keys arrive as null and take their defaults. */
     @JsonCreator
     static RedisConfig fromYaml(@JsonProperty("uri") String uri,
                                 @JsonProperty("onFailure") FailureMode onFailure,
-                                @JsonProperty("expectedReplicas") Integer expectedReplicas) {
+                                @JsonProperty("expectedReplicas") Integer expectedReplicas,
+                                @JsonProperty("timeout") Duration timeout,
+                                @JsonProperty("connectTimeout") Duration connectTimeout,
+                                @JsonProperty("threads") Integer threads,
+                                @JsonProperty("probeInterval") Duration probeInterval) {
         return new RedisConfig(uri, onFailure,
-                expectedReplicas == null ? DEFAULT_EXPECTED_REPLICAS : expectedReplicas);
+                expectedReplicas == null ? DEFAULT_EXPECTED_REPLICAS : expectedReplicas,
+                timeout, connectTimeout, threads == null ? DEFAULT_THREADS : threads, probeInterval);
     }
 
     public static RedisConfig defaults() {
-        return fromYaml(null, null, null);
+        return fromYaml(null, null, null, null, null, null, null);
     }
 
-    private static boolean hasKnownScheme(String uri) {
-        for (String scheme : SCHEMES) {
-            if (uri.regionMatches(true, 0, scheme, 0, scheme.length()) && uri.length() > scheme.length()) {
-                return true;
-            }
-        }
-        return false;
+    private static void checkRange(Violations v, String key, Duration value) {
+        v.check(value.compareTo(MIN_TIMEOUT) >= 0 && value.compareTo(MAX_TIMEOUT) <= 0, key,
+                "must be between 1ms and 1m, was " + value.toMillis() + "ms");
+    }
+
+    /** The uri taken apart (it was checked when this record was made). */
+    public RedisUri parsedUri() {
+        return RedisUri.parse(uri);
     }
 
     /** The uri with any password replaced by {@code ***}: safe for logs and status pages. */
@@ -60,6 +94,7 @@ public record RedisConfig(String uri, FailureMode onFailure, int expectedReplica
     @Override
     public String toString() {
         return "RedisConfig[uri=" + redactedUri() + ", onFailure=" + onFailure
-                + ", expectedReplicas=" + expectedReplicas + "]";
+                + ", expectedReplicas=" + expectedReplicas + ", timeout=" + timeout + ", connectTimeout="
+                + connectTimeout + ", threads=" + threads + ", probeInterval=" + probeInterval + "]";
     }
 }

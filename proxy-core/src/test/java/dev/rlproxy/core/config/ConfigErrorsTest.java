@@ -170,7 +170,8 @@ class ConfigErrorsTest {
     void constructorValidationPointsAtTheValue() {
         assertThat(problems(MINIMAL + "store:\n  redis:\n    uri: \"http://redis:6379\"\n    expectedReplicas: 0\n"))
                 .containsExactly(
-                        "9:10: store.redis.uri: must start with redis://, rediss:// or redis-sentinel:// and name a host",
+                        "9:10: store.redis.uri: must start with redis://, rediss://, redis-sentinel://, rediss-sentinel://, "
+                                + "redis-cluster:// or rediss-cluster:// and name a host",
                         "10:23: store.redis.expectedReplicas: must be at least 1, was 0");
         assertThat(problems(MINIMAL.replace("\"https://api.example.com\"", "\"ftp://api.example.com\"")))
                 .containsExactly("3:10: upstreams.api.url: must be an http:// or https:// URL");

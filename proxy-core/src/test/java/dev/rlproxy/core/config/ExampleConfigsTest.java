@@ -115,6 +115,9 @@ class ExampleConfigsTest {
         assertThat(config.store().type()).isEqualTo(StoreType.REDIS);
         assertThat(config.admin().requiresAuth()).isTrue();
         assertThat(config.store().redis().expectedReplicas()).isEqualTo(3);
+        assertThat(config.store().redis().onFailure()).isEqualTo(FailureMode.LOCAL_SHARE);
+        assertThat(config.store().redis().parsedUri().form()).isEqualTo(RedisUri.Form.STANDALONE);
+        assertThat(config.upstreams().get("github").tokens().staticTokens()).hasSize(2);
     }
 
     @Test

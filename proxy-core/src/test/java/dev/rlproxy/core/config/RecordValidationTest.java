@@ -99,12 +99,27 @@ class RecordValidationTest {
 
     @Test
     void redisAcceptsTheDocumentedSchemesOnly() {
-        for (String uri : List.of("redis://h:6379", "rediss://h:6380", "redis-sentinel://h1:26379,h2:26379/master")) {
+        for (String uri : List.of("redis://h:6379", "rediss://h:6380", "redis-sentinel://h1:26379,h2:26379/master",
+                "redis-cluster://h1:7000,h2:7001")) {
             assertThat(new RedisConfig(uri, null, 1).uri()).isEqualTo(uri);
         }
         assertThatThrownBy(() -> new RedisConfig("http://h", null, 1)).hasMessageContaining("uri: must start with");
         assertThatThrownBy(() -> new RedisConfig("redis://", null, 1)).hasMessageContaining("uri: must start with");
         assertThat(new RedisConfig("redis://h", null, 1).redactedUri()).isEqualTo("redis://h");
+    }
+
+    @Test
+    void redisTimeoutsAndThreadsHaveDefaultsAndBounds() {
+        RedisConfig defaults = RedisConfig.defaults();
+        assertThat(defaults.timeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(defaults.connectTimeout()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.threads()).isEqualTo(4);
+        assertThat(defaults.probeInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThatThrownBy(() -> new RedisConfig(null, null, 1, Duration.ZERO, Duration.ofMinutes(2), 0,
+                Duration.ofMillis(-1)))
+                .hasMessageContainingAll("timeout: must be between 1ms and 1m, was 0ms",
+                        "connectTimeout: must be between 1ms and 1m, was 120000ms",
+                        "threads: must be between 1 and 64, was 0", "probeInterval: must be between 1ms and 1m");
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * {@code /readyz}: the configuration is loaded (the application exists), shutdown has not begun,
- * and every upstream with a token pool has at least one token in service.
+ * every upstream with a token pool has at least one token in service, and the shared store is
+ * reachable or its failure mode serves without it (local-share: ready, degraded; fail-closed: not ready).
  */
 final class Readiness {
 
@@ -23,6 +24,7 @@ final class Readiness {
         if (app.shuttingDown()) {
             problems.add("shutting down");
         }
+        app.store().notReadyReason().ifPresent(problems::add);
         for (String upstream : app.upstreamsWithoutUsableToken()) {
             problems.add("upstream '" + upstream + "' has no usable token");
         }

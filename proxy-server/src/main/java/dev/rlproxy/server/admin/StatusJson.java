@@ -11,6 +11,7 @@ import dev.rlproxy.core.tokens.TokenStatus;
 import dev.rlproxy.server.ProxyApplication;
 import dev.rlproxy.server.metrics.UpstreamTotals;
 import dev.rlproxy.server.proxy.Upstream;
+import dev.rlproxy.server.store.StoreBackend;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,6 +52,7 @@ final class StatusJson {
         json.writeBooleanField("shuttingDown", app.shuttingDown());
         json.writeNumberField("queueDepth", app.limiter().queueDepth());
         json.writeNumberField("waitingRequests", app.waitingRequests());
+        writeStore(json, app.store().status());
         json.writeArrayFieldStart("routes");
         for (RouteConfig route : config.routes()) {
             json.writeStartObject();
@@ -68,6 +70,21 @@ final class StatusJson {
                     app.telemetry().totals(upstream.name()), nowMillis, app);
         }
         json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    /** The shared store: its address without a password, whether it answers, and what it cost so far. */
+    private static void writeStore(JsonGenerator json, StoreBackend.Status store) throws IOException {
+        json.writeObjectFieldStart("store");
+        json.writeStringField("type", store.type());
+        if (store.uri() != null) {
+            json.writeStringField("uri", store.uri());
+            json.writeBooleanField("available", store.available());
+            json.writeBooleanField("failureModeActive", store.failureModeActive());
+            json.writeStringField("onFailure", store.onFailure());
+            json.writeNumberField("roundTrips", store.roundTrips());
+            json.writeNumberField("failures", store.failures());
+        }
         json.writeEndObject();
     }
 

@@ -5,9 +5,9 @@ import dev.rlproxy.core.config.ProxyConfig;
 import dev.rlproxy.server.ConfigWatcher;
 import dev.rlproxy.server.ListenFailedException;
 import dev.rlproxy.server.ProxyApplication;
-import dev.rlproxy.server.UnsupportedConfigurationException;
 import dev.rlproxy.server.admin.AdminServer;
 import dev.rlproxy.server.tls.TlsFileException;
+import dev.rlproxy.server.store.StoreBackend;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -63,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
         ProxyApplication app;
         try {
             app = ProxyApplication.start(parsed);
-        } catch (UnsupportedConfigurationException | TlsFileException e) {
+        } catch (TlsFileException e) {
             System.err.println(config + ": " + e.getMessage());
             return ExitCodes.BAD_CONFIG;
         } catch (ListenFailedException e) {
@@ -109,9 +109,12 @@ final class RunCommand implements Callable<Integer> {
                     .append('=').append(upstream.tokens() == null ? "client credentials"
                             : upstream.tokens().status().size() + " tokens"));
             String version = RunCommand.class.getPackage().getImplementationVersion();
-            log.info("rlproxy {} started: config {}, proxy on {}:{}, admin on {}, {} routes {}, upstreams [{}]",
+            StoreBackend.Status store = app.store().status();
+            log.info("rlproxy {} started: config {}, proxy on {}:{}, admin on {}, store {}, {} routes {}, upstreams [{}]",
                     version == null ? "development build" : version, file.toAbsolutePath(),
-                    config.server().listen().host(), app.port(), admin.address(), config.routes().size(),
+                    config.server().listen().host(), app.port(), admin.address(),
+                    store.uri() == null ? store.type() : store.uri() + " (onFailure " + store.onFailure() + ")",
+                    config.routes().size(),
                     config.routes().stream().map(r -> (r.match().pathPrefix() != null ? r.match().pathPrefix()
                             : r.match().host()) + "->" + r.upstream()).toList(), tokens);
         }

@@ -37,6 +37,10 @@ public final class MetricNames {
     static final String CAP_BUSIEST = "rlproxy.bucket_in_flight_busiest_key";
     static final String CAP_MAX = "rlproxy.bucket_max_concurrent";
     static final String CAP_KEYS = "rlproxy.bucket_in_flight_keys";
+    static final String STORE_ROUND_TRIPS = "rlproxy.store_round_trips";
+    static final String STORE_FAILURES = "rlproxy.store_failures";
+    static final String STORE_AVAILABLE = "rlproxy.store_available";
+    static final String STORE_FALLBACK = "rlproxy.store_fallback_active";
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("rlproxy_requests", "Client requests answered, by upstream, route and status class"),
@@ -61,6 +65,12 @@ public final class MetricNames {
             Map.entry("rlproxy_bucket_in_flight_busiest_key", "Requests in flight under the cap's busiest key"),
             Map.entry("rlproxy_bucket_max_concurrent", "The in-flight cap per key (maxConcurrent)"),
             Map.entry("rlproxy_bucket_in_flight_keys", "Keys (scope values) the in-flight cap tracks"),
+            Map.entry("rlproxy_store_round_trips", "Calls sent to the shared store (Redis), answered or not"),
+            Map.entry("rlproxy_store_failures",
+                    "Store calls that failed: unreachable, timed out, refused for a full queue, or an error reply"),
+            Map.entry("rlproxy_store_available", "1 while the shared store answers, 0 while its circuit is open"),
+            Map.entry("rlproxy_store_fallback_active",
+                    "1 while this replica runs in store.redis.onFailure's mode because Redis is unavailable"),
             Map.entry("rlproxy_queue_depth", "Requests waiting for a ticket in any bucket"),
             Map.entry("rlproxy_in_flight_requests", "Client requests in progress"),
             Map.entry("netty_eventloop_pending_tasks", "Tasks queued on the proxy's event loops"),

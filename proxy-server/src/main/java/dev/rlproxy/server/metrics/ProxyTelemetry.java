@@ -6,6 +6,7 @@ import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.core.metrics.ProxyMetrics;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.tokens.TokenPool;
+import dev.rlproxy.server.store.StoreBackend;
 import io.netty.util.concurrent.EventExecutorGroup;
 
 import java.time.Duration;
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class ProxyTelemetry {
 
-    private final MetricRegistry registry = new MetricRegistry();
+    private final MetricRegistry registry;
     private final ProxyMetrics requestPath;
     private final PrometheusEndpoint prometheus;
     private final Map<String, Duration> windowMargins = new ConcurrentHashMap<>();
@@ -30,6 +31,16 @@ public final class ProxyTelemetry {
      * @param pools          token pools by upstream name
      */
     public ProxyTelemetry(Map<String, String> routeUpstreams, Map<String, TokenPool> pools, Clock clock) {
+        this(new MetricRegistry(), routeUpstreams, pools, clock);
+    }
+
+    /**
+     * @param registry a registry that may already hold metrics made before the routes were known
+     *                 (the store's, see {@link DropwizardStoreMetrics})
+     */
+    public ProxyTelemetry(MetricRegistry registry, Map<String, String> routeUpstreams, Map<String, TokenPool> pools,
+                          Clock clock) {
+        this.registry = registry;
         MetricNames names = new MetricNames(List.copyOf(routeUpstreams.keySet()));
         this.requestPath = new CompositeProxyMetrics(List.of(
                 new DropwizardProxyMetrics(registry, names, routeUpstreams), new AccessLog()));
@@ -49,6 +60,12 @@ public final class ProxyTelemetry {
     public void watchUpstreams(Map<String, UpstreamConfig> upstreams, RateLimiter limiter) {
         UpstreamGauges.register(registry, upstreams, limiter);
         upstreams.forEach((name, config) -> windowMargins.put(name, config.windowMargin()));
+    }
+
+    /** Gauges over the shared store: whether it answers and whether the failure mode is in force. */
+    public void watchStore(StoreBackend store) {
+        registry.gauge(MetricNames.STORE_AVAILABLE, () -> () -> store.available() ? 1L : 0L);
+        registry.gauge(MetricNames.STORE_FALLBACK, () -> () -> store.failureModeActive() ? 1L : 0L);
     }
 
     /** The margin in force for the upstream's configured windows (a change takes a restart). */

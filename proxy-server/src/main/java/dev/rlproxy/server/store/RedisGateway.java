@@ -1,5 +1,6 @@
 package dev.rlproxy.server.store;
 
+import dev.rlproxy.core.metrics.StoreMetrics;
 import dev.rlproxy.core.time.Scheduler;
 import java.util.List;
 import java.util.Objects;
@@ -14,9 +15,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
+import redis.clients.jedis.exceptions.JedisBusyException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
@@ -30,13 +34,22 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * {@link StoreUnavailableException}, so no request waits on a dead or paused Redis, and a
  * {@code PING} probe runs every probe interval until one answers. Listeners hear both
  * transitions; the limiter uses them to switch to and back from its failure mode. Errors Redis
- * itself reports (a script error, a wrong type) are bugs, not outages: they fail that call only.
+ * itself reports (a script error, a wrong type) are bugs, not outages: they fail that call only;
+ * replies that refuse everyone (wrong password, {@code BUSY}, {@code LOADING}, {@code READONLY}…)
+ * are outages.
+ *
+ * <p>The client may be made lazily: Sentinel and Cluster clients ask their nodes for the topology
+ * while they are built, so a Redis that is down at start would otherwise stop the proxy from
+ * starting. A client that cannot be built yet counts as an unavailable store, and the probe builds it.
  */
 public final class RedisGateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisGateway.class);
 
-    private final UnifiedJedis jedis;
+    private final Supplier<UnifiedJedis> connect;
+    private final StoreMetrics metrics;
+    private volatile UnifiedJedis jedis;
+    private volatile boolean closed;
     private final Scheduler scheduler;
     private final long probeIntervalNanos;
     private final String description;
@@ -56,7 +69,19 @@ public final class RedisGateway implements AutoCloseable {
      */
     public RedisGateway(UnifiedJedis jedis, String description, Scheduler scheduler, int threads, int maxQueued,
                         long probeIntervalNanos) {
-        this.jedis = Objects.requireNonNull(jedis, "jedis");
+        this(connected(jedis), description, scheduler, threads, maxQueued, probeIntervalNanos, StoreMetrics.NONE);
+        this.jedis = jedis;
+    }
+
+    /**
+     * @param connect builds the client, on a store thread, the first time one is needed; a failure
+     *                counts as Redis being unavailable and is tried again by the probe
+     * @param metrics hears every round trip and failure
+     */
+    public RedisGateway(Supplier<UnifiedJedis> connect, String description, Scheduler scheduler, int threads,
+                        int maxQueued, long probeIntervalNanos, StoreMetrics metrics) {
+        this.connect = Objects.requireNonNull(connect, "connect");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.description = Objects.requireNonNull(description, "description");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         this.probeIntervalNanos = probeIntervalNanos;
@@ -79,7 +104,7 @@ public final class RedisGateway implements AutoCloseable {
         try {
             executor.execute(() -> run(what, op, result));
         } catch (RejectedExecutionException e) {
-            failures.increment();
+            countFailure();
             result.completeExceptionally(new StoreUnavailableException(
                     "too many Redis calls waiting (" + executor.getQueue().size() + "); " + what + " not sent", e));
         }
@@ -116,8 +141,58 @@ public final class RedisGateway implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         executor.shutdownNow();
-        jedis.close();
+        synchronized (this) {
+            if (jedis != null) {
+                jedis.close();
+            }
+        }
+    }
+
+    /**
+     * Replies that say Redis cannot serve anyone now (refused credentials, a script hogging it,
+     * loading its data, no master, a read-only replica after a failover), not that this call was wrong.
+     */
+    private static boolean isOutage(JedisDataException e) {
+        if (e instanceof JedisAccessControlException || e instanceof JedisBusyException) {
+            return true;
+        }
+        String message = e.getMessage() == null ? "" : e.getMessage();
+        return message.startsWith("LOADING") || message.startsWith("MASTERDOWN") || message.startsWith("CLUSTERDOWN")
+                || message.startsWith("READONLY");
+    }
+
+    private static Supplier<UnifiedJedis> connected(UnifiedJedis jedis) {
+        Objects.requireNonNull(jedis, "jedis");
+        return () -> jedis;
+    }
+
+    /** The client, built on first use; on a store thread only. */
+    private UnifiedJedis client() {
+        UnifiedJedis client = jedis;
+        if (client != null) {
+            return client;
+        }
+        synchronized (this) {
+            if (jedis == null && !closed) {
+                jedis = connect.get();
+            }
+            if (jedis == null) {
+                throw new StoreUnavailableException("the Redis gateway to " + description + " is closed");
+            }
+            return jedis;
+        }
+    }
+
+    private void countRoundTrip() {
+        roundTrips.increment();
+        metrics.roundTrip();
+    }
+
+    private void countFailure() {
+        failures.increment();
+        metrics.failure();
     }
 
     private <T> void run(String what, Function<UnifiedJedis, T> op, CompletableFuture<T> result) {
@@ -125,14 +200,21 @@ public final class RedisGateway implements AutoCloseable {
             result.completeExceptionally(new StoreUnavailableException("Redis at " + description + " is unavailable"));
             return;
         }
-        roundTrips.increment();
+        countRoundTrip();
         try {
-            result.complete(op.apply(jedis));
+            result.complete(op.apply(client()));
         } catch (JedisDataException e) {
-            failures.increment();
-            result.completeExceptionally(e); // Redis answered: the call was wrong, the store is fine
+            countFailure();
+            if (!isOutage(e)) {
+                result.completeExceptionally(e); // Redis answered: the call was wrong, the store is fine
+                return;
+            }
+            markUnavailable(what, e);
+            String reply = e.getMessage() == null ? "" : e.getMessage().split(" ", 2)[0];
+            result.completeExceptionally(new StoreUnavailableException(
+                    what + " failed: Redis at " + description + " refused it (" + reply + ")", e));
         } catch (RuntimeException e) {
-            failures.increment();
+            countFailure();
             markUnavailable(what, e);
             result.completeExceptionally(new StoreUnavailableException(
                     what + " failed: Redis at " + description + " did not answer (" + e.getClass().getSimpleName() + ")", e));
@@ -157,16 +239,16 @@ public final class RedisGateway implements AutoCloseable {
     private void probe() {
         try {
             executor.execute(() -> {
-                roundTrips.increment();
+                countRoundTrip();
                 try {
-                    jedis.ping();
+                    client().ping();
                     probing.set(false);
                     if (available.compareAndSet(false, true)) {
                         LOG.info("Redis at {} answers again", description);
                         listeners.forEach(l -> l.accept(true));
                     }
                 } catch (RuntimeException e) {
-                    failures.increment();
+                    countFailure();
                     probing.set(false);
                     scheduleProbe();
                 }

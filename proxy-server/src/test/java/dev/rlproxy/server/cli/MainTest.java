@@ -93,13 +93,6 @@ class MainTest {
     }
 
     @Test
-    void runRefusesTheRedisStoreItCannotProvide(@TempDir Path dir) throws Exception {
-        Path file = Files.writeString(dir.resolve("redis.yaml"), "store: { type: redis }\n" + GOOD);
-        assertThat(Main.execute("run", "--config", file.toString())).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("store.type: redis is not available");
-    }
-
-    @Test
     void runRefusesUnusableTlsFilesNamingTheFile(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("tls.crt"), "not a certificate");
         Files.writeString(dir.resolve("tls.key"), "not a key");

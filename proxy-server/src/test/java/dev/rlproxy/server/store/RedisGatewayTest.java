@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.rlproxy.core.config.RedisConfig;
+import dev.rlproxy.core.metrics.StoreMetrics;
 import dev.rlproxy.core.time.ManualClock;
 import dev.rlproxy.core.time.ManualScheduler;
 import java.time.Duration;
@@ -63,6 +65,35 @@ class RedisGatewayTest {
                 .hasCauseInstanceOf(JedisDataException.class);
         assertThat(gateway.isAvailable()).isTrue();
         assertThat(gateway.failures()).isEqualTo(1);
+    }
+
+    @Test
+    void aRefusedPasswordIsAnOutageAndAClientThatCannotBeBuiltIsTriedAgainByTheProbe() throws Exception {
+        try (RedisServerProcess locked = RedisServerProcess.withArgs(List.of("--requirepass", "right-s3cret"))) {
+            RedisConfig wrong = new RedisConfig("redis://:wrong-s3cret@127.0.0.1:" + locked.port(), null, 1);
+            RedisGateway wrongPassword = new RedisGateway(() -> RedisClients.create(wrong), wrong.redactedUri(),
+                    scheduler, 1, 10, PROBE_NANOS, StoreMetrics.NONE);
+            assertThatThrownBy(() -> wrongPassword.call("ping", j -> j.ping()).get())
+                    .hasCauseInstanceOf(StoreUnavailableException.class)
+                    .satisfies(e -> assertThat(e.getCause().getMessage()).contains("refused it (WRONGPASS)")
+                            .doesNotContain("s3cret"));
+            assertThat(wrongPassword.isAvailable()).isFalse();
+            wrongPassword.close();
+        }
+        int[] attempts = {0};
+        try (RedisGateway late = new RedisGateway(() -> {
+            if (++attempts[0] == 1) {
+                throw new IllegalStateException("no sentinel answers yet");
+            }
+            return RedisClient.create(redis.host(), redis.port());
+        }, redis.uri(), scheduler, 1, 10, PROBE_NANOS, StoreMetrics.NONE)) {
+            assertThatThrownBy(() -> late.call("ping", j -> j.ping()).get())
+                    .hasCauseInstanceOf(StoreUnavailableException.class);
+            scheduler.advanceNanos(PROBE_NANOS);
+            await().atMost(Duration.ofSeconds(10)).until(late::isAvailable);
+            assertThat(late.call("ping", j -> j.ping()).get()).isEqualTo("PONG");
+            assertThat(attempts[0]).isEqualTo(2);
+        }
     }
 
     @Test

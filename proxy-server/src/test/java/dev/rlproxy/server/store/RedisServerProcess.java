@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The binary is {@code redis-server} from {@code PATH} when there is one, else the Linux binary
  * shipped inside the {@code com.github.codemonstur:embedded-redis} test dependency (extracted once
- * per JVM). Persistence is off unless a test asks for it with {@link #withArgs}.
+ * per JVM). Persistence is off unless a test asks for it with {@link #withArgs}. {@link #sentinel}
+ * starts the same binary in Sentinel mode, watching a data node.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -30,13 +31,20 @@ public final class RedisServerProcess implements AutoCloseable {
     private static Path extractedBinary;
 
     private final List<String> extraArgs;
+    /** Sentinel mode: the config file it starts from and rewrites; {@code null} for a data node. */
+    private final Path sentinelConfig;
     private final Path dir;
     private int port;
     private Process process;
 
-    private RedisServerProcess(List<String> extraArgs) throws IOException {
+    private RedisServerProcess(List<String> extraArgs, List<String> sentinelDirectives) throws IOException {
         this.extraArgs = List.copyOf(extraArgs);
         this.dir = Files.createTempDirectory("rlproxy-redis-");
+        if (sentinelDirectives == null) {
+            this.sentinelConfig = null;
+        } else {
+            this.sentinelConfig = Files.write(dir.resolve("sentinel.conf"), sentinelDirectives);
+        }
     }
 
     /** Starts a plain server (no persistence) on a free port. */
@@ -46,7 +54,25 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Starts a server with extra {@code redis-server} arguments, e.g. {@code --cluster-enabled yes}. */
     public static RedisServerProcess withArgs(List<String> extraArgs) throws IOException {
-        RedisServerProcess redis = new RedisServerProcess(extraArgs);
+        return launchOnFreePort(new RedisServerProcess(extraArgs, null));
+    }
+
+    /**
+     * Starts {@code redis-server --sentinel} watching {@code master} under {@code masterName} (quorum 1),
+     * giving it {@code masterPassword} when not {@code null}.
+     */
+    public static RedisServerProcess sentinel(RedisServerProcess master, String masterName, String masterPassword)
+            throws IOException {
+        List<String> directives = new ArrayList<>(List.of(
+                "sentinel monitor " + masterName + " " + master.host() + " " + master.port() + " 1",
+                "sentinel down-after-milliseconds " + masterName + " 2000"));
+        if (masterPassword != null) {
+            directives.add("sentinel auth-pass " + masterName + " " + masterPassword);
+        }
+        return launchOnFreePort(new RedisServerProcess(List.of(), directives));
+    }
+
+    private static RedisServerProcess launchOnFreePort(RedisServerProcess redis) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             redis.port = freePort();
@@ -136,9 +162,14 @@ public final class RedisServerProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> command = new ArrayList<>(List.of(binary().toString(),
-                "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+        List<String> command = new ArrayList<>();
+        command.add(binary().toString());
+        if (sentinelConfig != null) { // the file comes first, and sentinel mode knows no persistence options
+            command.addAll(List.of(sentinelConfig.toString(), "--sentinel"));
+        } else {
+            command.addAll(List.of("--save", "", "--appendonly", "no"));
+        }
+        command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
                 "--protected-mode", "no", "--loglevel", "warning"));
         command.addAll(extraArgs);
         process = new ProcessBuilder(command)
@@ -176,7 +207,9 @@ public final class RedisServerProcess implements AutoCloseable {
             out.flush();
             byte[] reply = new byte[7];
             int n = socket.getInputStream().read(reply);
-            return n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+            String answer = n > 0 ? new String(reply, 0, n, StandardCharsets.US_ASCII) : "";
+            return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH"); // a password: up, but not for us
+
         } catch (IOException e) {
             return false;
         }
