@@ -5,6 +5,7 @@ import dev.rlproxy.core.config.ProxyConfig;
 import dev.rlproxy.server.ConfigWatcher;
 import dev.rlproxy.server.ListenFailedException;
 import dev.rlproxy.server.ProxyApplication;
+import dev.rlproxy.server.UnsupportedConfigurationException;
 import dev.rlproxy.server.admin.AdminServer;
 import dev.rlproxy.server.tls.TlsFileException;
 import dev.rlproxy.server.store.StoreBackend;
@@ -63,7 +64,7 @@ final class RunCommand implements Callable<Integer> {
         ProxyApplication app;
         try {
             app = ProxyApplication.start(parsed);
-        } catch (TlsFileException e) {
+        } catch (UnsupportedConfigurationException | TlsFileException e) {
             System.err.println(config + ": " + e.getMessage());
             return ExitCodes.BAD_CONFIG;
         } catch (ListenFailedException e) {
