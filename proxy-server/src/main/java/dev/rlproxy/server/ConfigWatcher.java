@@ -13,11 +13,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Hot reload: polls the configuration file and hands each new valid version to the application.
@@ -30,11 +31,11 @@ public final class ConfigWatcher implements AutoCloseable {
 
     private final Path file;
     private final Map<String, String> env;
-    private final Consumer<ProxyConfig> apply;
+    private final Function<ProxyConfig, List<String>> apply;
     private final ScheduledExecutorService poller;
     private byte[] lastDigest;
 
-    private ConfigWatcher(Path file, Map<String, String> env, Consumer<ProxyConfig> apply) {
+    private ConfigWatcher(Path file, Map<String, String> env, Function<ProxyConfig, List<String>> apply) {
         this.file = file;
         this.env = env;
         this.apply = apply;
@@ -46,16 +47,29 @@ public final class ConfigWatcher implements AutoCloseable {
         });
     }
 
-    /** Starts polling {@code file} every {@code interval}. */
-    public static ConfigWatcher watch(Path file, Map<String, String> env, Duration interval, Consumer<ProxyConfig> apply) {
+    /**
+     * Starts polling {@code file} every {@code interval}.
+     *
+     * @param apply applies a valid configuration and returns the changed keys it could not apply
+     *              (each waiting for a restart)
+     */
+    public static ConfigWatcher watch(Path file, Map<String, String> env, Duration interval, Function<ProxyConfig, List<String>> apply) {
         ConfigWatcher watcher = new ConfigWatcher(file, env, apply);
         watcher.poller.scheduleWithFixedDelay(watcher::checkNow, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
         return watcher;
     }
 
-    /** What an explicit reload ({@code POST /reload}, SIGHUP) did. */
-    public record Outcome(boolean applied, String message) {
+    /**
+     * What an explicit reload ({@code POST /reload}, SIGHUP) did.
+     *
+     * @param notApplied changed keys that take effect only after a restart (empty when refused)
+     */
+    public record Outcome(boolean applied, String message, List<String> notApplied) {
+
+        public Outcome {
+            notApplied = List.copyOf(notApplied);
+        }
     }
 
     /**
@@ -65,15 +79,16 @@ public final class ConfigWatcher implements AutoCloseable {
     public synchronized Outcome reloadNow() {
         lastDigest = digest();
         try {
-            apply.accept(ConfigLoader.load(file, env));
+            List<String> notApplied = apply.apply(ConfigLoader.load(file, env));
             log.info("reloaded configuration from {} on request", file);
-            return new Outcome(true, "reloaded " + file);
+            return new Outcome(true, "reloaded " + file + (notApplied.isEmpty() ? ""
+                    : "; not applied until a restart: " + String.join(", ", notApplied)), notApplied);
         } catch (ConfigException e) {
             log.error("configuration reload rejected, keeping the running configuration:\n{}", e.getMessage());
-            return new Outcome(false, e.getMessage());
+            return new Outcome(false, e.getMessage(), List.of());
         } catch (RuntimeException e) {
             log.error("configuration reload could not be applied, keeping the running configuration", e);
-            return new Outcome(false, "could not apply the configuration: " + e.getClass().getSimpleName());
+            return new Outcome(false, "could not apply the configuration: " + e.getClass().getSimpleName(), List.of());
         }
     }
 
@@ -86,7 +101,7 @@ public final class ConfigWatcher implements AutoCloseable {
         lastDigest = now;
         try {
             ProxyConfig changed = ConfigLoader.load(file, env);
-            apply.accept(changed);
+            apply.apply(changed); // the application logs what waits for a restart
             log.info("reloaded configuration from {}", file);
         } catch (ConfigException e) {
             log.error("configuration change rejected, keeping the running configuration:\n{}", e.getMessage());

@@ -34,7 +34,10 @@ class ConfigWatcherTest {
         Path file = dir.resolve("proxy.yaml");
         Files.writeString(file, config("\"t1\""));
         List<ProxyConfig> applied = new CopyOnWriteArrayList<>();
-        try (ConfigWatcher watcher = ConfigWatcher.watch(file, Map.of(), Duration.ofHours(1), applied::add)) {
+        try (ConfigWatcher watcher = ConfigWatcher.watch(file, Map.of(), Duration.ofHours(1), c -> {
+            applied.add(c);
+            return List.of();
+        })) {
             watcher.checkNow();
             assertThat(applied).as("unchanged file").isEmpty();
 
@@ -58,7 +61,10 @@ class ConfigWatcherTest {
         Path file = dir.resolve("proxy.yaml");
         Files.writeString(file, config("\"t1\""));
         List<ProxyConfig> applied = new CopyOnWriteArrayList<>();
-        try (ConfigWatcher ignored = ConfigWatcher.watch(file, Map.of(), Duration.ofMillis(20), applied::add)) {
+        try (ConfigWatcher ignored = ConfigWatcher.watch(file, Map.of(), Duration.ofMillis(20), c -> {
+            applied.add(c);
+            return List.of();
+        })) {
             Files.writeString(file, config("\"t3\""));
             await().atMost(Duration.ofSeconds(5)).until(() -> applied.size() == 1);
         }

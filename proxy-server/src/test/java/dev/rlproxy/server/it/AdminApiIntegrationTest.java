@@ -73,7 +73,7 @@ class AdminApiIntegrationTest {
 
     private AdminServer admin(RunningProxy proxy, String authToken) {
         AdminServer admin = AdminServer.start(new AdminConfig(new HostPort("127.0.0.1", 0), authToken), proxy.app,
-                () -> new ConfigWatcher.Outcome(true, "reloaded test"));
+                () -> new ConfigWatcher.Outcome(true, "reloaded test", java.util.List.of()));
         open.add(admin);
         return admin;
     }
