@@ -62,7 +62,7 @@ final class Retirements implements AutoCloseable {
         }
         if (pending.remove(retiree)) {
             retiree.close().run();
-            log.info("closed {}: replaced by a reload, and its last requests have finished", retiree.what());
+            log.info("closed {}: replaced or removed by a reload, and its last requests have finished", retiree.what());
         }
     }
 
