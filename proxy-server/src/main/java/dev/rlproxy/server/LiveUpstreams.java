@@ -14,8 +14,8 @@ import java.util.Objects;
 
 /**
  * The running upstreams by name, and how a reloaded configuration changes them. Each reload builds
- * new {@link Upstream} records (dialect, buckets, retries, timeouts, token injection as configured
- * now) over what can be kept:
+ * new {@link Upstream} records (buckets, retries, timeouts, token injection as configured now) over
+ * what can be kept:
  * <ul>
  *   <li>the connection pool, unless {@code url}, {@code connectTimeout}, {@code responseTimeout} or
  *       {@code pool} changed: then a new one starts and the old one is retired;</li>
@@ -23,7 +23,8 @@ import java.util.Objects;
  *       {@code tokens.defaultLimit}, {@code tokens.resetInterval} or {@code maxResetWait} changed,
  *       or the upstream gained or lost its tokens: then a new pool replaces it (the limiter's
  *       learned buckets, kept by token fingerprint, still hold back a token the new pool thinks
- *       fresh).</li>
+ *       fresh);</li>
+ *   <li>the header dialect, unless {@code dialect}, {@code custom} or {@code maxResetWait} changed.</li>
  * </ul>
  * An upstream no longer configured is retired whole. Retired pools close once the requests that
  * began before the reload have finished ({@link Retirements}).
@@ -95,7 +96,10 @@ final class LiveUpstreams {
             retireTokens(old);
             tokens = now.tokens() == null ? null : factory.pool(now);
         }
-        return factory.upstream(now, connections, tokens);
+        // The same dialect keeps its once-per-upstream warning about absurd values from repeating.
+        boolean sameDialect = was.dialect().equals(now.dialect()) && Objects.equals(was.custom(), now.custom())
+                && was.maxResetWait().equals(now.maxResetWait());
+        return factory.upstream(now, connections, tokens, sameDialect ? old.dialect() : factory.boundedDialect(now));
     }
 
     private void retireConnections(Upstream old) {

@@ -90,7 +90,13 @@ final class UpstreamFactory {
     }
 
     Upstream create(UpstreamConfig config) {
-        return upstream(config, connections(config), config.tokens() == null ? null : pool(config));
+        return upstream(config, connections(config), config.tokens() == null ? null : pool(config),
+                boundedDialect(config));
+    }
+
+    /** How the upstream's rate-limit headers are read, absurd values bounded by its {@code maxResetWait}. */
+    HeaderDialect boundedDialect(UpstreamConfig config) {
+        return Dialects.bounded(dialect(config), config.name(), config.maxResetWait());
     }
 
     /** The connection pool to the upstream; its {@code start} is the caller's. */
@@ -102,14 +108,12 @@ final class UpstreamFactory {
                 resolver);
     }
 
-    /** The upstream as the request path sees it, over connections and a token pool that may be reused. */
-    Upstream upstream(UpstreamConfig config, UpstreamConnections connections, TokenPool tokens) {
+    /** The upstream as the request path sees it, over connections, token pool and dialect that may be reused. */
+    Upstream upstream(UpstreamConfig config, UpstreamConnections connections, TokenPool tokens, HeaderDialect dialect) {
         TokensConfig tokensConfig = config.tokens();
         BucketLimit assumed = tokensConfig != null && tokensConfig.defaultLimit() != null
                 ? BucketLimit.of(tokensConfig.defaultLimit(), tokensConfig.resetInterval()) : null;
-        return new Upstream(config.name(), connections,
-                Dialects.bounded(dialect(config), config.name(), config.maxResetWait()),
-                tokens,
+        return new Upstream(config.name(), connections, dialect, tokens,
                 tokensConfig == null ? "Authorization" : tokensConfig.inject().header(),
                 tokensConfig == null ? "{token}" : tokensConfig.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
