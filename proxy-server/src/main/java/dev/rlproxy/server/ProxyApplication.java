@@ -34,7 +34,9 @@ import java.util.Map;
 
 /**
  * The assembled proxy: event loops, the limiter, one {@link Upstream} per configured upstream,
- * the router and the listener, built from a validated {@link ProxyConfig}.
+ * the router and the listener, built from a validated {@link ProxyConfig}. A {@linkplain #reload
+ * reload} rebuilds upstreams ({@link LiveUpstreams}) and swaps the routes ({@code RoutingTable})
+ * while requests keep flowing.
  */
 public final class ProxyApplication implements AutoCloseable {
 
@@ -106,7 +108,7 @@ public final class ProxyApplication implements AutoCloseable {
             Retirements retirements = new Retirements(runtime.draining(), choreScheduler);
             LiveUpstreams upstreams = LiveUpstreams.start(factory, workers, retirements, config.upstreams());
             telemetry.watch(runtime.inFlight(), workers);
-            route(config, upstreams.current(), factory, telemetry, runtime, limiter);
+            applyRoutes(config, upstreams.current(), factory, telemetry, runtime, limiter);
             ProxyServer server = bind(config, runtime, workers, transport);
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
                     upstreams.current().keySet());
@@ -123,7 +125,7 @@ public final class ProxyApplication implements AutoCloseable {
      * Puts {@code config}'s routes over {@code upstreams} in force: metrics learn the routes first,
      * so a new route's first request is counted under its own name.
      */
-    private static void route(ProxyConfig config, Map<String, Upstream> upstreams, UpstreamFactory factory,
+    private static void applyRoutes(ProxyConfig config, Map<String, Upstream> upstreams, UpstreamFactory factory,
                               ProxyTelemetry telemetry, ProxyRuntime runtime, RateLimiter limiter) {
         List<Route> routes = new ArrayList<>();
         for (var route : config.routes()) {
@@ -211,7 +213,7 @@ public final class ProxyApplication implements AutoCloseable {
      */
     public synchronized List<String> reload(ProxyConfig changed) {
         Map<String, Upstream> next = upstreams.apply(config.upstreams(), changed.upstreams());
-        route(changed, next, factory, telemetry, runtime, limiter);
+        applyRoutes(changed, next, factory, telemetry, runtime, limiter);
         config = changed;
         List<String> notApplied = RestartRequiredChanges.between(started, changed, limiterMaxResetWait);
         log.info("configuration reloaded: {} routes, upstreams {}", changed.routes().size(), next.keySet());
