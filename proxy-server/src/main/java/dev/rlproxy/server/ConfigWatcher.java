@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Hot reload: polls the configuration file and hands each new valid version to the application.
+ * Hot reload: polls the configuration file and hands each new valid version to the application
+ * once it has stayed unchanged for one poll interval.
  * An invalid edit is logged with its {@code FILE:LINE:COLUMN} errors and changes nothing: the
  * running configuration stays in force until a good file appears.
  */
@@ -34,6 +35,8 @@ public final class ConfigWatcher implements AutoCloseable {
     private final Function<ProxyConfig, List<String>> apply;
     private final ScheduledExecutorService poller;
     private byte[] lastDigest;
+    /** A changed content seen once, applied if the next look sees it again. */
+    private byte[] unsettledDigest;
 
     private ConfigWatcher(Path file, Map<String, String> env, Function<ProxyConfig, List<String>> apply) {
         this.file = file;
@@ -92,12 +95,22 @@ public final class ConfigWatcher implements AutoCloseable {
         }
     }
 
-    /** Reloads if the file's content changed since the last look. */
+    /**
+     * Reloads if the file's content changed and then stayed the same for one more look: a file being
+     * written in place can be read half-written, and a half-written file may still be valid YAML
+     * (the routes list cut short, say), so a change is applied only once it has settled.
+     */
     synchronized void checkNow() {
         byte[] now = digest();
         if (now == null || Arrays.equals(now, lastDigest)) {
+            unsettledDigest = null;
             return;
         }
+        if (!Arrays.equals(now, unsettledDigest)) {
+            unsettledDigest = now; // changed since the last look: maybe still being written
+            return;
+        }
+        unsettledDigest = null;
         lastDigest = now;
         try {
             ProxyConfig changed = ConfigLoader.load(file, env);

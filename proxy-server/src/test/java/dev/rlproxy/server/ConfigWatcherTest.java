@@ -43,16 +43,41 @@ class ConfigWatcherTest {
 
             Files.writeString(file, config("\"t1\", \"t2\""));
             watcher.checkNow();
+            assertThat(applied).as("a change seen once may be a file still being written").isEmpty();
+            watcher.checkNow();
             assertThat(applied).hasSize(1);
             assertThat(applied.get(0).upstreams().get("api").tokens().staticTokens()).containsExactly("t1", "t2");
 
             Files.writeString(file, config("\"t1\"") + "\nbogus: 1\n");
+            watcher.checkNow();
             watcher.checkNow();
             assertThat(applied).as("invalid edit is not applied").hasSize(1);
 
             Files.delete(file);
             watcher.checkNow();
             assertThat(applied).as("missing file is not applied").hasSize(1);
+        }
+    }
+
+    @Test
+    void aFileCaughtHalfWrittenIsNotAppliedOnlyItsSettledContent(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("proxy.yaml");
+        Files.writeString(file, config("\"t1\""));
+        List<ProxyConfig> applied = new CopyOnWriteArrayList<>();
+        try (ConfigWatcher watcher = ConfigWatcher.watch(file, Map.of(), Duration.ofHours(1), c -> {
+            applied.add(c);
+            return List.of();
+        })) {
+            String full = config("\"t1\", \"t2\"");
+            Files.writeString(file, full.substring(0, full.length() - 1)); // valid YAML, last byte missing
+            watcher.checkNow();
+            Files.writeString(file, full);
+            watcher.checkNow();
+            watcher.checkNow();
+            watcher.checkNow();
+
+            assertThat(applied).hasSize(1);
+            assertThat(applied.get(0).upstreams().get("api").tokens().staticTokens()).containsExactly("t1", "t2");
         }
     }
 

@@ -33,10 +33,10 @@ import static org.awaitility.Awaitility.await;
  */
 class LiveReloadIntegrationTest {
 
-    private static final int LOAD = 600;
+    private static final int LOAD = 300;
     private static final int CONCURRENCY = 8;
     /** The final hourly limit: the load's admissions stay counted, so exactly this minus LOAD more pass. */
-    private static final int FINAL_LIMIT = 700;
+    private static final int FINAL_LIMIT = LOAD + 20;
 
     /**
      * @param hourly      the {@code api} upstream's bucket limit per hour
@@ -76,7 +76,7 @@ class LiveReloadIntegrationTest {
         Path file = dir.resolve("proxy.yaml");
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (UpstreamSimulator upstream = UpstreamSimulator.start(SimulatorSpec.github(100_000, Duration.ofHours(1))
-                .withLatency(Duration.ofMillis(20)))) {
+                .withLatency(Duration.ofMillis(30)))) {
             String url = upstream.baseUrl();
             Files.writeString(file, config(url, 100_000, "\"tok-a\"", false, true));
             ProxyApplication app = ProxyApplication.start(ConfigLoader.load(file, Map.of()));
@@ -94,7 +94,7 @@ class LiveReloadIntegrationTest {
 
                 // 1. POST /reload: a new upstream and its route, a lower limit, a second token.
                 await().atMost(Duration.ofSeconds(30)).until(() -> upstream.requestsSeen() >= LOAD / 4);
-                Files.writeString(file, config(url, 650, "\"tok-a\", \"tok-b\"", true, true));
+                Files.writeString(file, config(url, FINAL_LIMIT + 10, "\"tok-a\", \"tok-b\"", true, true));
                 HttpResponse<String> reloaded = client.send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + admin.port() + "/reload"))
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
