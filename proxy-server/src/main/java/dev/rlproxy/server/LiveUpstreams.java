@@ -3,12 +3,15 @@ package dev.rlproxy.server;
 import dev.rlproxy.core.config.TokensConfig;
 import dev.rlproxy.core.config.UpstreamConfig;
 import dev.rlproxy.core.tokens.TokenPool;
+import dev.rlproxy.core.tokens.TokenSource;
 import dev.rlproxy.server.proxy.Upstream;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import io.netty.channel.EventLoopGroup;
 
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -59,7 +62,10 @@ final class LiveUpstreams {
 
     /**
      * Makes the upstreams equal {@code changed}, keeping connections and token pools where their
-     * settings are unchanged. Call from one thread at a time.
+     * settings are unchanged. Everything new is built first; only when all of it stands are kept
+     * pools reconciled, replaced ones retired and the new set put in force, so a reload that fails
+     * half-way (a token source that cannot start, say) leaves the running upstreams as they were.
+     * Call from one thread at a time.
      *
      * @param running the configurations the current upstreams were built from
      * @return the upstreams in force from now on
@@ -67,39 +73,67 @@ final class LiveUpstreams {
     Map<String, Upstream> apply(Map<String, UpstreamConfig> running, Map<String, UpstreamConfig> changed) {
         Map<String, Upstream> before = byName;
         Map<String, Upstream> next = new LinkedHashMap<>();
-        changed.forEach((name, config) -> {
-            Upstream old = before.get(name);
-            next.put(name, old == null ? started(factory.create(config), workers)
-                    : rebuilt(old, running.get(name), config));
-        });
+        List<Runnable> commit = new ArrayList<>();
+        List<Runnable> undo = new ArrayList<>();
+        try {
+            changed.forEach((name, config) -> {
+                Upstream old = before.get(name);
+                next.put(name, old == null ? created(config, undo) : rebuilt(old, running.get(name), config, commit, undo));
+            });
+        } catch (RuntimeException e) {
+            undo.forEach(Runnable::run);
+            throw e;
+        }
         before.forEach((name, old) -> {
             if (!next.containsKey(name)) {
-                retireConnections(old);
-                retireTokens(old);
+                commit.add(() -> retireConnections(old));
+                commit.add(() -> retireTokens(old));
             }
         });
+        commit.forEach(Runnable::run);
         byName = Collections.unmodifiableMap(next);
         return byName;
     }
 
-    private Upstream rebuilt(Upstream old, UpstreamConfig was, UpstreamConfig now) {
+    private Upstream created(UpstreamConfig config, List<Runnable> undo) {
+        Upstream upstream = factory.create(config);
+        undo.add(() -> close(upstream.connections(), upstream.tokens()));
+        return started(upstream, workers);
+    }
+
+    private Upstream rebuilt(Upstream old, UpstreamConfig was, UpstreamConfig now, List<Runnable> commit,
+                             List<Runnable> undo) {
         UpstreamConnections connections = old.connections();
         if (!sameConnections(was, now)) {
-            connections = factory.connections(now);
-            connections.start(workers);
-            retireConnections(old);
+            UpstreamConnections fresh = factory.connections(now);
+            undo.add(fresh::close);
+            fresh.start(workers);
+            connections = fresh;
+            commit.add(() -> retireConnections(old));
         }
         TokenPool tokens = old.tokens();
         if (tokens != null && samePoolSettings(was, now)) {
-            tokens.reconcile(factory.tokenSources(now));
+            List<TokenSource> sources = factory.tokenSources(now);
+            TokenPool kept = tokens;
+            commit.add(() -> kept.reconcile(sources));
         } else {
-            retireTokens(old);
+            commit.add(() -> retireTokens(old));
             tokens = now.tokens() == null ? null : factory.pool(now);
+            if (tokens != null) {
+                undo.add(tokens::close);
+            }
         }
         // The same dialect keeps its once-per-upstream warning about absurd values from repeating.
         boolean sameDialect = was.dialect().equals(now.dialect()) && Objects.equals(was.custom(), now.custom())
                 && was.maxResetWait().equals(now.maxResetWait());
         return factory.upstream(now, connections, tokens, sameDialect ? old.dialect() : factory.boundedDialect(now));
+    }
+
+    private static void close(UpstreamConnections connections, TokenPool tokens) {
+        connections.close();
+        if (tokens != null) {
+            tokens.close();
+        }
     }
 
     private void retireConnections(Upstream old) {
