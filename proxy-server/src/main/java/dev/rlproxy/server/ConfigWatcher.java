@@ -12,14 +12,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * Hot reload: polls the configuration file and hands each new valid version to the application.
+ * Hot reload: polls the configuration file and hands each new valid version to the application
+ * once it has stayed unchanged for one poll interval.
  * An invalid edit is logged with its {@code FILE:LINE:COLUMN} errors and changes nothing: the
  * running configuration stays in force until a good file appears.
  */
@@ -29,11 +31,13 @@ public final class ConfigWatcher implements AutoCloseable {
 
     private final Path file;
     private final Supplier<ProxyConfig> load;
-    private final Consumer<ProxyConfig> apply;
+    private final Function<ProxyConfig, List<String>> apply;
     private final ScheduledExecutorService poller;
     private byte[] lastDigest;
+    /** A changed content seen once, applied if the next look sees it again. */
+    private byte[] unsettledDigest;
 
-    private ConfigWatcher(Path file, Supplier<ProxyConfig> load, Consumer<ProxyConfig> apply) {
+    private ConfigWatcher(Path file, Supplier<ProxyConfig> load, Function<ProxyConfig, List<String>> apply) {
         this.file = file;
         this.load = load;
         this.apply = apply;
@@ -48,19 +52,29 @@ public final class ConfigWatcher implements AutoCloseable {
     /**
      * Starts polling {@code file} every {@code interval}.
      *
-     * @param load loads the configuration: {@code file} with the same variables and overrides the
-     *             proxy started with, so a reload keeps them
+     * @param load  loads the configuration: {@code file} with the same variables and overrides the
+     *              proxy started with, so a reload keeps them
+     * @param apply applies a valid configuration and returns the changed keys it could not apply
+     *              (each waiting for a restart)
      */
     public static ConfigWatcher watch(Path file, Supplier<ProxyConfig> load, Duration interval,
-                                      Consumer<ProxyConfig> apply) {
+                                      Function<ProxyConfig, List<String>> apply) {
         ConfigWatcher watcher = new ConfigWatcher(file, load, apply);
         watcher.poller.scheduleWithFixedDelay(watcher::checkNow, interval.toMillis(), interval.toMillis(),
                 TimeUnit.MILLISECONDS);
         return watcher;
     }
 
-    /** What an explicit reload ({@code POST /reload}, SIGHUP) did. */
-    public record Outcome(boolean applied, String message) {
+    /**
+     * What an explicit reload ({@code POST /reload}, SIGHUP) did.
+     *
+     * @param notApplied changed keys that take effect only after a restart (empty when refused)
+     */
+    public record Outcome(boolean applied, String message, List<String> notApplied) {
+
+        public Outcome {
+            notApplied = List.copyOf(notApplied);
+        }
     }
 
     /**
@@ -70,28 +84,39 @@ public final class ConfigWatcher implements AutoCloseable {
     public synchronized Outcome reloadNow() {
         lastDigest = digest();
         try {
-            apply.accept(load.get());
+            List<String> notApplied = apply.apply(load.get());
             log.info("reloaded configuration from {} on request", file);
-            return new Outcome(true, "reloaded " + file);
+            return new Outcome(true, "reloaded " + file + (notApplied.isEmpty() ? ""
+                    : "; not applied until a restart: " + String.join(", ", notApplied)), notApplied);
         } catch (ConfigException e) {
             log.error("configuration reload rejected, keeping the running configuration:\n{}", e.getMessage());
-            return new Outcome(false, e.getMessage());
+            return new Outcome(false, e.getMessage(), List.of());
         } catch (RuntimeException e) {
             log.error("configuration reload could not be applied, keeping the running configuration", e);
-            return new Outcome(false, "could not apply the configuration: " + e.getClass().getSimpleName());
+            return new Outcome(false, "could not apply the configuration: " + e.getClass().getSimpleName(), List.of());
         }
     }
 
-    /** Reloads if the file's content changed since the last look. */
+    /**
+     * Reloads if the file's content changed and then stayed the same for one more look: a file being
+     * written in place can be read half-written, and a half-written file may still be valid YAML
+     * (the routes list cut short, say), so a change is applied only once it has settled.
+     */
     synchronized void checkNow() {
         byte[] now = digest();
         if (now == null || Arrays.equals(now, lastDigest)) {
+            unsettledDigest = null;
             return;
         }
+        if (!Arrays.equals(now, unsettledDigest)) {
+            unsettledDigest = now; // changed since the last look: maybe still being written
+            return;
+        }
+        unsettledDigest = null;
         lastDigest = now;
         try {
             ProxyConfig changed = load.get();
-            apply.accept(changed);
+            apply.apply(changed); // the application logs what waits for a restart
             log.info("reloaded configuration from {}", file);
         } catch (ConfigException e) {
             log.error("configuration change rejected, keeping the running configuration:\n{}", e.getMessage());

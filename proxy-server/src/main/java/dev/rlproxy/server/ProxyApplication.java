@@ -18,6 +18,7 @@ import dev.rlproxy.server.store.StoreBackend;
 import dev.rlproxy.server.proxy.EventLoopScheduler;
 import dev.rlproxy.server.proxy.ProxyRuntime;
 import dev.rlproxy.server.proxy.ProxyServer;
+import dev.rlproxy.server.proxy.QueueDepths;
 import dev.rlproxy.server.proxy.Route;
 import dev.rlproxy.server.proxy.Router;
 import dev.rlproxy.server.proxy.Upstream;
@@ -40,7 +41,9 @@ import java.util.Map;
 
 /**
  * The assembled proxy: event loops, the shared store, the limiter, one {@link Upstream} per
- * configured upstream, the router and the listener, built from a validated {@link ProxyConfig}.
+ * configured upstream, the router and the listener, built from a validated {@link ProxyConfig}. A
+ * {@linkplain #reload reload} rebuilds upstreams ({@link LiveUpstreams}) and swaps the routes
+ * ({@code RoutingTable}) while requests keep flowing.
  */
 public final class ProxyApplication implements AutoCloseable {
 
@@ -57,19 +60,25 @@ public final class ProxyApplication implements AutoCloseable {
     private final EventExecutor chores;
     private final ProxyServer server;
     private final RateLimiter limiter;
-    private final Map<String, Upstream> upstreams;
+    private final LiveUpstreams upstreams;
+    private final Retirements retirements;
     private final UpstreamFactory factory;
     private final ProxyTelemetry telemetry;
     private final ProxyRuntime runtime;
     /** Where files (tokens, certificates) are checked for changes. */
     private final Scheduler filePolls;
     private final StoreBackend store;
+    /** What the proxy started with: the keys only a restart applies are compared with it. */
+    private final ProxyConfig started;
+    private final Duration limiterMaxResetWait;
+    /** The configuration in force (the last one loaded; keys needing a restart are as {@link #started}). */
     private volatile ProxyConfig config;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ProxyApplication(EventLoopGroup workers, EventExecutor chores, ProxyServer server, RateLimiter limiter,
-                             Map<String, Upstream> upstreams, UpstreamFactory factory, ProxyConfig config,
-                             ProxyTelemetry telemetry, ProxyRuntime runtime, Scheduler filePolls, StoreBackend store) {
+                             LiveUpstreams upstreams, Retirements retirements, UpstreamFactory factory,
+                             ProxyConfig config, ProxyTelemetry telemetry, ProxyRuntime runtime, Scheduler filePolls,
+                             StoreBackend store) {
         this.filePolls = filePolls;
         this.store = store;
         this.telemetry = telemetry;
@@ -79,7 +88,10 @@ public final class ProxyApplication implements AutoCloseable {
         this.server = server;
         this.limiter = limiter;
         this.upstreams = upstreams;
+        this.retirements = retirements;
         this.factory = factory;
+        this.started = config;
+        this.limiterMaxResetWait = longestMaxResetWait(config);
         this.config = config;
     }
 
@@ -109,37 +121,25 @@ public final class ProxyApplication implements AutoCloseable {
             // Seam: the Redis-backed limiter state and token pool attach to store.redis() here.
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
                     new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, longestMaxResetWait(config)));
-            Scheduler files = filePolls == null ? new EventLoopScheduler(chores) : filePolls;
+            EventLoopScheduler choreScheduler = new EventLoopScheduler(chores);
+            Scheduler files = filePolls == null ? choreScheduler : filePolls;
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, files,
                     transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders(),
                     config.queue().maxDepth(), environment, store.credentials());
-            Map<String, Upstream> upstreams = new LinkedHashMap<>();
-            config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
-            upstreams.values().forEach(upstream -> upstream.connections().start(workers));
-            List<Route> routes = new ArrayList<>();
-            for (var route : config.routes()) {
-                routes.add(factory.route(route, upstreams.get(route.upstream()), config.server().publicUrl()));
-            }
-            Map<String, TokenPool> pools = new LinkedHashMap<>();
-            upstreams.forEach((name, upstream) -> {
-                if (upstream.tokens() != null) {
-                    pools.put(name, upstream.tokens());
-                }
-            });
-            Map<String, String> routeUpstreams = new LinkedHashMap<>();
-            routes.forEach(route -> routeUpstreams.putIfAbsent(route.label(), route.upstream().name()));
-            ProxyTelemetry telemetry = new ProxyTelemetry(registry, routeUpstreams, pools, clock);
+            ProxyTelemetry telemetry = new ProxyTelemetry(registry, clock);
             telemetry.watchStore(store);
-            ProxyRuntime runtime = new ProxyRuntime(new Router(routes), limiter, clock,
+            ProxyRuntime runtime = new ProxyRuntime(new Router(List.of()), limiter, clock,
                     config.queue().maxWait().toNanos(), config.server().maxRequestBody().bytes(),
                     Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()), telemetry.requestPath());
-            telemetry.watch(limiter, runtime.inFlight(), workers);
-            telemetry.watchUpstreams(config.upstreams(), limiter);
+            Retirements retirements = new Retirements(runtime.draining(), choreScheduler);
+            LiveUpstreams upstreams = LiveUpstreams.start(factory, workers, retirements, config.upstreams());
+            telemetry.watch(runtime.inFlight(), workers);
+            applyRoutes(config, upstreams.current(), factory, telemetry, runtime, limiter);
             ProxyServer server = bind(config, runtime, workers, transport, listenerTls(config.server().tls(), files));
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
-                    upstreams.keySet());
-            return new ProxyApplication(workers, chores, server, limiter, upstreams, factory, config, telemetry, runtime,
-                    files, store);
+                    upstreams.current().keySet());
+            return new ProxyApplication(workers, chores, server, limiter, upstreams, retirements, factory, config,
+                    telemetry, runtime, files, store);
         } catch (RuntimeException | InterruptedException e) {
             if (store != null) {
                 store.close();
@@ -148,6 +148,28 @@ public final class ProxyApplication implements AutoCloseable {
             chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * Puts {@code config}'s routes over {@code upstreams} in force: metrics learn the routes first,
+     * so a new route's first request is counted under its own name.
+     */
+    private static void applyRoutes(ProxyConfig config, Map<String, Upstream> upstreams, UpstreamFactory factory,
+                              ProxyTelemetry telemetry, ProxyRuntime runtime, RateLimiter limiter) {
+        List<Route> routes = new ArrayList<>();
+        for (var route : config.routes()) {
+            routes.add(factory.route(route, upstreams.get(route.upstream()), config.server().publicUrl()));
+        }
+        Map<String, String> routeUpstreams = new LinkedHashMap<>();
+        routes.forEach(route -> routeUpstreams.putIfAbsent(route.label(), route.upstream().name()));
+        Map<String, TokenPool> pools = new LinkedHashMap<>();
+        upstreams.forEach((name, upstream) -> {
+            if (upstream.tokens() != null) {
+                pools.put(name, upstream.tokens());
+            }
+        });
+        telemetry.configure(routeUpstreams, pools, config.upstreams(), limiter, runtime.queues());
+        runtime.routing().replace(new Router(routes), config.queue().maxWait().toNanos());
     }
 
     private static ClientLimits clientLimits(ServerConfig server) {
@@ -200,7 +222,7 @@ public final class ProxyApplication implements AutoCloseable {
     /** Requests waiting for a token or a ticket right now. */
     public long waitingRequests() {
         long waiting = limiter.queueDepth();
-        for (Upstream upstream : upstreams.values()) {
+        for (Upstream upstream : upstreams.current().values()) {
             if (upstream.tokens() != null) {
                 waiting += upstream.tokens().waitingCheckouts();
             }
@@ -208,28 +230,36 @@ public final class ProxyApplication implements AutoCloseable {
         return waiting;
     }
 
+    /** The upstreams in force, in configuration order. */
     public Map<String, Upstream> upstreams() {
-        return upstreams;
+        return upstreams.current();
+    }
+
+    /** Requests waiting for a token or ticket, per upstream. */
+    public QueueDepths queues() {
+        return runtime.queues();
     }
 
     /**
-     * Applies a changed, already validated configuration while running. Token sets are made to
-     * equal the new configuration at once (new tokens join, removed ones retire once their
-     * in-flight requests finish). Other changes take effect on restart; they are logged as such.
+     * Applies a changed, already validated configuration while running: routes, upstreams (added,
+     * changed or removed), their buckets, dialects, retries, timeouts and token sets, and
+     * {@code queue.maxWait}. Requests in progress finish on the routes and upstreams they started
+     * with; buckets whose key is unchanged keep their state (a changed limit is reconciled under the
+     * bucket's lock on its next use), removed ones are forgotten once idle. What only a restart can
+     * apply is logged and returned.
+     *
+     * @return the changed keys not applied, each waiting for a restart (e.g. {@code server.listen})
      */
-    public synchronized void reload(ProxyConfig changed) {
-        changed.upstreams().forEach((name, upstreamConfig) -> {
-            Upstream running = upstreams.get(name);
-            if (running != null && running.tokens() != null && upstreamConfig.tokens() != null) {
-                running.tokens().reconcile(factory.tokenSources(upstreamConfig));
-                log.info("upstream '{}': token pool reconciled with the reloaded configuration", name);
-            }
-        });
-        List<String> needRestart = RestartRequiredChanges.between(config, changed);
-        if (!needRestart.isEmpty()) {
-            log.warn("configuration changes that take effect only after a restart: {}", needRestart);
-        }
+    public synchronized List<String> reload(ProxyConfig changed) {
+        Map<String, Upstream> next = upstreams.apply(config.upstreams(), changed.upstreams());
+        applyRoutes(changed, next, factory, telemetry, runtime, limiter);
         config = changed;
+        List<String> notApplied = RestartRequiredChanges.between(started, changed, limiterMaxResetWait);
+        log.info("configuration reloaded: {} routes, upstreams {}", changed.routes().size(), next.keySet());
+        if (!notApplied.isEmpty()) {
+            log.warn("configuration changes not applied, they take effect only after a restart: {}", notApplied);
+        }
+        return notApplied;
     }
 
     /** Where files are checked for changes: the admin listener's certificates too. */
@@ -258,7 +288,7 @@ public final class ProxyApplication implements AutoCloseable {
     /** Upstreams with a token pool but no token that is in service (active or waiting for its reset). */
     public List<String> upstreamsWithoutUsableToken() {
         List<String> without = new ArrayList<>();
-        upstreams.forEach((name, upstream) -> {
+        upstreams.current().forEach((name, upstream) -> {
             TokenPool pool = upstream.tokens();
             if (pool != null && pool.status().stream()
                     .noneMatch(t -> t.state() == TokenState.ACTIVE || t.state() == TokenState.SPENT)) {
@@ -285,7 +315,8 @@ public final class ProxyApplication implements AutoCloseable {
                 + "draining for up to {} ms", live, queued, drain.toMillis());
         server.stop(drain);
         log.info("drained: {} of {} requests in progress finished or were answered", live - runtime.inFlight().get(), live);
-        upstreams.values().forEach(u -> {
+        retirements.close();
+        upstreams.current().values().forEach(u -> {
             u.connections().close();
             if (u.tokens() != null) {
                 u.tokens().close();

@@ -110,23 +110,35 @@ final class UpstreamFactory {
     }
 
     Upstream create(UpstreamConfig config) {
-        UpstreamTarget target = UpstreamTarget.of(config.name(), config.url());
+        return upstream(config, connections(config), config.tokens() == null ? null : pool(config),
+                boundedDialect(config));
+    }
+
+    /** How the upstream's rate-limit headers are read, absurd values bounded by its {@code maxResetWait}. */
+    HeaderDialect boundedDialect(UpstreamConfig config) {
+        return Dialects.bounded(dialect(config), config.name(), config.maxResetWait());
+    }
+
+    /** The connection pool to the upstream; its {@code start} is the caller's. */
+    UpstreamConnections connections(UpstreamConfig config) {
         UpstreamSettings settings = new UpstreamSettings(config.connectTimeout(), config.responseTimeout(),
                 config.pool().maxConnections(), config.pool().minIdle(), config.pool().maxConnectsPerSecond(),
                 MAX_PENDING_ACQUIRES_PER_LOOP);
-        TokensConfig tokens = config.tokens();
-        BucketLimit assumed = tokens != null && tokens.defaultLimit() != null
-                ? BucketLimit.of(tokens.defaultLimit(), tokens.resetInterval()) : null;
+        UpstreamTarget target = UpstreamTarget.of(config.name(), config.url());
         UpstreamTls tls = target.tls() ? new UpstreamTls(UpstreamTrust.context(config.name(), config.tls()),
                 config.tls() != null && config.tls().serverName() != null ? config.tls().serverName() : target.host())
                 : null;
-        UpstreamConnections connections = new UpstreamConnections(target, settings, tls,
-                egressProxy(config, target), channelType, resolver);
-        return new Upstream(config.name(), connections,
-                Dialects.bounded(dialect(config), config.name(), config.maxResetWait()),
-                tokens == null ? null : pool(config),
-                tokens == null ? "Authorization" : tokens.inject().header(),
-                tokens == null ? "{token}" : tokens.inject().format(),
+        return new UpstreamConnections(target, settings, tls, egressProxy(config, target), channelType, resolver);
+    }
+
+    /** The upstream as the request path sees it, over connections, token pool and dialect that may be reused. */
+    Upstream upstream(UpstreamConfig config, UpstreamConnections connections, TokenPool tokens, HeaderDialect dialect) {
+        TokensConfig tokensConfig = config.tokens();
+        BucketLimit assumed = tokensConfig != null && tokensConfig.defaultLimit() != null
+                ? BucketLimit.of(tokensConfig.defaultLimit(), tokensConfig.resetInterval()) : null;
+        return new Upstream(config.name(), connections, dialect, tokens,
+                tokensConfig == null ? "Authorization" : tokensConfig.inject().header(),
+                tokensConfig == null ? "{token}" : tokensConfig.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
                 config.responseTimeout().toNanos(),
                 new RequestForwarding(config.forwardedHeaders(), trustForwardedHeaders), config.rewriteBodyUrls());
@@ -161,7 +173,8 @@ final class UpstreamFactory {
                 format, c.bucketHeader(), c.retryAfterHeader()));
     }
 
-    private TokenPool pool(UpstreamConfig upstream) {
+    /** A new token pool for the upstream, reconciled with the token sources it names. */
+    TokenPool pool(UpstreamConfig upstream) {
         TokensConfig config = upstream.tokens();
         // The pool reopens a spent token at the same moment the limiter reopens its learned window.
         TokenPoolSettings d = TokenPoolSettings.DEFAULTS;

@@ -35,16 +35,22 @@ class ConfigWatcherTest {
         Path file = dir.resolve("proxy.yaml");
         Files.writeString(file, config("\"t1\""));
         List<ProxyConfig> applied = new CopyOnWriteArrayList<>();
-        try (ConfigWatcher watcher = ConfigWatcher.watch(file, () -> ConfigLoader.load(file, Map.of()), Duration.ofHours(1), applied::add)) {
+        try (ConfigWatcher watcher = ConfigWatcher.watch(file, () -> ConfigLoader.load(file, Map.of()), Duration.ofHours(1), c -> {
+            applied.add(c);
+            return List.of();
+        })) {
             watcher.checkNow();
             assertThat(applied).as("unchanged file").isEmpty();
 
             Files.writeString(file, config("\"t1\", \"t2\""));
             watcher.checkNow();
+            assertThat(applied).as("a change seen once may be a file still being written").isEmpty();
+            watcher.checkNow();
             assertThat(applied).hasSize(1);
             assertThat(applied.get(0).upstreams().get("api").tokens().staticTokens()).containsExactly("t1", "t2");
 
             Files.writeString(file, config("\"t1\"") + "\nbogus: 1\n");
+            watcher.checkNow();
             watcher.checkNow();
             assertThat(applied).as("invalid edit is not applied").hasSize(1);
 
@@ -55,11 +61,36 @@ class ConfigWatcherTest {
     }
 
     @Test
+    void aFileCaughtHalfWrittenIsNotAppliedOnlyItsSettledContent(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("proxy.yaml");
+        Files.writeString(file, config("\"t1\""));
+        List<ProxyConfig> applied = new CopyOnWriteArrayList<>();
+        try (ConfigWatcher watcher = ConfigWatcher.watch(file, () -> ConfigLoader.load(file, Map.of()), Duration.ofHours(1), c -> {
+            applied.add(c);
+            return List.of();
+        })) {
+            String full = config("\"t1\", \"t2\"");
+            Files.writeString(file, full.substring(0, full.length() - 1)); // valid YAML, last byte missing
+            watcher.checkNow();
+            Files.writeString(file, full);
+            watcher.checkNow();
+            watcher.checkNow();
+            watcher.checkNow();
+
+            assertThat(applied).hasSize(1);
+            assertThat(applied.get(0).upstreams().get("api").tokens().staticTokens()).containsExactly("t1", "t2");
+        }
+    }
+
+    @Test
     void pollsOnItsOwn(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("proxy.yaml");
         Files.writeString(file, config("\"t1\""));
         List<ProxyConfig> applied = new CopyOnWriteArrayList<>();
-        try (ConfigWatcher ignored = ConfigWatcher.watch(file, () -> ConfigLoader.load(file, Map.of()), Duration.ofMillis(20), applied::add)) {
+        try (ConfigWatcher ignored = ConfigWatcher.watch(file, () -> ConfigLoader.load(file, Map.of()), Duration.ofMillis(20), c -> {
+            applied.add(c);
+            return List.of();
+        })) {
             Files.writeString(file, config("\"t3\""));
             await().atMost(Duration.ofSeconds(5)).until(() -> applied.size() == 1);
         }

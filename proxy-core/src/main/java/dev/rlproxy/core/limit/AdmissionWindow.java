@@ -23,6 +23,12 @@ interface AdmissionWindow {
      */
     long earliestNanos(long now, int cost);
 
+    /**
+     * Admissions that still count against the limit at {@code now}: those of the last {@code span}
+     * (for counters, of the sub-windows that overlap it: never fewer). For status, not decisions.
+     */
+    long used(long now);
+
     /** Records {@code cost} admissions at {@code at} (never earlier than a previous one). */
     void record(long at, int cost);
 

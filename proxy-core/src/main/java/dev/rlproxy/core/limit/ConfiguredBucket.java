@@ -99,6 +99,13 @@ final class ConfiguredBucket extends Bucket {
         return true;
     }
 
+    /** Its use now, for status. Call with the lock held. */
+    BucketUsage usage(long now) {
+        long earliest = refreshEarliestNanos(now, 1);
+        long nextFree = earliest == UNTIL_RELEASE ? -1 : Math.max(0, earliest - now);
+        return new BucketUsage(key, window.used(now) + reserved, limit.limit(), nextFree);
+    }
+
     /**
      * Nobody waiting, nothing reserved and no admission within the window (so burst spacing has
      * drained too): forgetting the bucket changes no decision. Call with the lock held.

@@ -1,5 +1,6 @@
 package dev.rlproxy.core.limit;
 
+import java.util.Comparator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -55,6 +56,30 @@ final class ConfiguredBuckets {
 
     int size() {
         return byKey.size();
+    }
+
+    /**
+     * The keys starting with {@code keyPrefix}: how many, and the {@code top} with the most used of
+     * their limit. One pass, each read under its own lock; memory bounded by {@code top}.
+     */
+    Busiest<BucketUsage> usage(String keyPrefix, int top, long now) {
+        TopN<BucketUsage> busiest = new TopN<>(top, Comparator
+                .comparingDouble((BucketUsage u) -> (double) u.used() / u.limit()).reversed()
+                .thenComparing(BucketUsage::key));
+        for (ConfiguredBucket bucket : byKey.values()) {
+            if (!bucket.key.startsWith(keyPrefix)) {
+                continue;
+            }
+            bucket.lock();
+            try {
+                if (!bucket.isRetired()) {
+                    busiest.offer(bucket.usage(now));
+                }
+            } finally {
+                bucket.unlock();
+            }
+        }
+        return busiest.result();
     }
 
     /**

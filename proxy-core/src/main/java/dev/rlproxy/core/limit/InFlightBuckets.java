@@ -3,7 +3,6 @@ package dev.rlproxy.core.limit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
@@ -67,11 +66,9 @@ final class InFlightBuckets {
      * all keys, which monitoring does not need); memory stays bounded by {@code top}.
      */
     InFlightSnapshot snapshot(String keyPrefix, int top) {
-        Comparator<InFlightSnapshot.KeyInFlight> busiestFirst = Comparator
+        TopN<InFlightSnapshot.KeyInFlight> busiest = new TopN<>(top, Comparator
                 .comparingInt(InFlightSnapshot.KeyInFlight::inFlight).reversed()
-                .thenComparing(InFlightSnapshot.KeyInFlight::key);
-        PriorityQueue<InFlightSnapshot.KeyInFlight> kept = new PriorityQueue<>(busiestFirst.reversed());
-        int keys = 0;
+                .thenComparing(InFlightSnapshot.KeyInFlight::key));
         long total = 0;
         for (InFlightBucket bucket : byKey.values()) {
             if (!bucket.key.startsWith(keyPrefix)) {
@@ -87,18 +84,11 @@ final class InFlightBuckets {
             } finally {
                 bucket.unlock();
             }
-            keys++;
             total += entry.inFlight();
-            if (top > 0) {
-                kept.add(entry);
-                if (kept.size() > top) {
-                    kept.poll(); // the least busy of those kept
-                }
-            }
+            busiest.offer(entry);
         }
-        List<InFlightSnapshot.KeyInFlight> busiest = new ArrayList<>(kept);
-        busiest.sort(busiestFirst);
-        return new InFlightSnapshot(keys, total, busiest);
+        Busiest<InFlightSnapshot.KeyInFlight> kept = busiest.result();
+        return new InFlightSnapshot(kept.total(), total, kept.top());
     }
 
     int size() {

@@ -83,6 +83,21 @@ final class LearnedBucket extends Bucket {
     }
 
     /**
+     * Offers each reported window of this bucket to {@code into}; a bucket nothing was reported for
+     * yet is only counted. Call with the lock held.
+     */
+    void usage(String scope, String name, long now, TopN<LearnedUsage> into) {
+        if (windows.isEmpty()) {
+            into.count();
+            return;
+        }
+        for (ReportedWindow w : windows) {
+            w.refresh(now);
+            into.offer(w.usage(scope, name, inFlight, now));
+        }
+    }
+
+    /**
      * A request charged here is over. If it may have reached the upstream, every window lost one
      * (the report, applied next, may correct that).
      *

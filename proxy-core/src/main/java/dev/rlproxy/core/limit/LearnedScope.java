@@ -59,6 +59,24 @@ final class LearnedScope {
         return named(bucketId, assumedLimit, now);
     }
 
+    /** Offers the reported windows of every bucket of the scope to {@code into} (see {@link LearnedBucket#usage}). */
+    void usage(String scope, long now, TopN<LearnedUsage> into) {
+        usage(global, scope, "global", now, into);
+        byBucketId.forEach((id, bucket) -> usage(bucket, scope, id, now, into));
+        byUnnamedRoute.forEach((route, bucket) -> usage(bucket, scope, "route:" + route, now, into));
+    }
+
+    private static void usage(LearnedBucket bucket, String scope, String name, long now, TopN<LearnedUsage> into) {
+        bucket.lock();
+        try {
+            if (!bucket.isRetired()) {
+                bucket.usage(scope, name, now, into);
+            }
+        } finally {
+            bucket.unlock();
+        }
+    }
+
     /** Retires idle buckets; true when nothing at all is left in use (the scope may go). */
     boolean evictIdle(long now, long idleNanos) {
         evictFrom(byBucketId, now, idleNanos);

@@ -1,5 +1,6 @@
 package dev.rlproxy.core.limit;
 
+import java.util.Comparator;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The learned scopes by name, created on first use and dropped once nothing in them is in use. */
@@ -28,6 +29,28 @@ final class LearnedScopes {
                 byName.remove(name, scope);
             }
         });
+    }
+
+    /**
+     * The reported windows of the scopes whose name starts with {@code scopePrefix}: how many buckets
+     * (heard from or not), and the {@code top} windows with the least left of their limit.
+     */
+    Busiest<LearnedUsage> usage(String scopePrefix, int top, long now) {
+        TopN<LearnedUsage> lowest = new TopN<>(top, Comparator
+                .comparingDouble(LearnedScopes::shareLeft)
+                .thenComparing(LearnedUsage::scope).thenComparing(LearnedUsage::bucket)
+                .thenComparing(LearnedUsage::window));
+        byName.forEach((name, scope) -> {
+            if (name.startsWith(scopePrefix)) {
+                scope.usage(name, now, lowest);
+            }
+        });
+        return lowest.result();
+    }
+
+    /** Remaining as a share of the limit; an unknown limit sorts by remaining alone. */
+    private static double shareLeft(LearnedUsage u) {
+        return u.limit() > 0 ? (double) u.remaining() / u.limit() : u.remaining();
     }
 
     int size() {

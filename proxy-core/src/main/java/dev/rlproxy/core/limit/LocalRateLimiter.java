@@ -124,6 +124,16 @@ public final class LocalRateLimiter implements RateLimiter {
         return inFlight.snapshot(Objects.requireNonNull(keyPrefix, "keyPrefix"), top);
     }
 
+    @Override
+    public Busiest<BucketUsage> bucketUsage(String keyPrefix, int top) {
+        return configured.usage(Objects.requireNonNull(keyPrefix, "keyPrefix"), top, clock.nanoTime());
+    }
+
+    @Override
+    public Busiest<LearnedUsage> learnedUsage(String scopePrefix, int top) {
+        return learned.usage(Objects.requireNonNull(scopePrefix, "scopePrefix"), top, clock.nanoTime());
+    }
+
     private RequestBuckets resolve(TicketRequest request, long now) {
         List<BucketRef> refs = request.buckets();
         int caps = 0;

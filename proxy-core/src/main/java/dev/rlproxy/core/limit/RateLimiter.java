@@ -24,4 +24,20 @@ public interface RateLimiter {
     default InFlightSnapshot inFlightSnapshot(String keyPrefix, int top) {
         return InFlightSnapshot.EMPTY;
     }
+
+    /**
+     * The configured (rate) buckets whose keys start with {@code keyPrefix} (e.g. {@code github/hourly/}):
+     * how many keys, and the {@code top} with the most used of their limit, with when the next slot frees.
+     */
+    default Busiest<BucketUsage> bucketUsage(String keyPrefix, int top) {
+        return Busiest.none();
+    }
+
+    /**
+     * The learned buckets of the scopes whose names start with {@code scopePrefix} (e.g.
+     * {@code github|}): how many, and the {@code top} reported windows with the least left.
+     */
+    default Busiest<LearnedUsage> learnedUsage(String scopePrefix, int top) {
+        return Busiest.none();
+    }
 }

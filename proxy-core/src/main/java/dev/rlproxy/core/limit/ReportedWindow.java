@@ -97,6 +97,12 @@ final class ReportedWindow {
         }
     }
 
+    /** This window now, for status. Call after {@link #refresh}. */
+    LearnedUsage usage(String scope, String bucket, int inFlight, long now) {
+        long resetIn = hasReset && !expired ? Math.max(0, resetAtNanos - now) : -1;
+        return new LearnedUsage(scope, bucket, name, limit, remaining, resetIn, inFlight);
+    }
+
     /**
      * When one more request (on top of {@code inFlight}) may go: {@code now}, the deadline, or
      * {@link Bucket#UNTIL_RELEASE}. Call after {@link #refresh}.

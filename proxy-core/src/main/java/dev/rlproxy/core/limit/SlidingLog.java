@@ -43,6 +43,15 @@ final class SlidingLog implements AdmissionWindow {
     }
 
     @Override
+    public long used(long now) {
+        int back = 0;
+        while (back < size && times[slotBack(back)] + spanNanos > now) {
+            back++;
+        }
+        return back;
+    }
+
+    @Override
     public void record(long at, int cost) {
         for (int i = 0; i < cost; i++) {
             if (size == times.length && size < limit) {

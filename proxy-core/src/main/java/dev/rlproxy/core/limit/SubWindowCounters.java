@@ -68,6 +68,16 @@ final class SubWindowCounters implements AdmissionWindow {
     }
 
     @Override
+    public long used(long now) {
+        long j = Math.floorDiv(now, width);
+        long sum = 0;
+        for (long i = j - SUB_WINDOWS; i <= j; i++) {
+            sum += count(i);
+        }
+        return sum;
+    }
+
+    @Override
     public void record(long at, int cost) {
         long j = Math.floorDiv(at, width);
         advanceTo(j);

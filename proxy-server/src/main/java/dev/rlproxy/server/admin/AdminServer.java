@@ -156,7 +156,9 @@ public final class AdminServer implements AutoCloseable {
             }
             ConfigWatcher.Outcome outcome = reload.get();
             if (outcome.applied()) {
-                json(exchange, 200, "{\"reloaded\":true,\"detail\":" + quote(outcome.message()) + "}");
+                json(exchange, 200, "{\"reloaded\":true,\"detail\":" + quote(outcome.message())
+                        + ",\"notApplied\":[" + String.join(",", outcome.notApplied().stream().map(AdminServer::quote).toList())
+                        + "]}");
             } else {
                 json(exchange, 422, error("invalid_config", outcome.message()));
             }

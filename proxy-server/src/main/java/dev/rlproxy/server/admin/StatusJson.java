@@ -6,7 +6,10 @@ import dev.rlproxy.core.config.BucketConfig;
 import dev.rlproxy.core.config.ProxyConfig;
 import dev.rlproxy.core.config.RouteConfig;
 import dev.rlproxy.core.config.UpstreamConfig;
+import dev.rlproxy.core.limit.BucketUsage;
+import dev.rlproxy.core.limit.Busiest;
 import dev.rlproxy.core.limit.InFlightSnapshot;
+import dev.rlproxy.core.limit.LearnedUsage;
 import dev.rlproxy.core.tokens.TokenStatus;
 import dev.rlproxy.server.ProxyApplication;
 import dev.rlproxy.server.metrics.UpstreamTotals;
@@ -18,15 +21,18 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
- * {@code /status}: routes, upstreams with their counters, configured buckets and tokens (by
- * fingerprint only, never the token), as JSON. The dashboard polls it.
+ * {@code /status}: routes, upstreams with their counters and queue depth, configured buckets with
+ * their live use, what the upstream reported about its own buckets, and tokens (by fingerprint
+ * only, never the token), as JSON. Bucket keys can be millions (one per header value), so each
+ * bucket lists its busiest {@value #BUSIEST_KEYS_SHOWN} keys and counts the rest. The dashboard polls it.
  */
 final class StatusJson {
 
     private static final JsonFactory JSON = new JsonFactory();
-    /** The most keys of one in-flight cap listed; the counts cover every key. */
+    /** The most keys of one bucket (or learned windows of one upstream) listed; the counts cover every key. */
     static final int BUSIEST_KEYS_SHOWN = 50;
 
     private StatusJson() {
@@ -50,7 +56,7 @@ final class StatusJson {
         json.writeNumberField("time", nowMillis);
         json.writeBooleanField("ready", notReady.isEmpty());
         json.writeBooleanField("shuttingDown", app.shuttingDown());
-        json.writeNumberField("queueDepth", app.limiter().queueDepth());
+        json.writeNumberField("queueDepth", app.limiter().queueDepth()); // tickets, every upstream
         json.writeNumberField("waitingRequests", app.waitingRequests());
         writeStore(json, app.store().status());
         json.writeArrayFieldStart("routes");
@@ -106,6 +112,7 @@ final class StatusJson {
         json.writeNumberField("p999Ms", round(totals.grantToWrite().p999Ms()));
         json.writeNumberField("maxMs", round(totals.grantToWrite().maxMs()));
         json.writeEndObject();
+        json.writeNumberField("queueDepth", app.queues().depth(upstream.name()));
         json.writeNumberField("waitingForToken", upstream.tokens() == null ? 0 : upstream.tokens().waitingCheckouts());
         json.writeArrayFieldStart("buckets");
         if (config != null) {
@@ -119,11 +126,15 @@ final class StatusJson {
                 } else {
                     json.writeNumberField("limit", bucket.limit());
                     json.writeNumberField("perMillis", bucket.per().toMillis());
+                    String keyPrefix = Upstream.bucketKeyPrefix(upstream.name(), bucket.name());
+                    writeRateBucket(json, keyPrefix, app.limiter().bucketUsage(keyPrefix, BUSIEST_KEYS_SHOWN));
                 }
                 json.writeEndObject();
             }
         }
         json.writeEndArray();
+        String scopePrefix = Upstream.learnedScopePrefix(upstream.name());
+        writeLearned(json, scopePrefix, app.limiter().learnedUsage(scopePrefix, BUSIEST_KEYS_SHOWN));
         json.writeArrayFieldStart("tokens");
         if (upstream.tokens() != null) {
             for (TokenStatus token : upstream.tokens().status()) {
@@ -164,6 +175,52 @@ final class StatusJson {
             json.writeEndObject();
         }
         json.writeEndArray();
+    }
+
+    /**
+     * A rate bucket's keys, the busiest (most of their limit used in the current window) first.
+     * The limit a key shows is the one in force for it, window margin included.
+     */
+    private static void writeRateBucket(JsonGenerator json, String keyPrefix, Busiest<BucketUsage> usage)
+            throws IOException {
+        json.writeNumberField("keys", usage.total());
+        json.writeArrayFieldStart("busiestKeys");
+        for (BucketUsage key : usage.top()) {
+            json.writeStartObject();
+            json.writeStringField("scope", key.key().substring(keyPrefix.length())); // "" for scope upstream
+            json.writeNumberField("used", key.used());
+            json.writeNumberField("limit", key.limit());
+            json.writeNumberField("remaining", Math.max(0, key.limit() - key.used()));
+            json.writeNumberField("nextFreeInMs", key.nextFreeInNanos() < 0 ? -1
+                    : TimeUnit.NANOSECONDS.toMillis(key.nextFreeInNanos() + 999_999));
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    /**
+     * What the upstream reported about its own buckets, per token fingerprint: the windows with the
+     * least left first.
+     */
+    private static void writeLearned(JsonGenerator json, String scopePrefix, Busiest<LearnedUsage> usage)
+            throws IOException {
+        json.writeObjectFieldStart("learned");
+        json.writeNumberField("buckets", usage.total());
+        json.writeArrayFieldStart("lowestWindows");
+        for (LearnedUsage window : usage.top()) {
+            json.writeStartObject();
+            json.writeStringField("token", window.scope().substring(scopePrefix.length()));
+            json.writeStringField("bucket", window.bucket());
+            json.writeStringField("window", window.window());
+            json.writeNumberField("limit", window.limit());
+            json.writeNumberField("remaining", window.remaining());
+            json.writeNumberField("resetInMs", window.resetInNanos() < 0 ? -1
+                    : TimeUnit.NANOSECONDS.toMillis(window.resetInNanos() + 999_999));
+            json.writeNumberField("inFlight", window.inFlight());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
     }
 
     private static double round(double millis) {

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Command(name = "run", mixinStandardHelpOptions = true, description = "Run the proxy.")
 final class RunCommand implements Callable<Integer> {
 
-    /** How often the configuration file is checked for changes (hot reload of token sets). */
+    /** How often the configuration file is checked for changes (hot reload; see ConfigWatcher). */
     static final Duration RELOAD_POLL = Duration.ofSeconds(2);
 
     @Mixin

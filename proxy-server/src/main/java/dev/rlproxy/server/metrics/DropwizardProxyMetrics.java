@@ -18,12 +18,18 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
     private final MetricRegistry registry;
     private final MetricNames names;
 
-    /** @param routeUpstreams each configured route's label and its upstream, whose throttle counters start at zero */
-    public DropwizardProxyMetrics(MetricRegistry registry, MetricNames names, Map<String, String> routeUpstreams) {
+    public DropwizardProxyMetrics(MetricRegistry registry, MetricNames names) {
         this.registry = registry;
         this.names = names;
-        // The series the proxy promises to keep at zero exists from the start, so alerts and
-        // dashboards see 0 rather than no data.
+    }
+
+    /**
+     * The series the proxy promises to keep at zero exist from the start (and from the reload that
+     * adds a route), so alerts and dashboards see 0 rather than no data.
+     *
+     * @param routeUpstreams each configured route's label and its upstream
+     */
+    void startAtZero(Map<String, String> routeUpstreams) {
         routeUpstreams.forEach((route, upstream) -> {
             registry.counter(MetricNames.UPSTREAM_THROTTLED + "." + MetricNames.segment(upstream) + "." + names.routeId(route));
             registry.counter(MetricNames.TOKEN_RETRIES + "." + MetricNames.segment(upstream) + "." + names.routeId(route));

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The metric catalogue: Dropwizard names (labels as dotted segments) and how the Prometheus
@@ -41,6 +43,7 @@ public final class MetricNames {
     static final String STORE_FAILURES = "rlproxy.store_failures";
     static final String STORE_AVAILABLE = "rlproxy.store_available";
     static final String STORE_FALLBACK = "rlproxy.store_fallback_active";
+    static final String QUEUE_DEPTH = "rlproxy.queue_depth";
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("rlproxy_requests", "Client requests answered, by upstream, route and status class"),
@@ -71,7 +74,7 @@ public final class MetricNames {
             Map.entry("rlproxy_store_available", "1 while the shared store answers, 0 while its circuit is open"),
             Map.entry("rlproxy_store_fallback_active",
                     "1 while this replica runs in store.redis.onFailure's mode because Redis is unavailable"),
-            Map.entry("rlproxy_queue_depth", "Requests waiting for a ticket in any bucket"),
+            Map.entry("rlproxy_queue_depth", "Requests waiting for a token or a ticket of the upstream"),
             Map.entry("rlproxy_in_flight_requests", "Client requests in progress"),
             Map.entry("netty_eventloop_pending_tasks", "Tasks queued on the proxy's event loops"),
             Map.entry("netty_pooled_direct_memory_bytes", "Direct memory held by Netty's pooled allocator"),
@@ -92,14 +95,32 @@ public final class MetricNames {
     /** Upstream and route of a request that matched no route. */
     static final String NONE = "none";
 
-    private final Map<String, String> routeIds = new LinkedHashMap<>();
+    /** Every route label ever configured (a reload only adds), with its id; read by the request path. */
+    private final Map<String, String> routeIds = new ConcurrentHashMap<>();
+    /** The labels in the order they were first configured. */
+    private final List<String> routeOrder = new CopyOnWriteArrayList<>();
 
-    /** @param routeLabels every configured route's label, in configuration order */
-    public MetricNames(List<String> routeLabels) {
-        routeLabels.forEach(label -> routeIds.putIfAbsent(label, "r" + routeIds.size()));
+    /**
+     * Gives each new route label an id. Ids are never reused or dropped, so a route removed by a
+     * reload keeps its counters under its own name.
+     *
+     * @param routeLabels the configured routes' labels, in configuration order
+     */
+    synchronized void addRoutes(List<String> routeLabels) {
+        for (String label : routeLabels) {
+            if (!routeIds.containsKey(label)) {
+                routeIds.put(label, "r" + routeOrder.size());
+                routeOrder.add(label);
+            }
+        }
     }
 
-    /** The route's id in Dropwizard names; {@code none} for no route or a route unknown at start. */
+    /** How many route labels have an id: the label mapper must be rebuilt when this grows. */
+    int routeCount() {
+        return routeOrder.size();
+    }
+
+    /** The route's id in Dropwizard names; {@code none} for no route or a route not configured yet. */
     String routeId(String routeLabel) {
         return routeLabel == null ? NONE : routeIds.getOrDefault(routeLabel, NONE);
     }
@@ -112,7 +133,8 @@ public final class MetricNames {
     /** How the Prometheus bridge names and labels each metric; first match wins. */
     CustomLabelMapper labelMapper() {
         List<MapperConfig> configs = new ArrayList<>();
-        List<Map.Entry<String, String>> routes = new ArrayList<>(routeIds.entrySet());
+        List<Map.Entry<String, String>> routes = new ArrayList<>();
+        routeOrder.forEach(label -> routes.add(Map.entry(label, routeIds.get(label))));
         routes.add(Map.entry(NONE, NONE));
         for (Map.Entry<String, String> route : routes) {
             String id = route.getValue().equals(NONE) ? NONE : route.getValue();
@@ -130,7 +152,7 @@ public final class MetricNames {
             configs.add(new MapperConfig(perToken + ".*.*", prometheusName(perToken),
                     Map.of("upstream", "${0}", "token", "${1}")));
         }
-        for (String perUpstream : List.of(TOKEN_WAITING, GRANT_TO_WRITE, WINDOW_MARGIN)) {
+        for (String perUpstream : List.of(TOKEN_WAITING, GRANT_TO_WRITE, WINDOW_MARGIN, QUEUE_DEPTH)) {
             configs.add(new MapperConfig(perUpstream + ".*", prometheusName(perUpstream), Map.of("upstream", "${0}")));
         }
         for (String perCap : List.of(CAP_IN_FLIGHT, CAP_BUSIEST, CAP_MAX, CAP_KEYS)) {

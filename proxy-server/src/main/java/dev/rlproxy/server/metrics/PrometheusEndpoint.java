@@ -35,18 +35,25 @@ public final class PrometheusEndpoint {
     public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
     private final MetricRegistry registry;
-    private final CustomLabelMapper labelMapper;
+    private final MetricNames names;
+    /** Rebuilt when a reload adds routes; guarded by this. */
+    private CustomLabelMapper labelMapper;
+    private int labelMapperRoutes = -1;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final TokenGauges tokenGauges;
 
     public PrometheusEndpoint(MetricRegistry registry, MetricNames names, TokenGauges tokenGauges) {
         this.registry = registry;
-        this.labelMapper = names.labelMapper();
+        this.names = names;
         this.tokenGauges = tokenGauges;
     }
 
     public synchronized byte[] scrape() {
         tokenGauges.refresh();
+        if (labelMapperRoutes != names.routeCount()) {
+            labelMapperRoutes = names.routeCount();
+            labelMapper = names.labelMapper();
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             writer.write(out, snapshots());

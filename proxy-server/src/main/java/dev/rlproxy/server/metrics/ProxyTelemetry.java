@@ -6,6 +6,7 @@ import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.core.metrics.ProxyMetrics;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.tokens.TokenPool;
+import dev.rlproxy.server.proxy.QueueDepths;
 import dev.rlproxy.server.store.StoreBackend;
 import io.netty.util.concurrent.EventExecutorGroup;
 
@@ -17,49 +18,56 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The proxy's metrics registry and what feeds and reads it: the request-path listener (metrics
- * plus access log), per-token gauges, and the Prometheus endpoint.
+ * plus access log), per-token gauges, and the Prometheus endpoint. Routes and upstreams can change
+ * with a reload ({@link #configure}); counters of a route or upstream that went stay, as Prometheus
+ * counters should.
  */
 public final class ProxyTelemetry {
 
     private final MetricRegistry registry;
+    private final MetricNames names = new MetricNames();
+    private final DropwizardProxyMetrics dropwizard;
     private final ProxyMetrics requestPath;
+    private final TokenGauges tokenGauges;
     private final PrometheusEndpoint prometheus;
     private final Map<String, Duration> windowMargins = new ConcurrentHashMap<>();
 
-    /**
-     * @param routeUpstreams every configured route's label and its upstream's name, in order
-     * @param pools          token pools by upstream name
-     */
-    public ProxyTelemetry(Map<String, String> routeUpstreams, Map<String, TokenPool> pools, Clock clock) {
-        this(new MetricRegistry(), routeUpstreams, pools, clock);
+    public ProxyTelemetry(Clock clock) {
+        this(new MetricRegistry(), clock);
     }
 
     /**
      * @param registry a registry that may already hold metrics made before the routes were known
      *                 (the store's, see {@link DropwizardStoreMetrics})
      */
-    public ProxyTelemetry(MetricRegistry registry, Map<String, String> routeUpstreams, Map<String, TokenPool> pools,
-                          Clock clock) {
+    public ProxyTelemetry(MetricRegistry registry, Clock clock) {
         this.registry = registry;
-        MetricNames names = new MetricNames(List.copyOf(routeUpstreams.keySet()));
-        this.requestPath = new CompositeProxyMetrics(List.of(
-                new DropwizardProxyMetrics(registry, names, routeUpstreams), new AccessLog()));
-        this.prometheus = new PrometheusEndpoint(registry, names, new TokenGauges(registry, pools, clock));
-    }
-
-    /** Gauges over the running proxy, once it exists. */
-    public void watch(RateLimiter limiter, AtomicInteger inFlight, EventExecutorGroup eventLoops) {
-        RuntimeGauges.register(registry, limiter, inFlight, eventLoops);
+        this.dropwizard = new DropwizardProxyMetrics(registry, names);
+        this.requestPath = new CompositeProxyMetrics(List.of(dropwizard, new AccessLog()));
+        this.tokenGauges = new TokenGauges(registry, clock);
+        this.prometheus = new PrometheusEndpoint(registry, names, tokenGauges);
     }
 
     /**
-     * Per-upstream series: grant-to-write timers, window margins and in-flight cap gauges.
+     * The routes, token pools and upstreams in force: at start and after each reload.
      *
-     * @param upstreams the configuration the upstreams were built from
+     * @param routeUpstreams every configured route's label and its upstream's name, in order
+     * @param pools          token pools by upstream name
+     * @param upstreams      the configuration the upstreams were built from
      */
-    public void watchUpstreams(Map<String, UpstreamConfig> upstreams, RateLimiter limiter) {
-        UpstreamGauges.register(registry, upstreams, limiter);
+    public synchronized void configure(Map<String, String> routeUpstreams, Map<String, TokenPool> pools,
+                                       Map<String, UpstreamConfig> upstreams, RateLimiter limiter, QueueDepths queues) {
+        names.addRoutes(List.copyOf(routeUpstreams.keySet()));
+        dropwizard.startAtZero(routeUpstreams);
+        tokenGauges.watch(pools);
+        UpstreamGauges.register(registry, upstreams, limiter, queues);
+        windowMargins.keySet().retainAll(upstreams.keySet());
         upstreams.forEach((name, config) -> windowMargins.put(name, config.windowMargin()));
+    }
+
+    /** Gauges over the running proxy, once it exists. */
+    public void watch(AtomicInteger inFlight, EventExecutorGroup eventLoops) {
+        RuntimeGauges.register(registry, inFlight, eventLoops);
     }
 
     /** Gauges over the shared store: whether it answers and whether the failure mode is in force. */
@@ -68,7 +76,7 @@ public final class ProxyTelemetry {
         registry.gauge(MetricNames.STORE_FALLBACK, () -> () -> store.failureModeActive() ? 1L : 0L);
     }
 
-    /** The margin in force for the upstream's configured windows (a change takes a restart). */
+    /** The margin in force for the upstream's configured windows. */
     public Duration windowMargin(String upstream) {
         return windowMargins.getOrDefault(upstream, Duration.ZERO);
     }

@@ -2,7 +2,6 @@ package dev.rlproxy.server.metrics;
 
 import com.codahale.metrics.Gauge;
 import com.codahale.metrics.MetricRegistry;
-import dev.rlproxy.core.limit.RateLimiter;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.EventExecutorGroup;
@@ -15,7 +14,7 @@ import java.lang.management.MemoryMXBean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Process-wide gauges: the limiter's queue, exchanges in flight, event loops, and a few JVM basics
+ * Process-wide gauges: exchanges in flight, event loops, and a few JVM basics
  * (heap, direct memory, GC, threads) under Prometheus-style names in base units, rather than
  * every memory pool the JVM has.
  */
@@ -24,9 +23,7 @@ public final class RuntimeGauges {
     private RuntimeGauges() {
     }
 
-    public static void register(MetricRegistry registry, RateLimiter limiter, AtomicInteger inFlight,
-                                EventExecutorGroup eventLoops) {
-        gauge(registry, "rlproxy.queue_depth", limiter::queueDepth);
+    public static void register(MetricRegistry registry, AtomicInteger inFlight, EventExecutorGroup eventLoops) {
         gauge(registry, "rlproxy.in_flight_requests", inFlight::get);
         gauge(registry, "netty.eventloop_pending_tasks", () -> pendingTasks(eventLoops));
         gauge(registry, "netty.pooled_direct_memory_bytes", () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());

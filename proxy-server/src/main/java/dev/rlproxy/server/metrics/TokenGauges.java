@@ -16,20 +16,25 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Per-token gauges (remaining, limit, seconds to reset, quarantined) labelled by fingerprint, never
  * by token. Tokens come and go with reloads, so {@link #refresh()} runs before each scrape: it
- * snapshots every pool once, registers gauges for new tokens and removes those of departed ones.
+ * snapshots every pool once, registers gauges for new tokens and removes those of departed ones
+ * (a reload can add or remove whole pools too: {@link #watch}).
  */
 public final class TokenGauges {
 
     private final MetricRegistry registry;
-    private final Map<String, TokenPool> pools;
     private final Clock clock;
     private final Map<String, TokenStatus> latest = new ConcurrentHashMap<>();
+    private volatile Map<String, TokenPool> pools = Map.of();
 
-    /** @param pools token pools by upstream name */
-    public TokenGauges(MetricRegistry registry, Map<String, TokenPool> pools, Clock clock) {
+    public TokenGauges(MetricRegistry registry, Clock clock) {
         this.registry = registry;
-        this.pools = pools;
         this.clock = clock;
+    }
+
+    /** The pools in force (at start, and after a reload that adds, replaces or removes one). */
+    synchronized void watch(Map<String, TokenPool> pools) {
+        this.pools = Map.copyOf(pools);
+        registry.removeMatching((name, metric) -> name.startsWith(MetricNames.TOKEN_WAITING + "."));
         pools.forEach((upstream, pool) -> registry.gauge(MetricNames.TOKEN_WAITING + "." + upstream,
                 () -> pool::waitingCheckouts));
     }

@@ -7,15 +7,17 @@ import dev.rlproxy.core.config.BucketConfig;
 import dev.rlproxy.core.config.UpstreamConfig;
 import dev.rlproxy.core.limit.InFlightSnapshot;
 import dev.rlproxy.core.limit.RateLimiter;
+import dev.rlproxy.server.proxy.QueueDepths;
 import dev.rlproxy.server.proxy.Upstream;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToLongFunction;
 
 /**
  * Per-upstream series that exist from the start: the grant-to-write timer (so it reads 0 rather
- * than nothing before the first request), the window margin in force, and each in-flight cap's
+ * than nothing before the first request), the queue depth, the window margin in force, and each in-flight cap's
  * load. A cap's keys (one per token, route or header value) can be many, so the gauges are
  * labelled by upstream and bucket only and sum or pick over the keys.
  */
@@ -27,11 +29,23 @@ final class UpstreamGauges {
     private UpstreamGauges() {
     }
 
-    /** @param upstreams the configuration the upstreams were built from (bucket and margin changes need a restart) */
-    static void register(MetricRegistry registry, Map<String, UpstreamConfig> upstreams, RateLimiter limiter) {
+    /** Gauges that describe the configuration in force, replaced on every {@link #register}. */
+    private static final List<String> RECONFIGURED = List.of(MetricNames.WINDOW_MARGIN, MetricNames.QUEUE_DEPTH,
+            MetricNames.CAP_IN_FLIGHT, MetricNames.CAP_BUSIEST, MetricNames.CAP_KEYS, MetricNames.CAP_MAX);
+
+    /**
+     * Registers the series of {@code upstreams}, replacing those of the previous configuration
+     * (a reload may add or remove upstreams and in-flight caps, or change a margin).
+     *
+     * @param upstreams the configuration the upstreams were built from
+     */
+    static void register(MetricRegistry registry, Map<String, UpstreamConfig> upstreams, RateLimiter limiter,
+                         QueueDepths queues) {
+        registry.removeMatching((name, metric) -> RECONFIGURED.stream().anyMatch(p -> name.startsWith(p + ".")));
         upstreams.forEach((name, config) -> {
             String upstream = MetricNames.segment(name);
             registry.timer(MetricNames.GRANT_TO_WRITE + "." + upstream);
+            registry.gauge(MetricNames.QUEUE_DEPTH + "." + upstream, () -> (Gauge<Integer>) () -> queues.depth(name));
             double marginSeconds = config.windowMargin().toNanos() / 1e9;
             registry.gauge(MetricNames.WINDOW_MARGIN + "." + upstream, () -> () -> marginSeconds);
             for (BucketConfig bucket : config.buckets()) {

@@ -2,6 +2,7 @@ package dev.rlproxy.server.proxy;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * Graceful shutdown for the request path: knows the live exchanges, and once draining begins
@@ -19,6 +20,16 @@ public final class Draining {
 
     void remove(ProxyExchange exchange) {
         live.remove(exchange);
+    }
+
+    /** Whether any live exchange goes to an upstream matching {@code test} (a reload retires those last). */
+    public boolean anyLive(Predicate<Upstream> test) {
+        for (ProxyExchange exchange : live) {
+            if (test.test(exchange.upstream())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean started() {

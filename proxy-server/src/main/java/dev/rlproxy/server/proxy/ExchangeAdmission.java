@@ -220,6 +220,7 @@ final class ExchangeAdmission {
      */
     private <T> void await(ExchangeState awaiting, CompletableFuture<T> future, Consumer<T> next, Consumer<T> giveBack) {
         waiting = future;
+        runtime.queues().track(upstream.name(), future);
         future.whenComplete((value, error) -> exchange.onLoop(() -> {
             if (exchange.state() != awaiting || waiting != future) {
                 if (value != null) {

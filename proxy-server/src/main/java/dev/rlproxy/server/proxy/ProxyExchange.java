@@ -94,6 +94,11 @@ final class ProxyExchange implements UpstreamListener {
         this.admission = new ExchangeAdmission(this, client, runtime, request, route, channels, recorder);
     }
 
+    /** The upstream this exchange goes to, as it was when the exchange began. */
+    Upstream upstream() {
+        return upstream;
+    }
+
     /** Starts admission now, or once a buffered body has fully arrived. */
     void start() {
         if (!body.mustArriveBeforeSending()) {

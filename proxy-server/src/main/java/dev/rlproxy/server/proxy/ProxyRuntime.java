@@ -9,16 +9,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * What every exchange shares: routes, the limiter, time, and the proxy-wide bounds.
  *
- * @param maxWaitNanos       queue.maxWait: the whole budget for getting a token and tickets
+ * @param routing            the routes and {@code queue.maxWait} in force (a reload replaces them)
  * @param maxRequestBodyBytes server.maxRequestBody
  * @param replayBufferBytes  request bodies up to this size are buffered, so they can be retried
  * @param inFlight           exchanges started and not yet finished (graceful shutdown waits for 0)
  * @param metrics            where the request path reports what it does (metrics, access log)
  * @param draining           live exchanges, and whether graceful shutdown has begun
+ * @param queues             requests waiting for a token or ticket, per upstream
  */
-public record ProxyRuntime(Router router, RateLimiter limiter, Clock clock, long maxWaitNanos,
+public record ProxyRuntime(RoutingTable routing, RateLimiter limiter, Clock clock,
                            long maxRequestBodyBytes, long replayBufferBytes, AtomicInteger inFlight,
-                           ProxyMetrics metrics, Draining draining) {
+                           ProxyMetrics metrics, Draining draining, QueueDepths queues) {
 
     public ProxyRuntime(Router router, RateLimiter limiter, Clock clock, long maxWaitNanos,
                         long maxRequestBodyBytes, long replayBufferBytes) {
@@ -27,7 +28,17 @@ public record ProxyRuntime(Router router, RateLimiter limiter, Clock clock, long
 
     public ProxyRuntime(Router router, RateLimiter limiter, Clock clock, long maxWaitNanos,
                         long maxRequestBodyBytes, long replayBufferBytes, ProxyMetrics metrics) {
-        this(router, limiter, clock, maxWaitNanos, maxRequestBodyBytes, replayBufferBytes, new AtomicInteger(), metrics,
-                new Draining());
+        this(new RoutingTable(router, maxWaitNanos), limiter, clock, maxRequestBodyBytes, replayBufferBytes,
+                new AtomicInteger(), metrics, new Draining(), new QueueDepths());
+    }
+
+    /** The routes in force now. */
+    public Router router() {
+        return routing.router();
+    }
+
+    /** {@code queue.maxWait} in force now: the whole budget for getting a token and tickets. */
+    public long maxWaitNanos() {
+        return routing.maxWaitNanos();
     }
 }

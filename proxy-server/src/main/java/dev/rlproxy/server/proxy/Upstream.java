@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpHeaders;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Everything the request path needs to know about one upstream, built once from configuration.
@@ -29,6 +31,8 @@ public record Upstream(String name, UpstreamConnections connections, HeaderDiale
                        BucketLimit assumedLimit, int maxAttempts, long responseTimeoutNanos,
                        RequestForwarding forwarding, boolean rewriteBodyUrls) {
 
+    private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
+
     public Upstream {
         buckets = List.copyOf(buckets);
     }
@@ -44,21 +48,38 @@ public record Upstream(String name, UpstreamConnections connections, HeaderDiale
                 case UPSTREAM -> "";
                 case TOKEN -> "token=" + token;
                 case ROUTE -> "route=" + routeKey;
-                case HEADER -> header + "=" + orEmpty(requestHeaders.get(header));
+                case HEADER -> header + "=" + headerScopeValue(header, requestHeaders.get(header));
             };
             String group = name + "/" + spec.name();
             String key = bucketKeyPrefix(name, spec.name()) + scopeValue;
             refs.add(spec.limit() != null ? new BucketRef(key, spec.limit(), group, spec.maxKeys())
                     : BucketRef.inFlight(key, spec.maxInFlight()));
         }
-        LearnedRef learned = new LearnedRef(name + "|" + token, routeKey, assumedLimit);
+        LearnedRef learned = new LearnedRef(learnedScopePrefix(name) + token, routeKey, assumedLimit);
         // Stamped at send: the exchange reports when the request really leaves (see ProxyExchange).
         return new TicketRequest(refs, learned, 1, maxWaitNanos, true);
+    }
+
+    /**
+     * A header's value as a bucket scope. Keys show in {@code /status}, so a credential (the
+     * token header, Authorization, Cookie) is keyed by its fingerprint, never its value.
+     */
+    private String headerScopeValue(String header, String value) {
+        if (value == null) {
+            return "";
+        }
+        boolean credential = header.equalsIgnoreCase(injectHeader) || CREDENTIAL_HEADERS.contains(header.toLowerCase(Locale.ROOT));
+        return credential ? Fingerprint.of(value) : value;
     }
 
     /** Every limiter key of the bucket's scopes starts with this: the scope value follows. */
     public static String bucketKeyPrefix(String upstream, String bucket) {
         return upstream + "/" + bucket + "/";
+    }
+
+    /** Every learned scope of the upstream starts with this: the token's fingerprint follows. */
+    public static String learnedScopePrefix(String upstream) {
+        return upstream + "|";
     }
 
     /** Scope for what is learned about a client's own credential (passthrough), by fingerprint only. */
@@ -69,9 +90,5 @@ public record Upstream(String name, UpstreamConnections connections, HeaderDiale
 
     String authorizationValue(String secret) {
         return injectFormat.replace("{token}", secret);
-    }
-
-    private static String orEmpty(String s) {
-        return s == null ? "" : s;
     }
 }

@@ -36,7 +36,10 @@ class ConfigOptionsTest {
         Map<String, String> env = Map.of("RLPROXY_LISTEN", "127.0.0.1:18080", "RLPROXY_LOG_LEVEL", "warn");
         List<ProxyConfig> applied = new CopyOnWriteArrayList<>();
         try (ConfigWatcher watcher = ConfigWatcher.watch(options.file, () -> options.load(env), Duration.ofHours(1),
-                applied::add)) {
+                c -> {
+                    applied.add(c);
+                    return List.of();
+                })) {
             Files.writeString(options.file, FILE.replace("8080", "8081"));
             assertThat(watcher.reloadNow().applied()).isTrue();
         }

@@ -40,6 +40,9 @@ class AdminApiIntegrationTest {
     private static final String ADMIN_TOKEN = "admin-it-bearer";
     private static final Map<String, String> ENV = Map.of("T1", TOKEN_1, "T2", TOKEN_2);
 
+    /** As the admin listener's StatusJson lists at most. */
+    private static final int BUSIEST_KEYS_SHOWN = 50;
+
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @AfterEach
@@ -73,7 +76,7 @@ class AdminApiIntegrationTest {
 
     private AdminServer admin(RunningProxy proxy, String authToken) {
         AdminServer admin = AdminServer.start(new AdminConfig(new HostPort("127.0.0.1", 0), authToken), proxy.app,
-                () -> new ConfigWatcher.Outcome(true, "reloaded test"));
+                () -> new ConfigWatcher.Outcome(true, "reloaded test", java.util.List.of()));
         open.add(admin);
         return admin;
     }
@@ -140,7 +143,8 @@ class AdminApiIntegrationTest {
         assertThat(value(text, "rlproxy_grant_to_write_seconds{upstream=\"gh\",quantile=\"0.999\"}")).isBetween(0.0, 10.0);
         assertThat(value(text, "rlproxy_window_margin_seconds{upstream=\"gh\"}")).as("the default margin").isEqualTo(0.1);
         assertThat(text).contains("# HELP rlproxy_grant_to_write_seconds From a request's ticket to its write");
-        assertThat(text).contains("rlproxy_queue_depth ", "jvm_heap_used_bytes ", "netty_eventloop_pending_tasks ");
+        assertThat(value(text, "rlproxy_queue_depth{upstream=\"gh\"}")).isZero();
+        assertThat(text).contains("jvm_heap_used_bytes ", "netty_eventloop_pending_tasks ");
         assertThat(text).doesNotContain(TOKEN_1, TOKEN_2);
     }
 
@@ -158,8 +162,55 @@ class AdminApiIntegrationTest {
                         "\"requests\":10", "\"upstreamThrottled\":0", "\"name\":\"overall\"", "\"limit\":1000",
                         "\"fingerprint\":\"" + Fingerprint.of(TOKEN_1) + "\"",
                         "\"fingerprint\":\"" + Fingerprint.of(TOKEN_2) + "\"", "\"state\":\"active\"", "\"resetInSeconds\":",
-                        "\"windowMarginMs\":100", "\"grantToWrite\":{\"writes\":10,")
+                        "\"windowMarginMs\":100", "\"grantToWrite\":{\"writes\":10,", "\"queueDepth\":0,",
+                        // the bucket's one key (scope upstream) with the 10 requests in its window
+                        "\"keys\":1,\"busiestKeys\":[{\"scope\":\"\",\"used\":10,\"limit\":1000,\"remaining\":990,"
+                                + "\"nextFreeInMs\":0}]",
+                        // what the upstream reported, per token fingerprint
+                        "\"learned\":{\"buckets\":", "\"lowestWindows\":[{\"token\":\"sha256:", "\"limit\":5000,")
                 .doesNotContain(TOKEN_1, TOKEN_2);
+        assertThat(status.body()).containsPattern("\"remaining\":49[89]\\d,\"resetInMs\":[1-9]");
+    }
+
+    @Test
+    void statusListsOnlyTheBusiestKeysOfABucketAndCredentialScopesByFingerprint() {
+        UpstreamSimulator upstream = github();
+        RunningProxy proxy = RunningProxy.start("""
+                server: { listen: "127.0.0.1:0" }
+                upstreams:
+                  gh:
+                    url: "%s"
+                    dialect: github
+                    tokens:
+                      static: ["${T1}"]
+                    buckets:
+                      - { name: per-caller, limit: 5, per: 1h, scope: "header:Authorization" }
+                routes:
+                  - match: { pathPrefix: "/gh/" }
+                    upstream: gh
+                """.formatted(upstream.baseUrl()), ENV);
+        open.add(proxy);
+        AdminServer admin = admin(proxy, "");
+        int callers = BUSIEST_KEYS_SHOWN + 10;
+        for (int caller = 0; caller < callers; caller++) {
+            String credential = "Bearer caller-secret-" + caller;
+            // caller 0 sends 3 requests, caller 1 sends 2, every other caller 1
+            for (int i = 0; i < (caller == 0 ? 3 : caller == 1 ? 2 : 1); i++) {
+                assertThat(proxy.send(HttpRequest.newBuilder(URI.create(proxy.url("/gh/x")))
+                        .header("Authorization", credential).build()).statusCode()).isEqualTo(200);
+            }
+        }
+
+        String status = call(proxy, admin, "GET", "/status", null).body();
+
+        assertThat(status).contains("\"name\":\"per-caller\",\"scope\":\"header:Authorization\",\"limit\":5,"
+                        + "\"perMillis\":3600000,\"keys\":" + callers + ",\"busiestKeys\":[{\"scope\":\"Authorization="
+                        + Fingerprint.of("Bearer caller-secret-0") + "\",\"used\":3,\"limit\":5,\"remaining\":2,"
+                        + "\"nextFreeInMs\":0},{\"scope\":\"Authorization=" + Fingerprint.of("Bearer caller-secret-1")
+                        + "\",\"used\":2,")
+                .doesNotContain("caller-secret", TOKEN_1);
+        assertThat(Pattern.compile("\"scope\":\"Authorization=").matcher(status).results().count())
+                .as("only the busiest keys are listed").isEqualTo(BUSIEST_KEYS_SHOWN);
     }
 
     @Test
@@ -218,11 +269,14 @@ class AdminApiIntegrationTest {
         assertThat(value(metrics, "rlproxy_bucket_in_flight_keys" + cap)).isEqualTo(1);
         assertThat(metrics).as("rate buckets have no in-flight series").doesNotContain("bucket=\"rate\"");
         assertThat(value(metrics, "rlproxy_window_margin_seconds{upstream=\"api\"}")).isEqualTo(0.25);
+        assertThat(value(metrics, "rlproxy_queue_depth{upstream=\"api\"}")).as("the third request waits").isEqualTo(1);
         String status = call(proxy, admin, "GET", "/status", null).body();
         assertThat(status)
                 .contains("{\"name\":\"inflight\",\"scope\":\"token\",\"maxConcurrent\":2,\"inFlight\":2,\"keys\":1,"
                         + "\"busiestKeys\":[{\"scope\":\"token=" + Fingerprint.of(TOKEN_1) + "\",\"inFlight\":2,\"max\":2}]}")
-                .contains("{\"name\":\"rate\",\"scope\":\"upstream\",\"limit\":100,\"perMillis\":1000}")
+                .contains("{\"name\":\"rate\",\"scope\":\"upstream\",\"limit\":100,\"perMillis\":1000,\"keys\":1,"
+                        + "\"busiestKeys\":[{\"scope\":\"\",\"used\":2,\"limit\":100,\"remaining\":98,\"nextFreeInMs\":0}]}")
+                .contains("\"queueDepth\":1,\"waitingForToken\":0")
                 .contains("\"windowMarginMs\":250")
                 .doesNotContain(TOKEN_1);
         assertThat(metrics).doesNotContain(TOKEN_1);

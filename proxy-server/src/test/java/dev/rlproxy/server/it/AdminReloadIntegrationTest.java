@@ -59,17 +59,29 @@ class AdminReloadIntegrationTest {
                 HttpResponse<String> applied = client.send(HttpRequest.newBuilder(reload)
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(applied.statusCode()).isEqualTo(200);
-                assertThat(applied.body()).contains("\"reloaded\":true");
+                assertThat(applied.body()).contains("\"reloaded\":true", "\"notApplied\":[]");
                 assertThat(app.upstreams().get("api").tokens().status()).extracting(TokenStatus::fingerprint)
                         .containsExactly(Fingerprint.of("tok-a"), Fingerprint.of("tok-b"));
+
+                // A change only a restart can apply is named, and the rest still applies.
+                Files.writeString(file, config(upstream.baseUrl(), "\"tok-b\"")
+                        .replace("listen: \"127.0.0.1:0\"", "listen: \"127.0.0.1:0\", maxConnections: 50"));
+                HttpResponse<String> partly = client.send(HttpRequest.newBuilder(reload)
+                        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(partly.statusCode()).isEqualTo(200);
+                assertThat(partly.body()).contains("\"notApplied\":[\"server.maxConnections\"]",
+                        "not applied until a restart: server.maxConnections");
+                assertThat(app.upstreams().get("api").tokens().status()).extracting(TokenStatus::fingerprint)
+                        .containsExactly(Fingerprint.of("tok-b"));
 
                 Files.writeString(file, config(upstream.baseUrl(), "\"tok-a\"").replace("dialect: github", "dialect: gitlab"));
                 HttpResponse<String> refused = client.send(HttpRequest.newBuilder(reload)
                         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(refused.statusCode()).isEqualTo(422);
                 assertThat(refused.body()).contains("invalid_config", file + ":5:").doesNotContain("tok-a");
-                // The running configuration stays: both tokens, and requests still served.
-                assertThat(app.upstreams().get("api").tokens().status()).hasSize(2);
+                // The running configuration stays: tok-b alone, and requests still served.
+                assertThat(app.upstreams().get("api").tokens().status()).extracting(TokenStatus::fingerprint)
+                        .containsExactly(Fingerprint.of("tok-b"));
                 HttpResponse<String> served = client.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + app.port() + "/api/x")).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(served.statusCode()).isEqualTo(200);

@@ -75,6 +75,7 @@ class DashboardBrowserIntegrationTest {
                 System.out.printf("dashboard: requests shown %d, then %d%n", before, after);
                 assertThat(after).as("request count moves under load").isGreaterThan(before);
                 assertThat(before).isPositive();
+                assertThat(figure(second, "queue-depth")).as("the upstream's own queue depth").isNotNegative();
                 assertThat(second).containsPattern("class=\"value throttled ok\">0<")
                         .contains("data-token=\"" + Fingerprint.of(T1) + "\"", "data-token=\"" + Fingerprint.of(T2) + "\"")
                         .containsPattern("/ 5000 · reset in \\d+ s")

@@ -9,6 +9,7 @@ import dev.rlproxy.core.time.ManualClock;
 import dev.rlproxy.core.time.ManualScheduler;
 import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.limit.TicketRequest;
+import dev.rlproxy.server.proxy.QueueDepths;
 import dev.rlproxy.server.proxy.Upstream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,8 +57,8 @@ class UpstreamGaugesTest {
         ManualClock clock = new ManualClock();
         LocalRateLimiter limiter = new LocalRateLimiter(clock, new ManualScheduler(clock),
                 new LimiterSettings(100, Duration.ofMillis(500)));
-        ProxyTelemetry telemetry = new ProxyTelemetry(Map.of("/api/", "api"), Map.of(), clock);
-        telemetry.watchUpstreams(config.upstreams(), limiter);
+        ProxyTelemetry telemetry = new ProxyTelemetry(clock);
+        telemetry.configure(Map.of("/api/", "api"), Map.of(), config.upstreams(), limiter, new QueueDepths());
         List<Ticket> held = new ArrayList<>();
         String prefix = Upstream.bucketKeyPrefix("api", "inflight");
         for (String key : List.of("token=sha256:aaaa", "token=sha256:aaaa", "token=sha256:bbbb")) {
