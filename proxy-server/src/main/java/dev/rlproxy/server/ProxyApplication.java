@@ -6,6 +6,10 @@ import dev.rlproxy.core.config.StoreType;
 import dev.rlproxy.core.limit.LimiterSettings;
 import dev.rlproxy.core.limit.LocalRateLimiter;
 import dev.rlproxy.core.limit.RateLimiter;
+import dev.rlproxy.core.store.LocalUsageStore;
+import dev.rlproxy.core.store.UsageStore;
+import dev.rlproxy.core.usage.UpstreamQuotas;
+import dev.rlproxy.core.usage.UsageMeter;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.server.proxy.ClientLimits;
 import dev.rlproxy.core.tokens.TokenPool;
@@ -42,6 +46,8 @@ public final class ProxyApplication implements AutoCloseable {
     /** Bodies up to this size are held so a throttled request can be sent again with another token. */
     static final long REPLAY_BUFFER_BYTES = 1024 * 1024;
     static final Duration RESET_MARGIN = Duration.ofMillis(500);
+    /** How long shutdown waits for the last flush of quota usage. */
+    static final Duration USAGE_FLUSH_AT_SHUTDOWN = Duration.ofSeconds(5);
 
     private final EventLoopGroup workers;
     /** A plain thread for blocking chores (token file polling), kept off the event loops. */
@@ -52,12 +58,15 @@ public final class ProxyApplication implements AutoCloseable {
     private final UpstreamFactory factory;
     private final ProxyTelemetry telemetry;
     private final ProxyRuntime runtime;
+    /** Quota usage of every upstream, flushed to the store on an interval and at shutdown. */
+    private final UsageMeter usage;
     private volatile ProxyConfig config;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ProxyApplication(EventLoopGroup workers, EventExecutor chores, ProxyServer server, RateLimiter limiter,
                              Map<String, Upstream> upstreams, UpstreamFactory factory, ProxyConfig config,
-                             ProxyTelemetry telemetry, ProxyRuntime runtime) {
+                             ProxyTelemetry telemetry, ProxyRuntime runtime, UsageMeter usage) {
+        this.usage = usage;
         this.telemetry = telemetry;
         this.runtime = runtime;
         this.workers = workers;
@@ -89,12 +98,16 @@ public final class ProxyApplication implements AutoCloseable {
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, new EventLoopScheduler(chores),
                     transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders(),
                     config.queue().maxDepth());
+            UsageMeter usage = new UsageMeter(usageStore(config, chores, clock), clock);
             Map<String, Upstream> upstreams = new LinkedHashMap<>();
-            config.upstreams().forEach((name, upstream) -> upstreams.put(name, factory.create(upstream)));
+            config.upstreams().forEach((name, upstream) ->
+                    upstreams.put(name, factory.create(upstream, usage.configure(name, upstream.quotas()))));
+            usage.flushEvery(config.usage().flushInterval(), new EventLoopScheduler(chores));
             upstreams.values().forEach(upstream -> upstream.connections().start(workers));
             List<Route> routes = new ArrayList<>();
             for (var route : config.routes()) {
-                routes.add(factory.route(route, upstreams.get(route.upstream()), config.server().publicUrl()));
+                routes.add(factory.route(route, route.upstreams().stream().map(upstreams::get).toList(),
+                        config.server().publicUrl()));
             }
             Map<String, TokenPool> pools = new LinkedHashMap<>();
             upstreams.forEach((name, upstream) -> {
@@ -110,15 +123,32 @@ public final class ProxyApplication implements AutoCloseable {
                     Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()), telemetry.requestPath());
             telemetry.watch(limiter, runtime.inFlight(), workers);
             telemetry.watchUpstreams(config.upstreams(), limiter);
+            telemetry.watchQuotas(quotasOf(upstreams));
             ProxyServer server = bind(config, runtime, workers, transport);
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
                     upstreams.keySet());
-            return new ProxyApplication(workers, chores, server, limiter, upstreams, factory, config, telemetry, runtime);
+            return new ProxyApplication(workers, chores, server, limiter, upstreams, factory, config, telemetry, runtime,
+                    usage);
         } catch (RuntimeException | InterruptedException e) {
             workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             chores.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * Where quota usage totals are kept: in memory, in the state file beside the configuration
+     * (written on the chores thread). With {@code store.type: redis} this becomes
+     * {@code new RedisUsageStore(gateway)}, shared by every replica.
+     */
+    private static UsageStore usageStore(ProxyConfig config, EventExecutor chores, Clock clock) {
+        return new LocalUsageStore(config.usage().stateFile(), chores, clock);
+    }
+
+    private static Map<String, UpstreamQuotas> quotasOf(Map<String, Upstream> upstreams) {
+        Map<String, UpstreamQuotas> quotas = new LinkedHashMap<>();
+        upstreams.forEach((name, upstream) -> quotas.put(name, upstream.quotas()));
+        return quotas;
     }
 
     private static ClientLimits clientLimits(ServerConfig server) {
@@ -186,6 +216,12 @@ public final class ProxyApplication implements AutoCloseable {
                 log.info("upstream '{}': token pool reconciled with the reloaded configuration", name);
             }
         });
+        changed.upstreams().forEach((name, upstreamConfig) -> {
+            if (upstreams.containsKey(name)) {
+                usage.configure(name, upstreamConfig.quotas()); // counts are kept: they are not per configuration
+            }
+        });
+        telemetry.watchQuotas(quotasOf(upstreams));
         List<String> needRestart = RestartRequiredChanges.between(config, changed);
         if (!needRestart.isEmpty()) {
             log.warn("configuration changes that take effect only after a restart: {}", needRestart);
@@ -236,6 +272,7 @@ public final class ProxyApplication implements AutoCloseable {
                 + "draining for up to {} ms", live, queued, drain.toMillis());
         server.stop(drain);
         log.info("drained: {} of {} requests in progress finished or were answered", live - runtime.inFlight().get(), live);
+        usage.close(USAGE_FLUSH_AT_SHUTDOWN);
         upstreams.values().forEach(u -> {
             u.connections().close();
             if (u.tokens() != null) {

@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Which parts of a reloaded configuration the running proxy cannot apply in place (everything but
- * token sets), named by key path so the operator knows a restart is needed. Never shows values.
+ * token sets and quotas), named by key path so the operator knows a restart is needed. Never shows values.
  */
 final class RestartRequiredChanges {
 
@@ -24,12 +24,13 @@ final class RestartRequiredChanges {
         differs(keys, "store", running.store(), changed.store());
         differs(keys, "queue", running.queue(), changed.queue());
         differs(keys, "routes", running.routes(), changed.routes());
+        differs(keys, "usage", running.usage(), changed.usage());
         if (!running.upstreams().keySet().equals(changed.upstreams().keySet())) {
             keys.add("upstreams (added or removed)");
         }
         running.upstreams().forEach((name, before) -> {
             UpstreamConfig after = changed.upstreams().get(name);
-            if (after != null && !withoutTokenSets(before).equals(withoutTokenSets(after))) {
+            if (after != null && !withoutLiveSettings(before).equals(withoutLiveSettings(after))) {
                 keys.add("upstreams." + name);
             }
         });
@@ -42,14 +43,14 @@ final class RestartRequiredChanges {
         }
     }
 
-    /** The upstream with its token sources blanked out: those are applied in place. */
-    private static UpstreamConfig withoutTokenSets(UpstreamConfig c) {
+    /** The upstream with its token sources and quotas blanked out: those are applied in place. */
+    private static UpstreamConfig withoutLiveSettings(UpstreamConfig c) {
         TokensConfig t = c.tokens();
         TokensConfig settingsOnly = t == null ? null
                 : new TokensConfig(t.inject(), List.of("-"), null, null, null, null, t.defaultLimit(),
                         t.resetInterval());
         return new UpstreamConfig(c.name(), c.url(), c.dialect(), c.custom(), c.connectTimeout(),
-                c.responseTimeout(), c.retry(), settingsOnly, c.buckets(), c.quotas(), c.windowMargin(),
+                c.responseTimeout(), c.retry(), settingsOnly, c.buckets(), List.of(), c.windowMargin(),
                 c.forwardedHeaders(), c.maxResetWait(), c.rewriteBodyUrls(), c.pool());
     }
 }

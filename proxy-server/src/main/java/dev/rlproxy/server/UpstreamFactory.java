@@ -24,6 +24,7 @@ import dev.rlproxy.core.tokens.Secret;
 import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.core.tokens.TokenPoolSettings;
 import dev.rlproxy.core.tokens.TokenSource;
+import dev.rlproxy.core.usage.UpstreamQuotas;
 import dev.rlproxy.server.proxy.BucketSpec;
 import dev.rlproxy.server.proxy.RequestForwarding;
 import dev.rlproxy.server.proxy.Route;
@@ -89,7 +90,12 @@ final class UpstreamFactory {
         }
     }
 
+    /** An upstream whose quotas are metered nowhere (tests that need none). */
     Upstream create(UpstreamConfig config) {
+        return create(config, UpstreamQuotas.none(config.name()));
+    }
+
+    Upstream create(UpstreamConfig config, UpstreamQuotas quotas) {
         UpstreamTarget target = UpstreamTarget.of(config.name(), config.url());
         UpstreamSettings settings = new UpstreamSettings(config.connectTimeout(), config.responseTimeout(),
                 config.pool().maxConnections(), config.pool().minIdle(), config.pool().maxConnectsPerSecond(),
@@ -104,12 +110,14 @@ final class UpstreamFactory {
                 tokens == null ? "{token}" : tokens.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
                 config.responseTimeout().toNanos(),
-                new RequestForwarding(config.forwardedHeaders(), trustForwardedHeaders), config.rewriteBodyUrls());
+                new RequestForwarding(config.forwardedHeaders(), trustForwardedHeaders), config.rewriteBodyUrls(),
+                quotas);
     }
 
-    Route route(RouteConfig config, Upstream upstream, URI publicUrl) {
-        return new Route(config.match().pathPrefix(), config.match().host(), upstream,
-                config.tokens() == TokenMode.PASSTHROUGH, publicUrl);
+    /** @param upstreams the route's upstreams in its order of preference: the first, then its fallbacks */
+    Route route(RouteConfig config, List<Upstream> upstreams, URI publicUrl) {
+        return new Route(config.match().pathPrefix(), config.match().host(), upstreams.get(0),
+                config.tokens() == TokenMode.PASSTHROUGH, publicUrl, upstreams.subList(1, upstreams.size()));
     }
 
     /** Releases the DNS resolvers; after the upstream connections are closed. */

@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
-    private static final String SECTIONS = "server, admin, store, queue, upstreams, routes";
+    private static final String SECTIONS = "server, admin, store, queue, upstreams, routes, usage";
 
     private ConfigLoader() {
     }
@@ -44,7 +44,8 @@ public final class ConfigLoader {
         String text = read(file, source);
         EnvSubstitution substitution = new EnvSubstitution(env);
         List<ConfigError> unknownKeys = checkShapeVariablesAndKeys(text, source, substitution);
-        return bind(text, source, substitution, file.toAbsolutePath().getParent(), unknownKeys);
+        return bind(text, source, substitution, file.toAbsolutePath().getParent(), unknownKeys)
+                .readFrom(file.toAbsolutePath());
     }
 
     private static String read(Path file, String source) {

@@ -48,6 +48,7 @@ final class ConfigMapper {
         values.addDeserializer(ForwardedHeaders.class, ScalarDeserializer.forEnum(ForwardedHeaders.class));
         values.addDeserializer(QuotaMetric.class, ScalarDeserializer.forEnum(QuotaMetric.class));
         values.addDeserializer(QuotaPeriod.class, ScalarDeserializer.forEnum(QuotaPeriod.class));
+        values.addDeserializer(QuotaScope.class, ScalarDeserializer.forEnum(QuotaScope.class));
         return values;
     }
 

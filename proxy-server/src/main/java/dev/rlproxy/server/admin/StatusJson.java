@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.rlproxy.core.config.BucketConfig;
 import dev.rlproxy.core.config.ProxyConfig;
+import dev.rlproxy.core.config.QuotaConfig;
 import dev.rlproxy.core.config.RouteConfig;
 import dev.rlproxy.core.config.UpstreamConfig;
 import dev.rlproxy.core.limit.InFlightSnapshot;
 import dev.rlproxy.core.tokens.TokenStatus;
+import dev.rlproxy.core.usage.QuotaUsage;
 import dev.rlproxy.server.ProxyApplication;
 import dev.rlproxy.server.metrics.UpstreamTotals;
 import dev.rlproxy.server.proxy.Upstream;
@@ -15,6 +17,7 @@ import dev.rlproxy.server.proxy.Upstream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,6 +61,11 @@ final class StatusJson {
                     ? route.match().pathPrefix() : route.match().host());
             json.writeStringField("matchBy", route.match().pathPrefix() != null ? "pathPrefix" : "host");
             json.writeStringField("upstream", route.upstream());
+            json.writeArrayFieldStart("upstreams"); // in order of preference: the first within its quotas serves
+            for (String upstream : route.upstreams()) {
+                json.writeString(upstream);
+            }
+            json.writeEndArray();
             json.writeStringField("tokens", route.tokens().name().toLowerCase(Locale.ROOT));
             json.writeEndObject();
         }
@@ -107,6 +115,7 @@ final class StatusJson {
             }
         }
         json.writeEndArray();
+        writeQuotas(json, upstream.quotas().usage());
         json.writeArrayFieldStart("tokens");
         if (upstream.tokens() != null) {
             for (TokenStatus token : upstream.tokens().status()) {
@@ -126,6 +135,31 @@ final class StatusJson {
         }
         json.writeEndArray();
         json.writeEndObject();
+    }
+
+    /** Each quota's count in its current period as this replica knows it (a token quota: per fingerprint). */
+    private static void writeQuotas(JsonGenerator json, List<QuotaUsage> quotas) throws IOException {
+        json.writeArrayFieldStart("quotas");
+        for (QuotaUsage usage : quotas) {
+            QuotaConfig quota = usage.quota();
+            json.writeStartObject();
+            json.writeStringField("name", quota.name());
+            json.writeStringField("metric", quota.metric().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            json.writeStringField("period", usage.periodKey());
+            json.writeStringField("scope", quota.scope().name().toLowerCase(Locale.ROOT));
+            json.writeNumberField("limit", quota.limit());
+            json.writeNumberField("used", usage.used());
+            json.writeStringField("resetsAt", Instant.ofEpochMilli(usage.resetsAtMillis()).toString());
+            if (!usage.byToken().isEmpty()) {
+                json.writeObjectFieldStart("byToken");
+                for (var token : usage.byToken().entrySet()) {
+                    json.writeNumberField(token.getKey(), token.getValue());
+                }
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     /**

@@ -37,6 +37,8 @@ public final class MetricNames {
     static final String CAP_BUSIEST = "rlproxy.bucket_in_flight_busiest_key";
     static final String CAP_MAX = "rlproxy.bucket_max_concurrent";
     static final String CAP_KEYS = "rlproxy.bucket_in_flight_keys";
+    static final String QUOTA_USED = "rlproxy.quota_used";
+    static final String QUOTA_LIMIT = "rlproxy.quota_limit";
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("rlproxy_requests", "Client requests answered, by upstream, route and status class"),
@@ -61,6 +63,8 @@ public final class MetricNames {
             Map.entry("rlproxy_bucket_in_flight_busiest_key", "Requests in flight under the cap's busiest key"),
             Map.entry("rlproxy_bucket_max_concurrent", "The in-flight cap per key (maxConcurrent)"),
             Map.entry("rlproxy_bucket_in_flight_keys", "Keys (scope values) the in-flight cap tracks"),
+            Map.entry("rlproxy_quota_used", "The quota's count in its current day or month (a token quota: its most used token)"),
+            Map.entry("rlproxy_quota_limit", "The quota's limit per period"),
             Map.entry("rlproxy_queue_depth", "Requests waiting for a ticket in any bucket"),
             Map.entry("rlproxy_in_flight_requests", "Client requests in progress"),
             Map.entry("netty_eventloop_pending_tasks", "Tasks queued on the proxy's event loops"),
@@ -126,6 +130,10 @@ public final class MetricNames {
         for (String perCap : List.of(CAP_IN_FLIGHT, CAP_BUSIEST, CAP_MAX, CAP_KEYS)) {
             configs.add(new MapperConfig(perCap + ".*.*", prometheusName(perCap),
                     Map.of("upstream", "${0}", "bucket", "${1}")));
+        }
+        for (String perQuota : List.of(QUOTA_USED, QUOTA_LIMIT)) {
+            configs.add(new MapperConfig(perQuota + ".*.*", prometheusName(perQuota),
+                    Map.of("upstream", "${0}", "quota", "${1}")));
         }
         return new CustomLabelMapper(configs);
     }

@@ -6,6 +6,7 @@ import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.core.metrics.ProxyMetrics;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.tokens.TokenPool;
+import dev.rlproxy.core.usage.UpstreamQuotas;
 import io.netty.util.concurrent.EventExecutorGroup;
 
 import java.time.Duration;
@@ -49,6 +50,11 @@ public final class ProxyTelemetry {
     public void watchUpstreams(Map<String, UpstreamConfig> upstreams, RateLimiter limiter) {
         UpstreamGauges.register(registry, upstreams, limiter);
         upstreams.forEach((name, config) -> windowMargins.put(name, config.windowMargin()));
+    }
+
+    /** Gauges of each quota's count and limit; again after a reload, which may change them. */
+    public void watchQuotas(Map<String, UpstreamQuotas> quotas) {
+        QuotaGauges.register(registry, quotas);
     }
 
     /** The margin in force for the upstream's configured windows (a change takes a restart). */
