@@ -92,19 +92,23 @@ public final class UsageMeter implements AutoCloseable {
      * the store was unavailable: then exceptionally, and the amounts wait for the next flush).
      */
     public CompletableFuture<Void> flush() {
+        CompletableFuture<Void> mine;
         synchronized (flushLock) {
-            if (running == null) {
-                running = startFlush();
-                return running;
+            if (running != null) {
+                if (queued == null) {
+                    queued = new CompletableFuture<>();
+                }
+                return queued;
             }
-            if (queued == null) {
-                queued = new CompletableFuture<>();
-            }
-            return queued;
+            mine = new CompletableFuture<>();
+            running = mine;
         }
+        send(mine);
+        return mine;
     }
 
-    private CompletableFuture<Void> startFlush() {
+    /** Sends every counter's unflushed amount (0 just reads its total); completes {@code done} after. */
+    private void send(CompletableFuture<Void> done) {
         List<UsageCounter> sending = new ArrayList<>(counters.values());
         List<UsageDelta> deltas = new ArrayList<>(sending.size());
         long[] amounts = new long[sending.size()];
@@ -113,7 +117,6 @@ public final class UsageMeter implements AutoCloseable {
             amounts[i] = c.takeForFlush();
             deltas.add(new UsageDelta(c.key(), amounts[i], c.periodEndMillis() + KEEP_AFTER_END_MILLIS));
         }
-        CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture<Map<String, Long>> added = deltas.isEmpty()
                 ? CompletableFuture.completedFuture(Map.of()) : addSafely(deltas);
         added.whenComplete((totals, error) -> {
@@ -130,14 +133,13 @@ public final class UsageMeter implements AutoCloseable {
                 LOG.debug("usage flush failed; its counts go with the next one: {}", error.toString());
             }
             forgetEndedCounters();
-            startQueuedFlush();
             if (error != null) {
                 done.completeExceptionally(error);
             } else {
                 done.complete(null);
             }
+            sendQueued();
         });
-        return done;
     }
 
     private CompletableFuture<Map<String, Long>> addSafely(List<UsageDelta> deltas) {
@@ -148,23 +150,16 @@ public final class UsageMeter implements AutoCloseable {
         }
     }
 
-    private void startQueuedFlush() {
-        CompletableFuture<Void> waiting;
+    /** The flush on its way is done: the one asked for meanwhile, if any, goes now. */
+    private void sendQueued() {
         CompletableFuture<Void> next;
         synchronized (flushLock) {
-            waiting = queued;
+            next = queued;
             queued = null;
-            running = waiting == null ? null : startFlush();
-            next = running;
+            running = next;
         }
-        if (waiting != null) {
-            next.whenComplete((v, e) -> {
-                if (e != null) {
-                    waiting.completeExceptionally(e);
-                } else {
-                    waiting.complete(null);
-                }
-            });
+        if (next != null) {
+            send(next);
         }
     }
 
