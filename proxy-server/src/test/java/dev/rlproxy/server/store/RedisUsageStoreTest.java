@@ -9,6 +9,7 @@ import dev.rlproxy.core.time.ManualScheduler;
 import dev.rlproxy.core.usage.QuotaSpentException;
 import dev.rlproxy.core.usage.UpstreamQuotas;
 import dev.rlproxy.core.usage.UsageMeter;
+import dev.rlproxy.core.usage.UsagePeriods;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,9 +31,10 @@ import static org.awaitility.Awaitility.await;
 class RedisUsageStoreTest {
 
     private static final long PROBE_NANOS = Duration.ofSeconds(1).toNanos();
-    private static final String MONTH_KEY = RedisUsageStore.KEY_PREFIX + "api||requests|2026-01";
-
-    private final ManualClock clock = new ManualClock(); // 2026-01-01T00:00:00Z
+    /** Redis expires keys by its own (real) clock, so the test's wall clock starts at the real time. */
+    private final ManualClock clock = new ManualClock(System.currentTimeMillis());
+    private final String monthKey = RedisUsageStore.KEY_PREFIX + "api||requests|"
+            + UsagePeriods.key(QuotaPeriod.MONTH, clock.wallMillis());
     private final ManualScheduler scheduler = new ManualScheduler(clock);
     private final List<RedisGateway> gateways = new ArrayList<>();
     private final List<UsageMeter> meters = new ArrayList<>();
@@ -68,7 +70,7 @@ class RedisUsageStoreTest {
     }
 
     private long redisTotal() throws Exception {
-        String value = gateway().call("get", j -> j.get(MONTH_KEY)).get();
+        String value = gateway().call("get", j -> j.get(monthKey)).get();
         return value == null ? 0 : Long.parseLong(value);
     }
 
@@ -109,8 +111,9 @@ class RedisUsageStoreTest {
         await().atMost(Duration.ofSeconds(10)).until(gateway::isAvailable);
         meter.flush().join();
         assertThat(redisTotal()).as("5 kept by Redis, 3 kept by the replica: nothing lost, nothing twice").isEqualTo(8);
-        long ttlMillis = gateway.call("pttl", j -> j.pttl(MONTH_KEY)).get();
-        assertThat(ttlMillis).as("expires a while after January ends").isGreaterThan(Duration.ofDays(31).toMillis());
+        long ttlMillis = gateway.call("pttl", j -> j.pttl(monthKey)).get();
+        assertThat(ttlMillis).as("expires a while after its month ends")
+                .isGreaterThan(UsagePeriods.endMillis(QuotaPeriod.MONTH, clock.wallMillis()) - clock.wallMillis());
 
         // A replica that restarts learns the total from Redis before it admits anything.
         UpstreamQuotas restarted = replica(new QuotaConfig("monthly", QuotaMetric.REQUESTS, 9, QuotaPeriod.MONTH, null, 0L));
@@ -121,7 +124,9 @@ class RedisUsageStoreTest {
 
     @Test
     void twoReplicasSharingRedisAdmitExactlyTheLimitAndNeverMore() throws Exception {
-        QuotaConfig quota = new QuotaConfig("monthly", QuotaMetric.REQUESTS, 40, QuotaPeriod.MONTH, QuotaScope.UPSTREAM, 10L);
+        // exactWithin covers what the other replica may count between flushes (here: everything), the
+        // condition under which request quotas never overshoot across replicas.
+        QuotaConfig quota = new QuotaConfig("monthly", QuotaMetric.REQUESTS, 40, QuotaPeriod.MONTH, QuotaScope.UPSTREAM, 40L);
         UpstreamQuotas a = replica(quota);
         UpstreamQuotas b = replica(quota);
         AtomicInteger admitted = new AtomicInteger();
