@@ -24,7 +24,7 @@ public record RouteConfig(MatchConfig match,
         Violations v = new Violations();
         v.check(match != null, "match", "required: { pathPrefix: \"/name/\" } or { host: \"api.example.com\" }");
         if (v.check(upstreams != null && !upstreams.isEmpty(), "upstream",
-                "required: the name of an upstream, or a list of names")) {
+                "required: the name of an upstream")) {
             v.check(upstreams.stream().allMatch(u -> u != null && !u.isBlank()), "upstream",
                     "an upstream name must not be empty");
             v.check(upstreams.stream().distinct().count() == upstreams.size(), "upstream",
