@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
+import static dev.rlproxy.core.usage.QuotaAdmissions.admitted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,15 +36,6 @@ class UpstreamQuotasTest {
         return new QuotaConfig(name, QuotaMetric.REQUESTS, limit, period);
     }
 
-    private static boolean admitted(UpstreamQuotas quotas) {
-        try {
-            quotas.admit(null, 0).join();
-            return true;
-        } catch (CompletionException e) {
-            assertThat(e.getCause()).isInstanceOf(QuotaSpentException.class);
-            return false;
-        }
-    }
 
     @Test
     void aSpentMonthlyQuotaRefusesUntilTheMonthEndsEvenInTheLastSecondOfDecember() {

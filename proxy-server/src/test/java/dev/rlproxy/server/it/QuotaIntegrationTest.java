@@ -97,9 +97,11 @@ class QuotaIntegrationTest {
         return server;
     }
 
-    private ProxyApplication start(String yaml) throws Exception {
+    /** Starts the proxy on free ports with {@code upstreamsAndRoutes} (primary's and fallback's ports as %d, %d). */
+    private ProxyApplication start(String upstreamsAndRoutes) throws Exception {
         Path file = dir.resolve("proxy.yaml");
-        Files.writeString(file, yaml.formatted(primary.getAddress().getPort(), fallback.getAddress().getPort()));
+        Files.writeString(file, "server: { listen: \"127.0.0.1:0\" }\nadmin: { listen: \"127.0.0.1:0\" }\n"
+                + upstreamsAndRoutes.formatted(primary.getAddress().getPort(), fallback.getAddress().getPort()));
         return ProxyApplication.start(ConfigLoader.load(file, Map.of()), clock);
     }
 
@@ -113,8 +115,6 @@ class QuotaIntegrationTest {
     }
 
     private static final String FAILOVER = """
-            server: { listen: "127.0.0.1:0" }
-            admin: { listen: "127.0.0.1:0" }
             upstreams:
               primary:
                 url: "http://127.0.0.1:%d"
@@ -156,8 +156,6 @@ class QuotaIntegrationTest {
     @Test
     void bytesAreCountedExactlyForFixedLengthAndChunkedBodiesBothWays() throws Exception {
         try (ProxyApplication app = start("""
-                server: { listen: "127.0.0.1:0" }
-                admin: { listen: "127.0.0.1:0" }
                 upstreams:
                   primary:
                     url: "http://127.0.0.1:%d"

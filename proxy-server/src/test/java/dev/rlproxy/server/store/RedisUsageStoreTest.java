@@ -6,7 +6,6 @@ import dev.rlproxy.core.config.QuotaPeriod;
 import dev.rlproxy.core.config.QuotaScope;
 import dev.rlproxy.core.time.ManualClock;
 import dev.rlproxy.core.time.ManualScheduler;
-import dev.rlproxy.core.usage.QuotaSpentException;
 import dev.rlproxy.core.usage.UpstreamQuotas;
 import dev.rlproxy.core.usage.UsageMeter;
 import dev.rlproxy.core.usage.UsagePeriods;
@@ -20,9 +19,9 @@ import redis.clients.jedis.RedisClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.rlproxy.core.usage.QuotaAdmissions.admitted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -74,15 +73,6 @@ class RedisUsageStoreTest {
         return value == null ? 0 : Long.parseLong(value);
     }
 
-    private static boolean admitted(UpstreamQuotas quotas) {
-        try {
-            quotas.admit(null, 0).join();
-            return true;
-        } catch (CompletionException e) {
-            assertThat(e.getCause()).isInstanceOf(QuotaSpentException.class);
-            return false;
-        }
-    }
 
     @Test
     void aFlushWhileRedisIsDownFailsKeepsItsCountsAndDeliversThemExactlyOnceItIsBack() throws Exception {
