@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpServer;
 import dev.rlproxy.core.config.ConfigLoader;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.usage.QuotaUsage;
+import dev.rlproxy.server.ConfigWatcher;
 import dev.rlproxy.server.ProxyApplication;
+import dev.rlproxy.server.admin.AdminServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -30,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /** Quotas through the running proxy: refusals, failover to a fallback upstream and back, exact byte counts, restarts. */
@@ -145,11 +148,20 @@ class QuotaIntegrationTest {
             assertThat(refused.body()).contains("\"error\":\"quota_exceeded\"", "quota 'daily'", "upstream 'primary'",
                     "2027-01-01T00:00:00Z");
 
+            try (AdminServer admin = AdminServer.start(app.config().admin(), app,
+                    () -> new ConfigWatcher.Outcome(true, "not used"))) {
+                String status = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin.port()
+                        + "/status")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(status).contains("\"upstreams\":[\"primary\",\"fallback\"]",
+                        "\"quotas\":[{\"name\":\"daily\",\"metric\":\"requests\",\"period\":\"2026-12-31\","
+                                + "\"scope\":\"upstream\",\"limit\":3,\"used\":3,\"resetsAt\":\"2027-01-01T00:00:00Z\"}]");
+            }
+
             clock.wallMillis.addAndGet(2000); // 2027-01-01T00:00:00Z
             assertThat(get(app, "/api/x").body()).as("a new day: back to the primary").isEqualTo("primary");
             assertThat(get(app, "/only/x").statusCode()).isEqualTo(200);
             assertThat(app.upstreams().get("primary").quotas().usage())
-                    .extracting(QuotaUsage::periodKey, QuotaUsage::used).containsExactly(org.assertj.core.groups.Tuple.tuple("2027-01-01", 2L));
+                    .extracting(QuotaUsage::periodKey, QuotaUsage::used).containsExactly(tuple("2027-01-01", 2L));
         }
     }
 
