@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.LongAdder;
  * One usage total (an upstream's or a token's metric in one period) as this replica sees it:
  * the store's total when last asked ({@code baseline}), plus what a flush is sending right now,
  * plus what was counted since. The request path only adds to a {@link LongAdder}; the flusher
- * swaps it out ({@link LongAdder#sumThenReset}, lossless per cell) and puts it back if the store
- * could not take it.
+ * moves its amount out and puts it back if the store could not take it. Every move adds before it
+ * subtracts, so the count seen meanwhile errs high (a refusal too many), never low (an overshoot).
  */
 final class UsageCounter {
 
@@ -47,10 +47,15 @@ final class UsageCounter {
         return known;
     }
 
-    /** Takes the unflushed amount out for a flush. */
+    /**
+     * Moves the unflushed amount to "flushing". Added there before it leaves the adder, so a
+     * concurrent {@link #used} may count it twice for a moment but never misses it; amounts added
+     * meanwhile stay in the adder for the next flush.
+     */
     long takeForFlush() {
-        long delta = pending.sumThenReset();
+        long delta = pending.sum();
         flushing.addAndGet(delta);
+        pending.add(-delta);
         return delta;
     }
 

@@ -11,14 +11,17 @@ import dev.rlproxy.core.time.ManualClock;
 import dev.rlproxy.core.time.ManualScheduler;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.rlproxy.core.usage.QuotaAdmissions.admitted;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -142,6 +145,38 @@ class UpstreamQuotasTest {
         assertThat(api.usage().get(0).used()).isEqualTo(8);
     }
 
+    @Test
+    void manyThreadsOfOneReplicaNeverAdmitMoreThanTheLimitWhileFlushesRunAlongside() throws Exception {
+        clock.advance(Duration.ofDays(1));
+        UpstreamQuotas api = meter.configure("api",
+                List.of(new QuotaConfig("monthly", QuotaMetric.REQUESTS, 500, QuotaPeriod.MONTH, null, 0L)));
+        AtomicInteger admitted = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            threads.add(new Thread(() -> {
+                for (int i = 0; i < 200; i++) {
+                    if (admitted(api)) {
+                        admitted.incrementAndGet();
+                    }
+                    if (i % 10 == 0) {
+                        meter.flush();
+                    }
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(admitted.get()).isLessThanOrEqualTo(500);
+        while (admitted(api)) {
+            admitted.incrementAndGet();
+        }
+        assertThat(admitted.get()).as("exactly the limit").isEqualTo(500);
+        meter.flush().join();
+        assertThat(store.total("api||requests|2027-01")).isEqualTo(500);
+    }
+
     private static Throwable catchThrowable(Runnable r) {
         try {
             r.run();
@@ -162,7 +197,7 @@ class UpstreamQuotasTest {
 
         @Override
         public CompletableFuture<Map<String, Long>> add(List<UsageDelta> deltas) {
-            return down ? CompletableFuture.failedFuture(new UncheckedIOException(new java.io.IOException("down")))
+            return down ? CompletableFuture.failedFuture(new UncheckedIOException(new IOException("down")))
                     : store.add(deltas);
         }
 
