@@ -36,6 +36,8 @@ public final class LocalUsageStore implements UsageStore {
     private final Clock clock;
     private final Map<String, Entry> totals = new HashMap<>();
     private final AtomicBoolean writeQueued = new AtomicBoolean();
+    /** Totals changed since the file was last written (none at all: no file is created). */
+    private final AtomicBoolean unwritten = new AtomicBoolean();
 
     private record Entry(long total, long expireAtMillis) {
     }
@@ -71,15 +73,16 @@ public final class LocalUsageStore implements UsageStore {
             }
         }
         if (changed) {
+            unwritten.set(true);
             queueWrite();
         }
         return CompletableFuture.completedFuture(answer);
     }
 
-    /** Writes the state file a last time, on the caller's thread. */
+    /** Writes the state file a last time, on the caller's thread, if anything changed. */
     @Override
     public void close() {
-        if (file != null) {
+        if (file != null && unwritten.get()) {
             write();
         }
     }
@@ -125,6 +128,7 @@ public final class LocalUsageStore implements UsageStore {
     }
 
     private synchronized void write() {
+        unwritten.set(false); // a change from here on is written again
         StringBuilder text = new StringBuilder(HEADER).append('\n');
         synchronized (totals) {
             totals.forEach((key, e) -> text.append(key).append('\t').append(e.total()).append('\t')

@@ -44,6 +44,15 @@ class LocalUsageStoreTest {
     }
 
     @Test
+    void aProxyThatCountedNothingWritesNoStateFile() {
+        Path file = dir.resolve("quiet.usage");
+        UsageMeter meter = new UsageMeter(new LocalUsageStore(file, Runnable::run, clock), clock);
+        meter.configure("api", List.of());
+        meter.close(Duration.ofSeconds(1));
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
     void totalsPastTheirExpiryAreForgottenAtStart() throws Exception {
         Path file = dir.resolve("state");
         Files.writeString(file, "# comment\nold|x\t5\t" + (clock.wallMillis() - 1) + "\nnew|x\t6\t"
