@@ -6,6 +6,10 @@ import dev.rlproxy.core.config.ServerConfig;
 import dev.rlproxy.core.limit.LimiterSettings;
 import dev.rlproxy.core.limit.LocalRateLimiter;
 import dev.rlproxy.core.limit.RateLimiter;
+import dev.rlproxy.core.store.LocalUsageStore;
+import dev.rlproxy.core.store.UsageStore;
+import dev.rlproxy.core.usage.UpstreamQuotas;
+import dev.rlproxy.core.usage.UsageMeter;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.time.Scheduler;
 import dev.rlproxy.server.proxy.ClientLimits;
@@ -15,6 +19,7 @@ import com.codahale.metrics.MetricRegistry;
 import dev.rlproxy.server.metrics.DropwizardStoreMetrics;
 import dev.rlproxy.server.metrics.ProxyTelemetry;
 import dev.rlproxy.server.store.StoreBackend;
+import dev.rlproxy.server.store.RedisUsageStore;
 import dev.rlproxy.server.proxy.EventLoopScheduler;
 import dev.rlproxy.server.proxy.ProxyRuntime;
 import dev.rlproxy.server.proxy.ProxyServer;
@@ -54,6 +59,8 @@ public final class ProxyApplication implements AutoCloseable {
     static final Duration RESET_MARGIN = Duration.ofMillis(500);
     /** How often listener certificate files are checked for a rotation. */
     public static final Duration CERTIFICATE_POLL = Duration.ofSeconds(5);
+    /** How long shutdown waits for the last flush of quota usage. */
+    static final Duration USAGE_FLUSH_AT_SHUTDOWN = Duration.ofSeconds(5);
 
     private final EventLoopGroup workers;
     /** A plain thread for blocking chores (token file polling), kept off the event loops. */
@@ -72,15 +79,18 @@ public final class ProxyApplication implements AutoCloseable {
     private final ProxyConfig started;
     private final Duration limiterMaxResetWait;
     /** The configuration in force (the last one loaded; keys needing a restart are as {@link #started}). */
+    /** Quota usage of every upstream, flushed to the store on an interval and at shutdown. */
+    private final UsageMeter usage;
     private volatile ProxyConfig config;
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private ProxyApplication(EventLoopGroup workers, EventExecutor chores, ProxyServer server, RateLimiter limiter,
                              LiveUpstreams upstreams, Retirements retirements, UpstreamFactory factory,
                              ProxyConfig config, ProxyTelemetry telemetry, ProxyRuntime runtime, Scheduler filePolls,
-                             StoreBackend store) {
+                             StoreBackend store, UsageMeter usage) {
         this.filePolls = filePolls;
         this.store = store;
+        this.usage = usage;
         this.telemetry = telemetry;
         this.runtime = runtime;
         this.workers = workers;
@@ -126,6 +136,8 @@ public final class ProxyApplication implements AutoCloseable {
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, files,
                     transport.clientChannel(), transport.datagramChannel(), config.server().trustForwardedHeaders(),
                     config.queue().maxDepth(), environment, store.credentials());
+            UsageMeter usage = new UsageMeter(usageStore(config, store, chores, clock), clock);
+            factory.meterUsageWith(usage);
             ProxyTelemetry telemetry = new ProxyTelemetry(registry, clock);
             telemetry.watchStore(store);
             ProxyRuntime runtime = new ProxyRuntime(new Router(List.of()), limiter, clock,
@@ -133,13 +145,14 @@ public final class ProxyApplication implements AutoCloseable {
                     Math.min(REPLAY_BUFFER_BYTES, config.server().maxRequestBody().bytes()), telemetry.requestPath());
             Retirements retirements = new Retirements(runtime.draining(), choreScheduler);
             LiveUpstreams upstreams = LiveUpstreams.start(factory, workers, retirements, config.upstreams());
+            usage.flushEvery(config.usage().flushInterval(), choreScheduler);
             telemetry.watch(runtime.inFlight(), workers);
             applyRoutes(config, upstreams.current(), factory, telemetry, runtime, limiter);
             ProxyServer server = bind(config, runtime, workers, transport, listenerTls(config.server().tls(), files));
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
                     upstreams.current().keySet());
             return new ProxyApplication(workers, chores, server, limiter, upstreams, retirements, factory, config,
-                    telemetry, runtime, files, store);
+                    telemetry, runtime, files, store, usage);
         } catch (RuntimeException | InterruptedException e) {
             if (store != null) {
                 store.close();
@@ -158,18 +171,31 @@ public final class ProxyApplication implements AutoCloseable {
                               ProxyTelemetry telemetry, ProxyRuntime runtime, RateLimiter limiter) {
         List<Route> routes = new ArrayList<>();
         for (var route : config.routes()) {
-            routes.add(factory.route(route, upstreams.get(route.upstream()), config.server().publicUrl()));
+            routes.add(factory.route(route, route.upstreams().stream().map(upstreams::get).toList(),
+                    config.server().publicUrl()));
         }
         Map<String, String> routeUpstreams = new LinkedHashMap<>();
         routes.forEach(route -> routeUpstreams.putIfAbsent(route.label(), route.upstream().name()));
         Map<String, TokenPool> pools = new LinkedHashMap<>();
+        Map<String, UpstreamQuotas> quotas = new LinkedHashMap<>();
         upstreams.forEach((name, upstream) -> {
             if (upstream.tokens() != null) {
                 pools.put(name, upstream.tokens());
             }
+            quotas.put(name, upstream.quotas());
         });
         telemetry.configure(routeUpstreams, pools, config.upstreams(), limiter, runtime.queues());
+        telemetry.watchQuotas(quotas);
         runtime.routing().replace(new Router(routes), config.queue().maxWait().toNanos());
+    }
+
+    /**
+     * Where quota usage totals are kept: shared by every replica in Redis, or in memory and the
+     * state file beside the configuration (written on the chores thread).
+     */
+    private static UsageStore usageStore(ProxyConfig config, StoreBackend store, EventExecutor chores, Clock clock) {
+        return store.redis().<UsageStore>map(RedisUsageStore::new)
+                .orElseGet(() -> new LocalUsageStore(config.usage().stateFile(), chores, clock));
     }
 
     private static ClientLimits clientLimits(ServerConfig server) {
@@ -242,7 +268,7 @@ public final class ProxyApplication implements AutoCloseable {
 
     /**
      * Applies a changed, already validated configuration while running: routes, upstreams (added,
-     * changed or removed), their buckets, dialects, retries, timeouts and token sets, and
+     * changed or removed), their buckets, quotas (counts kept), dialects, retries, timeouts and token sets, and
      * {@code queue.maxWait}. Requests in progress finish on the routes and upstreams they started
      * with; buckets whose key is unchanged keep their state (a changed limit is reconciled under the
      * bucket's lock on its next use), removed ones are forgotten once idle. What only a restart can
@@ -315,6 +341,7 @@ public final class ProxyApplication implements AutoCloseable {
                 + "draining for up to {} ms", live, queued, drain.toMillis());
         server.stop(drain);
         log.info("drained: {} of {} requests in progress finished or were answered", live - runtime.inFlight().get(), live);
+        usage.close(USAGE_FLUSH_AT_SHUTDOWN);
         retirements.close();
         upstreams.current().values().forEach(u -> {
             u.connections().close();

@@ -15,7 +15,7 @@ import java.util.Set;
  * Which keys of a reloaded configuration the running proxy cannot apply in place, by key path
  * (e.g. {@code server.listen}), so the operator knows exactly what waits for a restart. Never shows
  * values. Everything else (routes, upstreams and their buckets, tokens, dialects, retries and
- * timeouts, {@code queue.maxWait}, {@code server.publicUrl}, {@code server.drainTimeout}) applies live.
+ * timeouts, quotas, {@code queue.maxWait}, {@code server.publicUrl}, {@code server.drainTimeout}) applies live.
  *
  * <p>These keys are set up once at start (listeners, the store, the limiter's queue and its bound
  * on reset waits), so they are compared with the configuration the proxy started with: a key that
@@ -41,6 +41,7 @@ final class RestartRequiredChanges {
         differingComponents(keys, "admin", started.admin(), changed.admin(), Set.of());
         differingComponents(keys, "store", started.store(), changed.store(), Set.of());
         differingComponents(keys, "queue", started.queue(), changed.queue(), LIVE_QUEUE_KEYS);
+        differingComponents(keys, "usage", started.usage(), changed.usage(), Set.of());
         for (UpstreamConfig upstream : changed.upstreams().values()) {
             if (upstream.maxResetWait().compareTo(limiterMaxResetWait) > 0) {
                 keys.add("upstreams." + upstream.name() + ".maxResetWait");

@@ -28,6 +28,8 @@ import dev.rlproxy.core.tokens.SharedCredentialGenerator;
 import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.core.tokens.TokenPoolSettings;
 import dev.rlproxy.core.tokens.TokenSource;
+import dev.rlproxy.core.usage.UpstreamQuotas;
+import dev.rlproxy.core.usage.UsageMeter;
 import dev.rlproxy.server.proxy.BucketSpec;
 import dev.rlproxy.server.proxy.RequestForwarding;
 import dev.rlproxy.server.proxy.Route;
@@ -72,6 +74,7 @@ final class UpstreamFactory {
     private final Class<? extends SocketChannel> channelType;
     /** The process environment: {@code egressProxy: env} reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY. */
     private final Map<String, String> environment;
+    private UsageMeter usage;
     /** Upstream host names, resolved on the event loops without blocking; shared by every upstream. */
     private final AddressResolverGroup<InetSocketAddress> resolver;
     /** server.trustForwardedHeaders: keep the forwarding headers clients send. */
@@ -109,6 +112,12 @@ final class UpstreamFactory {
         this.environment = environment;
     }
 
+    /** Upstreams built from now on count their quotas with {@code usage}; without it they have none. */
+    void meterUsageWith(UsageMeter usage) {
+        this.usage = usage;
+    }
+
+    /** An upstream whose quotas are metered nowhere (tests that need none). */
     Upstream create(UpstreamConfig config) {
         return upstream(config, connections(config), config.tokens() == null ? null : pool(config),
                 boundedDialect(config));
@@ -141,7 +150,8 @@ final class UpstreamFactory {
                 tokensConfig == null ? "{token}" : tokensConfig.inject().format(),
                 buckets(config.buckets(), config.windowMargin()), assumed, config.retry().maxAttempts(),
                 config.responseTimeout().toNanos(),
-                new RequestForwarding(config.forwardedHeaders(), trustForwardedHeaders), config.rewriteBodyUrls());
+                new RequestForwarding(config.forwardedHeaders(), trustForwardedHeaders), config.rewriteBodyUrls(),
+                quotas(config));
     }
 
     private EgressProxy egressProxy(UpstreamConfig config, UpstreamTarget target) {
@@ -152,9 +162,15 @@ final class UpstreamFactory {
         }
     }
 
-    Route route(RouteConfig config, Upstream upstream, URI publicUrl) {
-        return new Route(config.match().pathPrefix(), config.match().host(), upstream,
-                config.tokens() == TokenMode.PASSTHROUGH, publicUrl);
+    /** The upstream's quotas, counted by the usage meter (with their counts kept across reloads). */
+    private UpstreamQuotas quotas(UpstreamConfig config) {
+        return usage == null ? UpstreamQuotas.none(config.name()) : usage.configure(config.name(), config.quotas());
+    }
+
+    /** @param upstreams the route's upstreams in its order of preference: the first, then its fallbacks */
+    Route route(RouteConfig config, List<Upstream> upstreams, URI publicUrl) {
+        return new Route(config.match().pathPrefix(), config.match().host(), upstreams.get(0),
+                config.tokens() == TokenMode.PASSTHROUGH, publicUrl, upstreams.subList(1, upstreams.size()));
     }
 
     /** Releases the DNS resolvers; after the upstream connections are closed. */

@@ -30,7 +30,7 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
-    private static final String SECTIONS = "server, admin, store, queue, upstreams, routes";
+    private static final String SECTIONS = "server, admin, store, queue, upstreams, routes, usage";
 
     private ConfigLoader() {
     }
@@ -55,7 +55,8 @@ public final class ConfigLoader {
             errors.addAll(unknownKeys);
             throw new ConfigException(errors);
         }
-        return bind(merged, sourceMap, file.toAbsolutePath().getParent(), unknownKeys);
+        return bind(merged, sourceMap, file.toAbsolutePath().getParent(), unknownKeys)
+                .readFrom(file.toAbsolutePath());
     }
 
     private static String read(Path file, String source) {

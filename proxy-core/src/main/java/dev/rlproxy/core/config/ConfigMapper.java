@@ -51,6 +51,7 @@ final class ConfigMapper {
         values.addDeserializer(TrustMode.class, ScalarDeserializer.forEnum(TrustMode.class));
         values.addDeserializer(EgressProxy.class,
                 new ScalarDeserializer<>(EgressProxy.class, EgressProxy.EXPECTED, EgressProxy::parse));
+        values.addDeserializer(QuotaScope.class, ScalarDeserializer.forEnum(QuotaScope.class));
         return values;
     }
 

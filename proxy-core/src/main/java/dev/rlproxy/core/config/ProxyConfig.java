@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Path;
 
 /**
  * The whole configuration file. Every section but {@code upstreams} and {@code routes} is optional.
@@ -15,10 +16,11 @@ import java.util.Map;
  *
  * @param upstreams by name, in file order
  * @param routes    in file order; each names an upstream
+ * @param usage     how quota usage is metered and kept
  */
 public record ProxyConfig(ServerConfig server, AdminConfig admin, StoreConfig store, QueueConfig queue,
                           @JsonDeserialize(using = UpstreamsDeserializer.class) Map<String, UpstreamConfig> upstreams,
-                          List<RouteConfig> routes) {
+                          List<RouteConfig> routes, UsageConfig usage) {
 
     public ProxyConfig {
         server = server == null ? ServerConfig.defaults() : server;
@@ -27,6 +29,7 @@ public record ProxyConfig(ServerConfig server, AdminConfig admin, StoreConfig st
         queue = queue == null ? QueueConfig.defaults() : queue;
         upstreams = upstreams == null ? Map.of() : upstreams;
         routes = routes == null ? List.of() : routes;
+        usage = usage == null ? UsageConfig.defaults() : usage;
         Violations v = new Violations();
         v.check(!upstreams.isEmpty(), "upstreams", "at least one upstream is required");
         upstreams.forEach((name, upstream) -> v.check(upstream != null && upstream.name().equals(name),
@@ -39,6 +42,17 @@ public record ProxyConfig(ServerConfig server, AdminConfig admin, StoreConfig st
         routes = List.copyOf(routes);
     }
 
+    /** A configuration with the default {@code usage} settings. */
+    public ProxyConfig(ServerConfig server, AdminConfig admin, StoreConfig store, QueueConfig queue,
+                       Map<String, UpstreamConfig> upstreams, List<RouteConfig> routes) {
+        this(server, admin, store, queue, upstreams, routes, null);
+    }
+
+    /** This configuration read from {@code file}: the usage state file defaults to one beside it. */
+    ProxyConfig readFrom(Path file) {
+        return new ProxyConfig(server, admin, store, queue, upstreams, routes, usage.withDefaultStateFileBeside(file));
+    }
+
     /** Every route must name a known upstream and match something no earlier route matches. */
     private static void checkRoutes(Violations v, List<RouteConfig> routes, Map<String, UpstreamConfig> upstreams) {
         Map<MatchConfig, Integer> firstIndex = new HashMap<>();
@@ -48,8 +62,10 @@ public record ProxyConfig(ServerConfig server, AdminConfig admin, StoreConfig st
             if (!v.check(route != null, key, "must not be empty")) {
                 continue;
             }
-            v.check(upstreams.containsKey(route.upstream()), key + ".upstream",
-                    "unknown upstream '" + route.upstream() + "'" + knownUpstreams(route.upstream(), upstreams));
+            for (String upstream : route.upstreams()) {
+                v.check(upstreams.containsKey(upstream), key + ".upstream",
+                        "unknown upstream '" + upstream + "'" + knownUpstreams(upstream, upstreams));
+            }
             Integer earlier = firstIndex.putIfAbsent(route.match(), i);
             v.check(earlier == null, key + ".match", "same match as routes[" + earlier + "]");
         }

@@ -42,7 +42,7 @@ class ConfigErrorsTest {
 
     @Test
     void emptyAndCommentOnlyFiles() {
-        String expected = "1:1: config file is empty; expected server, admin, store, queue, upstreams, routes";
+        String expected = "1:1: config file is empty; expected server, admin, store, queue, upstreams, routes, usage";
         assertThat(problems("")).containsExactly(expected);
         assertThat(problems("# nothing here\n\n")).containsExactly(expected);
     }
@@ -50,7 +50,7 @@ class ConfigErrorsTest {
     @Test
     void topLevelMustBeOneMapping() {
         assertThat(problems("- server\n")).containsExactly(
-                "1:1: expected a mapping of sections (server, admin, store, queue, upstreams, routes) at the top level");
+                "1:1: expected a mapping of sections (server, admin, store, queue, upstreams, routes, usage) at the top level");
         assertThat(problems(MINIMAL + "---\nserver: {}\n")).containsExactly(
                 "8:1: only one YAML document per config file");
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.rlproxy.core.config.BucketConfig;
 import dev.rlproxy.core.config.ProxyConfig;
+import dev.rlproxy.core.config.QuotaConfig;
 import dev.rlproxy.core.config.RouteConfig;
 import dev.rlproxy.core.config.UpstreamConfig;
 import dev.rlproxy.core.limit.BucketUsage;
@@ -11,6 +12,7 @@ import dev.rlproxy.core.limit.Busiest;
 import dev.rlproxy.core.limit.InFlightSnapshot;
 import dev.rlproxy.core.limit.LearnedUsage;
 import dev.rlproxy.core.tokens.TokenStatus;
+import dev.rlproxy.core.usage.QuotaUsage;
 import dev.rlproxy.server.ProxyApplication;
 import dev.rlproxy.server.metrics.UpstreamTotals;
 import dev.rlproxy.server.proxy.Upstream;
@@ -19,6 +21,7 @@ import dev.rlproxy.server.store.StoreBackend;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +69,11 @@ final class StatusJson {
                     ? route.match().pathPrefix() : route.match().host());
             json.writeStringField("matchBy", route.match().pathPrefix() != null ? "pathPrefix" : "host");
             json.writeStringField("upstream", route.upstream());
+            json.writeArrayFieldStart("upstreams"); // in order of preference: the first within its quotas serves
+            for (String upstream : route.upstreams()) {
+                json.writeString(upstream);
+            }
+            json.writeEndArray();
             json.writeStringField("tokens", route.tokens().name().toLowerCase(Locale.ROOT));
             json.writeEndObject();
         }
@@ -135,6 +143,7 @@ final class StatusJson {
         json.writeEndArray();
         String scopePrefix = Upstream.learnedScopePrefix(upstream.name());
         writeLearned(json, scopePrefix, app.limiter().learnedUsage(scopePrefix, BUSIEST_KEYS_SHOWN));
+        writeQuotas(json, upstream.quotas().usage());
         json.writeArrayFieldStart("tokens");
         if (upstream.tokens() != null) {
             for (TokenStatus token : upstream.tokens().status()) {
@@ -154,6 +163,31 @@ final class StatusJson {
         }
         json.writeEndArray();
         json.writeEndObject();
+    }
+
+    /** Each quota's count in its current period as this replica knows it (a token quota: per fingerprint). */
+    private static void writeQuotas(JsonGenerator json, List<QuotaUsage> quotas) throws IOException {
+        json.writeArrayFieldStart("quotas");
+        for (QuotaUsage usage : quotas) {
+            QuotaConfig quota = usage.quota();
+            json.writeStartObject();
+            json.writeStringField("name", quota.name());
+            json.writeStringField("metric", quota.metric().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            json.writeStringField("period", usage.periodKey());
+            json.writeStringField("scope", quota.scope().name().toLowerCase(Locale.ROOT));
+            json.writeNumberField("limit", quota.limit());
+            json.writeNumberField("used", usage.used());
+            json.writeStringField("resetsAt", Instant.ofEpochMilli(usage.resetsAtMillis()).toString());
+            if (!usage.byToken().isEmpty()) {
+                json.writeObjectFieldStart("byToken");
+                for (var token : usage.byToken().entrySet()) {
+                    json.writeNumberField(token.getKey(), token.getValue());
+                }
+                json.writeEndObject();
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     /**

@@ -44,6 +44,8 @@ public final class MetricNames {
     static final String STORE_AVAILABLE = "rlproxy.store_available";
     static final String STORE_FALLBACK = "rlproxy.store_fallback_active";
     static final String QUEUE_DEPTH = "rlproxy.queue_depth";
+    static final String QUOTA_USED = "rlproxy.quota_used";
+    static final String QUOTA_LIMIT = "rlproxy.quota_limit";
 
     private static final Map<String, String> HELP = Map.ofEntries(
             Map.entry("rlproxy_requests", "Client requests answered, by upstream, route and status class"),
@@ -74,6 +76,8 @@ public final class MetricNames {
             Map.entry("rlproxy_store_available", "1 while the shared store answers, 0 while its circuit is open"),
             Map.entry("rlproxy_store_fallback_active",
                     "1 while this replica runs in store.redis.onFailure's mode because Redis is unavailable"),
+            Map.entry("rlproxy_quota_used", "The quota's count in its current day or month (a token quota: its most used token)"),
+            Map.entry("rlproxy_quota_limit", "The quota's limit per period"),
             Map.entry("rlproxy_queue_depth", "Requests waiting for a token or a ticket of the upstream"),
             Map.entry("rlproxy_in_flight_requests", "Client requests in progress"),
             Map.entry("netty_eventloop_pending_tasks", "Tasks queued on the proxy's event loops"),
@@ -158,6 +162,10 @@ public final class MetricNames {
         for (String perCap : List.of(CAP_IN_FLIGHT, CAP_BUSIEST, CAP_MAX, CAP_KEYS)) {
             configs.add(new MapperConfig(perCap + ".*.*", prometheusName(perCap),
                     Map.of("upstream", "${0}", "bucket", "${1}")));
+        }
+        for (String perQuota : List.of(QUOTA_USED, QUOTA_LIMIT)) {
+            configs.add(new MapperConfig(perQuota + ".*.*", prometheusName(perQuota),
+                    Map.of("upstream", "${0}", "quota", "${1}")));
         }
         return new CustomLabelMapper(configs);
     }

@@ -8,6 +8,7 @@ import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.tokens.TokenPool;
 import dev.rlproxy.server.proxy.QueueDepths;
 import dev.rlproxy.server.store.StoreBackend;
+import dev.rlproxy.core.usage.UpstreamQuotas;
 import io.netty.util.concurrent.EventExecutorGroup;
 
 import java.time.Duration;
@@ -74,6 +75,11 @@ public final class ProxyTelemetry {
     public void watchStore(StoreBackend store) {
         registry.gauge(MetricNames.STORE_AVAILABLE, () -> () -> store.available() ? 1L : 0L);
         registry.gauge(MetricNames.STORE_FALLBACK, () -> () -> store.failureModeActive() ? 1L : 0L);
+    }
+
+    /** Gauges of each quota's count and limit; again after a reload, which may change them. */
+    public void watchQuotas(Map<String, UpstreamQuotas> quotas) {
+        QuotaGauges.register(registry, quotas);
     }
 
     /** The margin in force for the upstream's configured windows. */

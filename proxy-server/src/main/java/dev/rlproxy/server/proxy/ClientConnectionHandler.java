@@ -114,6 +114,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             }
             return;
         }
+        route = route.forRequest(HttpUtil.getContentLength(request, 0L)); // a chunked body's size is unknown: 0
         body = new RequestBody(mode, HttpUtil.isTransferEncodingChunked(request),
                 runtime.maxRequestBodyBytes(), ctx);
         exchange = new ProxyExchange(ctx, runtime, request, route, channels.apply(route.upstream()), body, this);

@@ -4,10 +4,13 @@ import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.limit.RetryLaterException;
 import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.tokens.TokenLease;
+import dev.rlproxy.core.usage.QuotaReservation;
+import dev.rlproxy.core.usage.QuotaSpentException;
 import dev.rlproxy.server.upstream.UpstreamChannels;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,10 @@ final class ExchangeAdmission {
     /** The token or ticket wait in progress, withdrawn by {@link #giveBack}. */
     private CompletableFuture<?> waiting;
     private TokenLease lease;
+    /** Whose quota and bytes the request counts against: the pooled token's or the client's credential's fingerprint. */
+    private String fingerprint;
+    /** The request as counted by the upstream's request quotas, until it is sent or given back. */
+    private QuotaReservation reservation;
     private Ticket ticket;
 
     ExchangeAdmission(ProxyExchange exchange, ChannelHandlerContext client, ProxyRuntime runtime, HttpRequest request,
@@ -87,7 +94,15 @@ final class ExchangeAdmission {
         if (lease != null) {
             recorder.tokenCheckedOut(lease.fingerprint());
         }
-        String fingerprint = lease != null ? lease.fingerprint() : upstream.clientCredentialFingerprint(request.headers());
+        fingerprint = lease != null ? lease.fingerprint() : upstream.clientCredentialFingerprint(request.headers());
+        // Quotas first: a spent quota answers at once, without waiting for a ticket it would not use.
+        CompletableFuture<QuotaReservation> quota = upstream.quotas().admit(fingerprint,
+                HttpUtil.getContentLength(request, 0L));
+        await(ExchangeState.AWAITING_TICKET, quota, this::onQuota, QuotaReservation::cancel);
+    }
+
+    private void onQuota(QuotaReservation reservation) {
+        this.reservation = reservation;
         CompletableFuture<Ticket> tickets = runtime.limiter().acquire(
                 upstream.ticketRequest(routeKey, fingerprint, request.headers(), exchange.remainingWaitNanos()));
         await(ExchangeState.AWAITING_TICKET, tickets, this::onTicket, ticket -> ticket.abandon(false));
@@ -143,6 +158,11 @@ final class ExchangeAdmission {
 
     // ---- what the exchange reports back --------------------------------------------------------
 
+    /** The fingerprint quotas and bytes are counted under, or {@code null} (no pool, no client credential). */
+    String fingerprint() {
+        return fingerprint;
+    }
+
     /** The token the request goes with, or {@code null} (passthrough, no pool). */
     TokenLease lease() {
         return lease;
@@ -182,6 +202,7 @@ final class ExchangeAdmission {
     void tryAnotherToken() {
         releaseTicket();
         lease = null; // already told about the answer
+        reservation = null; // that attempt reached the upstream: it stays counted
         begin();
     }
 
@@ -209,6 +230,10 @@ final class ExchangeAdmission {
             ticket = null;
         }
         abandonLease(maybeSent);
+        if (!maybeSent) {
+            cancelReservation();
+        }
+        reservation = null;
     }
 
     // ---- plumbing ------------------------------------------------------------------------------
@@ -239,12 +264,22 @@ final class ExchangeAdmission {
 
     private void refuse(Throwable error) {
         abandonLease(false); // refused by the proxy: never sent with this token
+        cancelReservation();
         recorder.refusedBecause(error);
-        if (error instanceof RetryLaterException later) {
+        if (error instanceof QuotaSpentException spent) {
+            exchange.fail(ProxyError.quotaExceeded(spent.getMessage(), spent.retryAfterNanos()));
+        } else if (error instanceof RetryLaterException later) {
             exchange.fail(ProxyError.rateLimited(later.getMessage(), later.retryAfterNanos()));
         } else if (!(error instanceof CancellationException)) {
             log.warn("request {}: admission failed for upstream '{}'", exchange.requestId(), upstream.name(), error);
             exchange.fail(ProxyError.unavailable("could not admit the request"));
+        }
+    }
+
+    private void cancelReservation() {
+        if (reservation != null) {
+            reservation.cancel();
+            reservation = null;
         }
     }
 

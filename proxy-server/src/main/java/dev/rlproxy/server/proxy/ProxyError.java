@@ -37,6 +37,11 @@ public record ProxyError(HttpResponseStatus status, String error, String detail,
         return new ProxyError(HttpResponseStatus.TOO_MANY_REQUESTS, "rate_limited", detail, retryAfterNanos);
     }
 
+    /** A quota of the upstream is spent until its period ends; {@code detail} names the quota. */
+    public static ProxyError quotaExceeded(String detail, long retryAfterNanos) {
+        return new ProxyError(HttpResponseStatus.TOO_MANY_REQUESTS, "quota_exceeded", detail, retryAfterNanos);
+    }
+
     /**
      * A 502 that names the upstream and a stable reason, never the cause's text: that carries
      * internal addresses, errno text and class names. The caller logs the cause.

@@ -1,9 +1,11 @@
 package dev.rlproxy.server.proxy;
 
+import dev.rlproxy.core.config.QuotaMetric;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.headers.UpstreamResponse;
 import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.tokens.TokenLease;
+import dev.rlproxy.core.usage.UsageTap;
 import dev.rlproxy.server.upstream.MalformedResponseException;
 import dev.rlproxy.server.upstream.UpstreamChannels;
 import dev.rlproxy.server.upstream.UpstreamConnections;
@@ -76,6 +78,8 @@ final class ProxyExchange implements UpstreamListener {
     private boolean responseKeepAlive;
     /** Rewrites the upstream's URLs in a JSON body ({@code rewriteBodyUrls}); null: relayed as it is. */
     private BodyUrlRewriter bodyRewriter;
+    /** Where the response body's bytes count for the upstream's ingress quotas. */
+    private UsageTap receivedBytes = UsageTap.NONE;
 
     ProxyExchange(ChannelHandlerContext client, ProxyRuntime runtime, HttpRequest request, Route route,
                   UpstreamChannels channels, RequestBody body, ExchangeListener listener) {
@@ -131,12 +135,16 @@ final class ProxyExchange implements UpstreamListener {
         String secret = lease != null ? lease.secret() : null;
         HttpRequest outgoing = RequestRewriter.rewrite(request, route, RequestRewriter.clientAddress(client.channel()), secret,
                 body.replayableCopy(), body.isStreamed(), body.isChunked());
+        UsageTap sentBytes = upstream.quotas().tap(QuotaMetric.EGRESS_BYTES, admission.fingerprint());
+        long bufferedBytes = body.isStreamed() ? 0 : body.receivedBytes();
         connection.write(outgoing).addListener(f -> {
-            if (!f.isSuccess() && this.connection == connection) {
+            if (f.isSuccess()) {
+                sentBytes.add(bufferedBytes);
+            } else if (this.connection == connection) {
                 onUpstreamFailure(f.cause());
             }
         });
-        body.streamTo(connection);
+        body.streamTo(connection, sentBytes);
         connection.flush();
         if (deliversPromptly) {
             sending.sent(); // ignored if the write already failed and gave the ticket back
@@ -186,6 +194,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         moveTo(ExchangeState.RELAYING);
+        receivedBytes = upstream.quotas().tap(QuotaMetric.INGRESS_BYTES, admission.fingerprint());
         responseKeepAlive = HttpUtil.isKeepAlive(response);
         ProxyUrls urls = ProxyUrls.forRequest(route, request.headers().get(HttpHeaderNames.HOST));
         bodyRewriter = ResponseRewriter.bodyRewriter(upstream, response, request.method(), urls);
@@ -209,7 +218,9 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         boolean last = content instanceof LastHttpContent;
-        recorder.relayed(content.content().readableBytes());
+        int bytes = content.content().readableBytes();
+        recorder.relayed(bytes);
+        receivedBytes.add(bytes);
         client.writeAndFlush(bodyRewriter == null ? content : bodyRewriter.rewrite(content, client.alloc())).addListener(writeThenReadUpstream(last));
     }
 

@@ -1,5 +1,6 @@
 package dev.rlproxy.server.proxy;
 
+import dev.rlproxy.core.usage.UsageTap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
@@ -33,6 +34,7 @@ final class RequestBody {
     private final ArrayDeque<HttpContent> waitingForUpstream = new ArrayDeque<>();
     private ProxyExchange exchange;
     private Channel upstream;
+    private UsageTap sentBytes = UsageTap.NONE;
     private long receivedBytes;
     private boolean received;
     private boolean sent;
@@ -133,12 +135,16 @@ final class RequestBody {
         return mode == Mode.BUFFERED ? buffered.retainedDuplicate() : null;
     }
 
-    /** The upstream connection is ready: send what waited, then keep streaming as the client sends. */
-    void streamTo(Channel upstream) {
+    /**
+     * The upstream connection is ready: send what waited, then keep streaming as the client sends,
+     * counting each part into {@code sentBytes} once the upstream connection took it.
+     */
+    void streamTo(Channel upstream, UsageTap sentBytes) {
         if (mode != Mode.STREAMED) {
             return;
         }
         this.upstream = upstream;
+        this.sentBytes = sentBytes;
         if (waitingForUpstream.isEmpty()) {
             if (!received) {
                 client.read();
@@ -154,10 +160,12 @@ final class RequestBody {
     private void writeUpstream(HttpContent content, boolean thenReadClient) {
         boolean last = content instanceof LastHttpContent;
         HttpContent toSend = last ? content : new DefaultHttpContent(content.content());
+        int bytes = content.content().readableBytes();
         upstream.writeAndFlush(toSend).addListener(f -> {
             if (!f.isSuccess()) {
                 return; // the upstream relay reports the broken connection to the exchange
             }
+            sentBytes.add(bytes);
             if (last) {
                 sent = true;
             }

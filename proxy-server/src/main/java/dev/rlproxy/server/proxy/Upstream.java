@@ -7,6 +7,7 @@ import dev.rlproxy.core.limit.LearnedRef;
 import dev.rlproxy.core.limit.TicketRequest;
 import dev.rlproxy.core.tokens.Fingerprint;
 import dev.rlproxy.core.tokens.TokenPool;
+import dev.rlproxy.core.usage.UpstreamQuotas;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import io.netty.handler.codec.http.HttpHeaders;
 
@@ -25,16 +26,26 @@ import java.util.Set;
  * @param maxAttempts  tries per request when a throttled answer can be retried with another token
  * @param forwarding   which forwarding headers requests to it carry
  * @param rewriteBodyUrls point the upstream's absolute URLs in JSON response bodies back through the proxy
+ * @param quotas       its daily and monthly quotas, metered (reloaded in place)
  */
 public record Upstream(String name, UpstreamConnections connections, HeaderDialect dialect, TokenPool tokens,
                        String injectHeader, String injectFormat, List<BucketSpec> buckets,
                        BucketLimit assumedLimit, int maxAttempts, long responseTimeoutNanos,
-                       RequestForwarding forwarding, boolean rewriteBodyUrls) {
+                       RequestForwarding forwarding, boolean rewriteBodyUrls, UpstreamQuotas quotas) {
 
     private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
 
     public Upstream {
         buckets = List.copyOf(buckets);
+    }
+
+    /** An upstream without quotas. */
+    public Upstream(String name, UpstreamConnections connections, HeaderDialect dialect, TokenPool tokens,
+                    String injectHeader, String injectFormat, List<BucketSpec> buckets,
+                    BucketLimit assumedLimit, int maxAttempts, long responseTimeoutNanos,
+                    RequestForwarding forwarding, boolean rewriteBodyUrls) {
+        this(name, connections, dialect, tokens, injectHeader, injectFormat, buckets, assumedLimit, maxAttempts,
+                responseTimeoutNanos, forwarding, rewriteBodyUrls, UpstreamQuotas.none(name));
     }
 
     /** The tickets a request needs: every configured bucket in its scope, plus its learned position. */
