@@ -19,7 +19,7 @@ class RestartRequiredChangesTest {
     Path dir;
 
     private ProxyConfig load(String server, String queue, String maxResetWait) throws Exception {
-        Path file = dir.resolve("proxy-" + System.nanoTime() + ".yaml");
+        Path file = dir.resolve("proxy.yaml"); // one file, as a reload reads: the usage state file beside it stays the same
         Files.writeString(file, """
                 server: { %s }
                 admin: { listen: "127.0.0.1:9191" }
