@@ -1,5 +1,6 @@
 package dev.rlproxy.core.limit;
 
+import dev.rlproxy.core.store.SharedBuckets;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.time.Scheduler;
 import java.util.List;
@@ -30,16 +31,34 @@ public final class LocalRateLimiter implements RateLimiter {
     private final TicketQueue queue;
     private final AtomicBoolean sweepScheduled = new AtomicBoolean();
 
+    /** A limiter that decides alone: one replica, the in-memory store. */
     public LocalRateLimiter(Clock clock, Scheduler scheduler, LimiterSettings settings) {
+        this(clock, scheduler, settings, null);
+    }
+
+    /**
+     * A limiter whose configured buckets share their capacity with other replicas' through
+     * {@code shared} (null: decides alone). Learned buckets and in-flight caps stay per replica.
+     */
+    public LocalRateLimiter(Clock clock, Scheduler scheduler, LimiterSettings settings, SharedBuckets shared) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(settings, "settings");
-        this.configured = new ConfiguredBuckets();
+        SharedCapacity capacity = shared == null ? null : new SharedCapacity(shared, clock, scheduler);
+        this.configured = new ConfiguredBuckets(capacity);
         this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos(),
                 settings.maxResetWait().toNanos());
         this.queue = new TicketQueue(clock, scheduler, settings.maxQueueDepth(), settlement,
                 request -> resolve(request, clock.nanoTime()));
         settlement.wakes(queue);
+        if (capacity != null) {
+            capacity.wakes(queue);
+            shared.leases().onAvailabilityChange(available -> {
+                capacity.availabilityChanged(available);
+                // Waiters for a lease now follow the failure mode, or lease again: let them all look.
+                scheduler.schedule(() -> queue.wake(configured.all()), 0);
+            });
+        }
     }
 
     @Override
