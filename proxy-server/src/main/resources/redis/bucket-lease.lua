@@ -62,9 +62,9 @@ for i = 1, #used, 2 do
   held = held + tonumber(string.match(used[i], ':(%d+)$'))
 end
 
--- LeaseSizing.fresh: what is wanted, at most half of what is left, at least a sixteenth of the limit.
+-- LeaseSizing.fresh: what is wanted, at most half of what is left, at least an eighth of the limit.
 local left = limit - held - carried
-local minUseful = math.max(1, math.min(wanted, math.floor((limit + 15) / 16)))
+local minUseful = math.max(1, math.min(wanted, math.floor((limit + 7) / 8)))
 local fresh = 0
 if wanted > 0 and left > 0 then
   fresh = math.min(wanted, left, math.max(math.floor((left + 1) / 2), minUseful))

@@ -42,6 +42,8 @@ final class SharedAllowance {
     private long retryAt;
     /** Admissions (immediate or reserved) since the last request: the demand that sizes the next. */
     private int admittedSinceRequest;
+    /** Admissions per nanosecond between the last two requests that saw any (a retry after an empty answer sees none). */
+    private double demandPerNano;
 
     /** Reservations made on local terms (store gone) and not yet stamped. */
     private int localReserved;
@@ -179,12 +181,17 @@ final class SharedAllowance {
         return localWindow;
     }
 
-    /** Slots to ask for: the tickets waiting now, or the recent rate over one validity, whichever is more. */
+    /**
+     * Slots to ask for: the tickets waiting now, or the recent rate over one validity, whichever is
+     * more. Call once per request: it moves the rate on.
+     */
     private int wanted(long now, int cost) {
         long limit = bucket.limit().limit();
         long elapsed = Math.max(1_000_000L, now - requestedAt);
-        double rate = (double) admittedSinceRequest / elapsed;
-        long byRate = (long) Math.ceil(rate * shared.validityNanos);
+        if (admittedSinceRequest > 0 || elapsed > shared.validityNanos) {
+            demandPerNano = (double) admittedSinceRequest / elapsed;
+        }
+        long byRate = (long) Math.ceil(demandPerNano * shared.validityNanos);
         long want = Math.max(cost + (long) bucket.waiterCount(), byRate);
         return (int) Math.min(Math.min(want, limit), Integer.MAX_VALUE);
     }

@@ -3,9 +3,9 @@ package dev.rlproxy.core.store;
 /**
  * How many fresh slots a lease gets, the same rule in every store (the Redis script mirrors it):
  * what was wanted, but no more than half of what is left (so other replicas find some), and no
- * less than a sixteenth of the limit while that much is left (so a nearly full bucket is not
+ * less than an eighth of the limit while that much is left (so a nearly full bucket is not
  * handed out one slot per round trip). Asked again while nothing is left, a replica waits until
- * that sixteenth (or what it wants, if less) has left the window.
+ * that eighth (or what it wants, if less) has left the window.
  */
 public final class LeaseSizing {
 
@@ -21,8 +21,8 @@ public final class LeaseSizing {
         return (int) Math.min(Math.min(wanted, left), share);
     }
 
-    /** Slots worth a round trip: a sixteenth of the limit, or what is wanted if less; at least 1. */
+    /** Slots worth a round trip: an eighth of the limit, or what is wanted if less; at least 1. */
     public static long minUseful(long limit, long wanted) {
-        return Math.max(1, Math.min(wanted, (limit + 15) / 16));
+        return Math.max(1, Math.min(wanted, (limit + 7) / 8));
     }
 }

@@ -55,7 +55,9 @@ public abstract class BucketLeasesContract {
     void aLeaseTakesAtMostHalfOfWhatIsLeftSoOthersFindSome() {
         assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).isEqualTo(50);
         assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).isEqualTo(25);
-        assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).as("a sixteenth of the limit at least").isEqualTo(13);
+        assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).isEqualTo(13);
+        assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).as("an eighth of the limit at least").isEqualTo(12);
+        assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).isZero();
     }
 
     @Test
