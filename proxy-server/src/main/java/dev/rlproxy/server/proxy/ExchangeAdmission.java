@@ -3,6 +3,7 @@ package dev.rlproxy.server.proxy;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.limit.RetryLaterException;
 import dev.rlproxy.core.limit.Ticket;
+import dev.rlproxy.core.limit.TicketRefusedException;
 import dev.rlproxy.core.tokens.TokenLease;
 import dev.rlproxy.server.upstream.UpstreamChannels;
 import io.netty.channel.Channel;
@@ -239,7 +240,10 @@ final class ExchangeAdmission {
     private void refuse(Throwable error) {
         abandonLease(false); // refused by the proxy: never sent with this token
         recorder.refusedBecause(error);
-        if (error instanceof RetryLaterException later) {
+        if (error instanceof TicketRefusedException refused
+                && refused.reason() == TicketRefusedException.Reason.STORE_UNAVAILABLE) {
+            exchange.fail(ProxyError.storeUnavailable(refused.retryAfterNanos()));
+        } else if (error instanceof RetryLaterException later) {
             exchange.fail(ProxyError.rateLimited(later.getMessage(), later.retryAfterNanos()));
         } else if (!(error instanceof CancellationException)) {
             log.warn("request {}: admission failed for upstream '{}'", exchange.requestId(), upstream.name(), error);

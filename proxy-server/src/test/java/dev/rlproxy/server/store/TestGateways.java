@@ -3,6 +3,7 @@ package dev.rlproxy.server.store;
 import dev.rlproxy.core.time.Scheduler;
 import java.time.Duration;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ final class TestGateways {
     }
 
     static RedisGateway connect(RedisServerProcess redis) {
-        return connect(redis, RealTimeScheduler.SHARED);
+        return connect(redis, new OwnScheduler());
     }
 
     static RedisGateway connect(RedisServerProcess redis, Scheduler scheduler) {
@@ -30,10 +31,8 @@ final class TestGateways {
         return new RedisGateway(client, redis.uri(), scheduler, 2, 1_000, PROBE_NANOS);
     }
 
-    /** A {@link Scheduler} on a daemon thread, for tests that run in real time. */
-    static final class RealTimeScheduler implements Scheduler {
-
-        static final RealTimeScheduler SHARED = new RealTimeScheduler();
+    /** A {@link Scheduler} on a daemon thread of its own, for tests that run in real time. */
+    static final class OwnScheduler implements Scheduler {
 
         private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "test-scheduler");
@@ -43,8 +42,19 @@ final class TestGateways {
 
         @Override
         public Cancellable schedule(Runnable task, long delayNanos) {
-            ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-            return () -> f.cancel(false);
+            if (executor.isShutdown()) {
+                return () -> { };
+            }
+            try {
+                ScheduledFuture<?> f = executor.schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+                return () -> f.cancel(false);
+            } catch (RejectedExecutionException e) {
+                return () -> { }; // shut down meanwhile: the replica is gone
+            }
+        }
+
+        void shutdown() {
+            executor.shutdownNow();
         }
     }
 }
