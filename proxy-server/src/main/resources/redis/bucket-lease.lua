@@ -4,7 +4,8 @@
 -- server's clock (TIME, microseconds), never a replica's.
 --
 -- KEYS: 1 open leases (hash id -> "grantedAt:count:expiresAt"), 2 used slots of closed leases
---       (sorted set, score = when, member "lease:chunk:count"), 3 lease id sequence.
+--       (sorted set, score = when, member "lease:chunk:count"), 3 lease id sequence, 4 retry
+--       times promised to replicas that got nothing (sorted set, score = when).
 -- ARGV: 1 limit, 2 per (us), 3 validity (us), 4 grace (us), 5 wanted, 6 carried, 7 previous lease
 --       id (0: none), then pairs: offset from the previous lease's grant (us), sends in that chunk.
 -- Returns {lease id (0: none), granted (carried + fresh), fresh, retry after (us)}.
@@ -70,14 +71,18 @@ if wanted > 0 and left > 0 then
   fresh = math.min(wanted, left, math.max(math.floor((left + 1) / 2), minUseful))
 end
 
--- Nothing fresh: when enough used slots will have left the window to be worth asking again.
+-- Nothing fresh: when enough used slots will have left the window to be worth asking again, behind
+-- the replicas already told to come back (half a useful share more for each, so they do not all
+-- come back for the same slots; a whole share each would leave slots unclaimed for longer).
 local retry = 0
+redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', int(now))
 if fresh == 0 and wanted > 0 then
+  local need = minUseful + math.floor(minUseful * redis.call('ZCARD', KEYS[4]) / 2)
   local free = left
   retry = -1
   for i = 1, #used, 2 do
     free = free + tonumber(string.match(used[i], ':(%d+)$'))
-    if free >= minUseful then
+    if free >= need then
       retry = tonumber(used[i + 1]) + per - now
       break
     end
@@ -86,6 +91,7 @@ if fresh == 0 and wanted > 0 then
     retry = validity -- open leases usually close within their validity
   end
   retry = math.max(1, retry)
+  redis.call('ZADD', KEYS[4], int(now + retry), redis.call('INCR', KEYS[3]))
 end
 
 local granted = carried + fresh
@@ -95,7 +101,7 @@ if granted > 0 then
   redis.call('HSET', KEYS[1], id, int(now) .. ':' .. granted .. ':' .. int(now + validity + grace))
 end
 local ttl = int(math.ceil((per + validity + grace) / 1000) + 1000)
-for k = 1, 3 do
+for k = 1, 4 do
   redis.call('PEXPIRE', KEYS[k], ttl)
 end
 return {id, granted, fresh, retry}

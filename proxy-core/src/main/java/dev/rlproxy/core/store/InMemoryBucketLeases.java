@@ -49,6 +49,7 @@ public final class InMemoryBucketLeases implements BucketLeases {
         }
         b.open.values().removeIf(l -> l.expiresAt - horizon <= 0);
         b.used.removeIf(u -> u.at - horizon <= 0);
+        b.promised.removeIf(at -> at - now <= 0);
         long held = 0;
         for (Open l : b.open.values()) {
             held += l.count;
@@ -61,7 +62,7 @@ public final class InMemoryBucketLeases implements BucketLeases {
         long retryAfter = fresh == 0 && r.wanted() > 0 ? retryAfter(b, now, left, r) : 0;
         int granted = r.carried() + fresh;
         if (granted == 0) {
-            if (b.open.isEmpty() && b.used.isEmpty()) {
+            if (b.open.isEmpty() && b.used.isEmpty() && b.promised.isEmpty()) {
                 buckets.remove(r.bucketKey());
             }
             return CompletableFuture.completedFuture(new Lease(0, 0, 0, retryAfter));
@@ -71,9 +72,14 @@ public final class InMemoryBucketLeases implements BucketLeases {
         return CompletableFuture.completedFuture(new Lease(id, granted, fresh, retryAfter));
     }
 
-    /** Until enough used slots leave the window; open leases usually close within their validity. */
+    /**
+     * Until enough used slots leave the window, behind the replicas already told to come back (half
+     * a useful share more for each, so they do not all come back for the same slots); open leases
+     * usually close within their validity.
+     */
     private long retryAfter(Shared b, long now, long left, LeaseRequest r) {
-        long need = LeaseSizing.minUseful(r.limit(), r.wanted());
+        long useful = LeaseSizing.minUseful(r.limit(), r.wanted());
+        long need = useful + useful * b.promised.size() / 2;
         List<Used> byTime = new ArrayList<>(b.used);
         byTime.sort(Comparator.comparingLong(Used::at));
         long free = left;
@@ -88,7 +94,9 @@ public final class InMemoryBucketLeases implements BucketLeases {
         if (!b.open.isEmpty() || wait == Long.MAX_VALUE) {
             wait = Math.min(wait, validityNanos);
         }
-        return Math.max(1, wait);
+        wait = Math.max(1, wait);
+        b.promised.add(now + wait);
+        return wait;
     }
 
     @Override
@@ -109,6 +117,8 @@ public final class InMemoryBucketLeases implements BucketLeases {
     private static final class Shared {
         final Map<Long, Open> open = new LinkedHashMap<>();
         final List<Used> used = new ArrayList<>();
+        /** Retry times promised to callers that got nothing. */
+        final List<Long> promised = new ArrayList<>();
     }
 
     private record Open(long grantedAt, int count, long expiresAt) {

@@ -4,8 +4,9 @@ package dev.rlproxy.core.store;
  * How many fresh slots a lease gets, the same rule in every store (the Redis script mirrors it):
  * what was wanted, but no more than half of what is left (so other replicas find some), and no
  * less than an eighth of the limit while that much is left (so a nearly full bucket is not
- * handed out one slot per round trip). Asked again while nothing is left, a replica waits until
- * that eighth (or what it wants, if less) has left the window.
+ * handed out one slot per round trip). Asked while nothing is left, a replica is told to come
+ * back when that eighth (or what it wants, if less) has left the window, and half a share later
+ * for each replica already told to come back before then.
  */
 public final class LeaseSizing {
 

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * {@link BucketLeases} in Redis: one {@code EVALSHA} of {@code bucket-lease.lua} per lease, which
- * closes the previous one in the same round trip. A bucket's three keys share the hash tag
+ * closes the previous one in the same round trip. A bucket's four keys share the hash tag
  * {@code {rl:KEY}}, so the script stays on one cluster slot; every key has a TTL of one window plus
  * a lease's life. The limiter keeps at most one request per bucket in flight, however many tickets
  * wait for it.
@@ -39,7 +39,7 @@ public final class RedisBucketLeases implements BucketLeases {
     /** The keys of one bucket, all under one hash tag. */
     static List<String> keys(String bucketKey) {
         String tag = "{rl:" + bucketKey + "}";
-        return List.of(tag + ":open", tag + ":used", tag + ":seq");
+        return List.of(tag + ":open", tag + ":used", tag + ":seq", tag + ":wait");
     }
 
     @Override
