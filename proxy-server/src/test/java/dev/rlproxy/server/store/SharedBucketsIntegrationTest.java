@@ -88,19 +88,9 @@ class SharedBucketsIntegrationTest {
 
     @Test
     void redisKilledAndRestartedUnderLocalShareEachReplicaTakesItsShareAndTheTotalHolds() throws Exception {
-        BucketLimit limit = BucketLimit.of(30, Duration.ofSeconds(1));
-        for (int i = 0; i < 3; i++) {
-            replicas.add(new Replica(FailureMode.LOCAL_SHARE, limit, 10));
-        }
-        replicas.forEach(Replica::load);
-        runFor(2 * SECOND);
-        redis.kill();
-        long killed = clock.nanoTime();
-        runFor(4 * SECOND);
-        redis.restart();
-        long restarted = clock.nanoTime();
-        runFor(4 * SECOND);
-        replicas.forEach(Replica::stop);
+        Outage outage = outage(FailureMode.LOCAL_SHARE, redis::kill, 4 * SECOND, redis::restart);
+        long killed = outage.from();
+        long restarted = outage.to();
 
         assertThat(violation(allSends(), 30, SECOND - RECORDING_SLACK)).as("all replicas, the whole run").isNull();
         for (Replica r : replicas) {
@@ -116,19 +106,9 @@ class SharedBucketsIntegrationTest {
 
     @Test
     void redisPausedUnderFailClosedRefusesAtOnceAndResumesWithoutABurst() throws Exception {
-        BucketLimit limit = BucketLimit.of(30, Duration.ofSeconds(1));
-        for (int i = 0; i < 3; i++) {
-            replicas.add(new Replica(FailureMode.FAIL_CLOSED, limit, 10));
-        }
-        replicas.forEach(Replica::load);
-        runFor(2 * SECOND);
-        redis.pause();
-        long paused = clock.nanoTime();
-        runFor(3 * SECOND);
-        redis.resume();
-        long resumed = clock.nanoTime();
-        runFor(3 * SECOND);
-        replicas.forEach(Replica::stop);
+        Outage outage = outage(FailureMode.FAIL_CLOSED, redis::pause, 3 * SECOND, redis::resume);
+        long paused = outage.from();
+        long resumed = outage.to();
 
         assertThat(violation(allSends(), 30, SECOND - RECORDING_SLACK)).isNull();
         assertThat(count(allSends(), paused + VALIDITY.toNanos() + 10 * MS, resumed))
@@ -137,6 +117,31 @@ class SharedBucketsIntegrationTest {
                 .isPositive();
         assertThat(count(allSends(), resumed + SECOND, Long.MAX_VALUE)).as("back to leasing").isPositive();
         assertNoWaitPastItsDeadline();
+    }
+
+    /** Three replicas sharing 30 per second: 2 s of load, {@code down} for {@code nanos}, {@code up}, 4 s more. */
+    private Outage outage(FailureMode mode, RedisAction down, long nanos, RedisAction up) throws Exception {
+        BucketLimit limit = BucketLimit.of(30, Duration.ofSeconds(1));
+        for (int i = 0; i < 3; i++) {
+            replicas.add(new Replica(mode, limit, 10));
+        }
+        replicas.forEach(Replica::load);
+        runFor(2 * SECOND);
+        down.run();
+        long from = clock.nanoTime();
+        runFor(nanos);
+        up.run();
+        long to = clock.nanoTime();
+        runFor(4 * SECOND);
+        replicas.forEach(Replica::stop);
+        return new Outage(from, to);
+    }
+
+    private interface RedisAction {
+        void run() throws Exception;
+    }
+
+    private record Outage(long from, long to) {
     }
 
     private void assertNoWaitPastItsDeadline() {
