@@ -67,6 +67,10 @@ abstract class Bucket {
         return waiters != null && !waiters.isEmpty();
     }
 
+    final int waiterCount() {
+        return waiters == null ? 0 : waiters.size();
+    }
+
     final Waiter headWaiter() {
         return waiters == null ? null : waiters.peekFirst();
     }

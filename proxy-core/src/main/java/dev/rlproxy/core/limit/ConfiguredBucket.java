@@ -9,6 +9,10 @@ package dev.rlproxy.core.limit;
  * its grant until its stamp, counting as if it were sent at every moment in between, and then
  * occupies the window from the stamp on. A reservation therefore never lets the window overfill,
  * however long the connection takes; see {@link #stamp}.
+ *
+ * <p>Shared with other replicas ({@link SharedAllowance}), a bucket admits only what its window
+ * and spacing allow <em>and</em> what a lease (or, while the store is gone, the failure mode)
+ * covers. Alone (no store), it decides by itself, exactly as before.
  */
 final class ConfiguredBucket extends Bucket {
 
@@ -23,11 +27,19 @@ final class ConfiguredBucket extends Bucket {
     /** Last admission, or creation while there was none: the start of idleness. */
     private long lastActivityNanos;
     private boolean admitted;
+    /** Null when this process alone decides (the in-memory store). */
+    private final SharedAllowance shared;
 
     ConfiguredBucket(String key, ConfiguredBuckets.KeyGroup group, BucketLimit limit, long nowNanos) {
+        this(key, group, limit, nowNanos, null);
+    }
+
+    ConfiguredBucket(String key, ConfiguredBuckets.KeyGroup group, BucketLimit limit, long nowNanos,
+                     SharedCapacity sharedCapacity) {
         this.key = key;
         this.group = group;
         this.lastActivityNanos = nowNanos;
+        this.shared = sharedCapacity == null ? null : new SharedAllowance(sharedCapacity, this);
         useLimit(limit);
     }
 
@@ -44,19 +56,31 @@ final class ConfiguredBucket extends Bucket {
             return UNTIL_RELEASE; // only a stamp or a give-back can make room
         }
         long earliest = window.earliestNanos(now, (int) (reserved + cost));
-        return spacing == null ? earliest : Math.max(earliest, spacing.earliestNanos(now, cost));
+        long local = spacing == null ? earliest : Math.max(earliest, spacing.earliestNanos(now, cost));
+        return shared == null || local > now ? local : shared.earliestNanos(now, cost);
+    }
+
+    /** Whether the shared store is gone and the failure mode refuses tickets. Call with the lock held. */
+    boolean storeRefuses(long now, int cost) {
+        return shared != null && !isRetired() && shared.refuses(now, cost);
     }
 
     @Override
     void admit(long now, int cost) {
         window.record(now, cost);
         noteAdmission(now, cost);
+        if (shared != null) {
+            shared.admit(now, cost);
+        }
     }
 
     /** Takes {@code cost} admissions to be stamped later. Call with the lock held after a go-now answer. */
     void reserve(long now, int cost) {
         reserved += cost;
         noteAdmission(now, cost);
+        if (shared != null) {
+            shared.reserve(now, cost);
+        }
     }
 
     /**
@@ -67,11 +91,17 @@ final class ConfiguredBucket extends Bucket {
         reserved = Math.max(0, reserved - cost);
         window.record(now, cost);
         lastActivityNanos = Math.max(lastActivityNanos, now); // the window holds it until now + per
+        if (shared != null) {
+            shared.stamp(now, cost);
+        }
     }
 
     /** Returns a reservation that was never sent. Call with the lock held. */
     void cancelReservation(int cost) {
         reserved = Math.max(0, reserved - cost);
+        if (shared != null) {
+            shared.cancelReservation(cost);
+        }
     }
 
     /** Returns admissions of a request that never reached the upstream. Call with the lock held. */
@@ -111,7 +141,7 @@ final class ConfiguredBucket extends Bucket {
      * drained too): forgetting the bucket changes no decision. Call with the lock held.
      */
     boolean isIdle(long now) {
-        return !hasWaiters() && reserved == 0 && now - idleFromNanos() >= 0;
+        return !hasWaiters() && reserved == 0 && now - idleFromNanos() >= 0 && (shared == null || shared.isIdle());
     }
 
     /** When the bucket turns idle if nothing else happens. Call with the lock held, or accept a stale answer. */
@@ -131,6 +161,10 @@ final class ConfiguredBucket extends Bucket {
         this.limit = newLimit;
         this.window = AdmissionWindow.of(newLimit.limit(), spanNanos(newLimit));
         this.spacing = newLimit.burst() < newLimit.limit() ? new BurstSpacing(newLimit) : null;
+    }
+
+    long spanNanos() {
+        return spanNanos(limit);
     }
 
     /** Absurdly long windows are capped well below overflow, since times get added to them. */

@@ -20,6 +20,12 @@ final class ConfiguredBuckets {
 
     private final ConcurrentHashMap<String, ConfiguredBucket> byKey = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, KeyGroup> groups = new ConcurrentHashMap<>();
+    /** Null when this process alone decides. */
+    private final SharedCapacity shared;
+
+    ConfiguredBuckets(SharedCapacity shared) {
+        this.shared = shared;
+    }
 
     /**
      * The live bucket for {@code ref}; its limit is reconciled later, under its lock.
@@ -40,7 +46,7 @@ final class ConfiguredBuckets {
         }
         ConfiguredBucket[] created = new ConfiguredBucket[1];
         bucket = byKey.computeIfAbsent(ref.key(),
-                k -> created[0] = new ConfiguredBucket(k, group, ref.limit(), now));
+                k -> created[0] = new ConfiguredBucket(k, group, ref.limit(), now, shared));
         if (created[0] == null) {
             group.keys.decrementAndGet(); // another request created it first
         }
@@ -56,6 +62,11 @@ final class ConfiguredBuckets {
 
     int size() {
         return byKey.size();
+    }
+
+    /** The buckets held now (a copy), e.g. to wake all their waiters when the store comes and goes. */
+    Bucket[] all() {
+        return byKey.values().toArray(new Bucket[0]);
     }
 
     /**

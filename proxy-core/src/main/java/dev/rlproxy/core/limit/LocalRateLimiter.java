@@ -1,5 +1,6 @@
 package dev.rlproxy.core.limit;
 
+import dev.rlproxy.core.store.SharedBuckets;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.time.Scheduler;
 import java.util.List;
@@ -30,8 +31,9 @@ public final class LocalRateLimiter implements RateLimiter {
     private final TicketQueue queue;
     private final AtomicBoolean sweepScheduled = new AtomicBoolean();
 
+    /** A limiter that decides alone: one replica, the in-memory store. */
     public LocalRateLimiter(Clock clock, Scheduler scheduler, LimiterSettings settings) {
-        this(clock, scheduler, settings, null);
+        this(clock, scheduler, settings, null, null);
     }
 
     /**
@@ -39,17 +41,44 @@ public final class LocalRateLimiter implements RateLimiter {
      * ({@code null}: learned from this process's own responses only, as a single proxy does).
      */
     public LocalRateLimiter(Clock clock, Scheduler scheduler, LimiterSettings settings, LearnedWindowSharing sharing) {
+        this(clock, scheduler, settings, null, sharing);
+    }
+
+    /**
+     * A limiter whose configured buckets share their capacity with other replicas' through
+     * {@code shared} (null: decides alone).
+     */
+    public LocalRateLimiter(Clock clock, Scheduler scheduler, LimiterSettings settings, SharedBuckets shared) {
+        this(clock, scheduler, settings, shared, null);
+    }
+
+    /**
+     * A limiter sharing with other replicas: its configured buckets' capacity through {@code shared}
+     * and its learned windows through {@code sharing} (each null: kept by this process alone, as a
+     * single proxy does). In-flight caps stay per replica.
+     */
+    public LocalRateLimiter(Clock clock, Scheduler scheduler, LimiterSettings settings, SharedBuckets shared,
+                            LearnedWindowSharing sharing) {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(settings, "settings");
         this.learned = new LearnedScopes(sharing == null ? null
                 : new SharedWindows(sharing, clock, scheduler, settings, this::wake));
-        this.configured = new ConfiguredBuckets();
+        SharedCapacity capacity = shared == null ? null : new SharedCapacity(shared, clock, scheduler);
+        this.configured = new ConfiguredBuckets(capacity);
         this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos(),
                 settings.maxResetWait().toNanos());
         this.queue = new TicketQueue(clock, scheduler, settings.maxQueueDepth(), settlement,
                 request -> resolve(request, clock.nanoTime()));
         settlement.wakes(queue);
+        if (capacity != null) {
+            capacity.wakes(queue);
+            shared.leases().onAvailabilityChange(available -> {
+                capacity.availabilityChanged(available);
+                // Waiters for a lease now follow the failure mode, or lease again: let them all look.
+                scheduler.schedule(() -> queue.wake(configured.all()), 0);
+            });
+        }
     }
 
     @Override

@@ -82,6 +82,16 @@ final class RequestBuckets {
         return false;
     }
 
+    /** Whether a shared bucket's store is gone and its failure mode refuses tickets. Call with all locked. */
+    boolean storeRefuses(long now, int cost) {
+        for (ConfiguredBucket b : configured) {
+            if (b.storeRefuses(now, cost)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether every bucket admits {@code cost} now. Call with all locked. */
     boolean allAdmitNow(long now, int cost) {
         for (Bucket b : ordered) {

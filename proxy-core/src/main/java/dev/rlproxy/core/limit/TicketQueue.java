@@ -20,6 +20,9 @@ import dev.rlproxy.core.limit.TicketRefusedException.Reason;
  */
 final class TicketQueue {
 
+    /** Retry-After of a refusal while the shared store is gone. */
+    static final long STORE_RETRY_NANOS = 1_000_000_000L;
+
     private final Clock clock;
     private final Scheduler scheduler;
     private final int maxDepth;
@@ -51,6 +54,10 @@ final class TicketQueue {
      * @return the new waiter, or null if refused (the refusal is in {@code refusal[0]})
      */
     Waiter enqueueLocked(RequestBuckets buckets, TicketRequest request, long now, TicketRefusedException[] refusal) {
+        if (buckets.storeRefuses(now, request.cost())) {
+            refusal[0] = storeUnavailable();
+            return null;
+        }
         long earliest = buckets.refreshEarliestNanos(now, request.cost());
         long knownWait = earliest == Bucket.UNTIL_RELEASE ? 0 : earliest - now;
         if (knownWait > request.maxWaitNanos() || request.maxWaitNanos() == 0) {
@@ -123,6 +130,7 @@ final class TicketQueue {
         long now = 0;
         long earliest = Bucket.UNTIL_RELEASE;
         boolean moving = false;
+        boolean storeRefused = false;
         try {
             if (!w.queued) {
                 return; // gone
@@ -142,6 +150,9 @@ final class TicketQueue {
                     buckets.admitAll(now, w.cost, w.request.stampAtSend());
                     dequeueLocked(w);
                     granted = settlement.ticket(buckets, w.request, now);
+                } else if (buckets.storeRefuses(now, w.cost)) {
+                    dequeueLocked(w);
+                    storeRefused = true;
                 }
             }
         } finally {
@@ -158,6 +169,12 @@ final class TicketQueue {
             if (work == null) {
                 drain(next);
             }
+            return;
+        }
+        if (storeRefused) {
+            w.left();
+            w.future.completeExceptionally(storeUnavailable());
+            wake(buckets.ordered);
             return;
         }
         if (granted != null) {
@@ -283,6 +300,12 @@ final class TicketQueue {
         }
         w.queued = false;
         depth.decrementAndGet();
+    }
+
+    /** The store that shares the buckets is gone and its failure mode is fail-closed; it is probed every second or so. */
+    private static TicketRefusedException storeUnavailable() {
+        return new TicketRefusedException(Reason.STORE_UNAVAILABLE, STORE_RETRY_NANOS,
+                "the shared rate-limit store is unavailable and store.redis.onFailure is fail-closed");
     }
 
     private static long millis(long nanos) {

@@ -9,7 +9,9 @@ public final class TicketRefusedException extends RetryLaterException {
         /** The earliest possible admission lies beyond {@code queue.maxWait}, or the wait ran out. */
         MAX_WAIT,
         /** A new key of a bucket definition whose {@code maxKeys} live keys are all busy. */
-        TOO_MANY_KEYS
+        TOO_MANY_KEYS,
+        /** The shared store cannot be asked and {@code store.redis.onFailure} is {@code fail-closed}. */
+        STORE_UNAVAILABLE
     }
 
     private final Reason reason;

@@ -3,6 +3,7 @@ package dev.rlproxy.server.proxy;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.limit.RetryLaterException;
 import dev.rlproxy.core.limit.Ticket;
+import dev.rlproxy.core.limit.TicketRefusedException;
 import dev.rlproxy.core.tokens.TokenLease;
 import dev.rlproxy.core.usage.QuotaReservation;
 import dev.rlproxy.core.usage.QuotaSpentException;
@@ -268,6 +269,9 @@ final class ExchangeAdmission {
         recorder.refusedBecause(error);
         if (error instanceof QuotaSpentException spent) {
             exchange.fail(ProxyError.quotaExceeded(spent.getMessage(), spent.retryAfterNanos()));
+        } else if (error instanceof TicketRefusedException refused
+                && refused.reason() == TicketRefusedException.Reason.STORE_UNAVAILABLE) {
+            exchange.fail(ProxyError.storeUnavailable(refused.retryAfterNanos()));
         } else if (error instanceof RetryLaterException later) {
             exchange.fail(ProxyError.rateLimited(later.getMessage(), later.retryAfterNanos()));
         } else if (!(error instanceof CancellationException)) {

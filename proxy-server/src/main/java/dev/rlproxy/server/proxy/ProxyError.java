@@ -72,6 +72,16 @@ public record ProxyError(HttpResponseStatus status, String error, String detail,
         return new ProxyError(HttpResponseStatus.SERVICE_UNAVAILABLE, "unavailable", detail, -1);
     }
 
+    /**
+     * The store that shares rate limits between replicas cannot be asked and
+     * {@code store.redis.onFailure} is {@code fail-closed}: no request goes out uncounted.
+     */
+    public static ProxyError storeUnavailable(long retryAfterNanos) {
+        return new ProxyError(HttpResponseStatus.SERVICE_UNAVAILABLE, "store_unavailable",
+                "the shared rate-limit store is unavailable (store.redis.onFailure: fail-closed); retry later",
+                retryAfterNanos);
+    }
+
     /** The proxy is shutting down: the request was still waiting for admission, or arrived during the drain. */
     public static ProxyError shuttingDown() {
         return new ProxyError(HttpResponseStatus.SERVICE_UNAVAILABLE, "shutting_down",

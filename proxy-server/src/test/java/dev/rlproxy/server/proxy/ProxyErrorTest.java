@@ -29,6 +29,21 @@ class ProxyErrorTest {
     }
 
     @Test
+    void storeUnavailableIsA503WithRetryAfterThatNamesTheFailureMode() {
+        FullHttpResponse response = ProxyError.storeUnavailable(TimeUnit.SECONDS.toNanos(1))
+                .toResponse(UnpooledByteBufAllocator.DEFAULT, true);
+        try {
+            assertThat(response.status().code()).isEqualTo(503);
+            assertThat(response.headers().get("Retry-After")).isEqualTo("1");
+            assertThat(response.headers().get("X-Proxy-Error")).isEqualTo("true");
+            assertThat(response.content().toString(StandardCharsets.UTF_8))
+                    .startsWith("{\"error\":\"store_unavailable\",").contains("fail-closed");
+        } finally {
+            response.release();
+        }
+    }
+
+    @Test
     void closingAnswerSaysSo() {
         FullHttpResponse response = ProxyError.noRoute("GET", "/x").toResponse(UnpooledByteBufAllocator.DEFAULT, false);
         try {

@@ -1,0 +1,22 @@
+package dev.rlproxy.core.store;
+
+/**
+ * The answer to a {@link LeaseRequest}.
+ *
+ * @param id              names the lease when it is closed; 0 when nothing was granted or carried
+ * @param granted         slots the caller may use: the carried reservations plus the fresh slots
+ * @param fresh           of {@code granted}, the slots newly taken from the bucket
+ * @param retryAfterNanos when nothing fresh was granted although some was wanted: how long until
+ *                        enough capacity has left the window to be worth asking again; else 0
+ */
+public record Lease(long id, int granted, int fresh, long retryAfterNanos) {
+
+    public static final Lease NONE = new Lease(0, 0, 0, 0);
+
+    public Lease {
+        if (granted < 0 || fresh < 0 || fresh > granted || retryAfterNanos < 0) {
+            throw new IllegalArgumentException("inconsistent lease " + id + ": granted " + granted + ", fresh " + fresh
+                    + ", retry after " + retryAfterNanos);
+        }
+    }
+}
