@@ -128,9 +128,9 @@ public final class ProxyApplication implements AutoCloseable {
             EventLoopScheduler scheduler = new EventLoopScheduler(workers.next());
             MetricRegistry registry = new MetricRegistry();
             store = StoreBackend.open(config.store(), clock, scheduler, new DropwizardStoreMetrics(registry));
-            // Seam: the Redis-backed limiter state and token pool attach to store.redis() here.
             RateLimiter limiter = new LocalRateLimiter(clock, scheduler,
-                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, longestMaxResetWait(config)));
+                    new LimiterSettings(config.queue().maxDepth(), RESET_MARGIN, longestMaxResetWait(config)),
+                    store.sharedBuckets(), store.learnedWindows());
             EventLoopScheduler choreScheduler = new EventLoopScheduler(chores);
             Scheduler files = filePolls == null ? choreScheduler : filePolls;
             UpstreamFactory factory = new UpstreamFactory(clock, scheduler, files,
@@ -138,6 +138,7 @@ public final class ProxyApplication implements AutoCloseable {
                     config.queue().maxDepth(), environment, store.credentials());
             UsageMeter usage = new UsageMeter(usageStore(config, store, chores, clock), clock);
             factory.meterUsageWith(usage);
+            factory.sharePoolsWith(store.tokenPools());
             ProxyTelemetry telemetry = new ProxyTelemetry(registry, clock);
             telemetry.watchStore(store);
             ProxyRuntime runtime = new ProxyRuntime(new Router(List.of()), limiter, clock,

@@ -30,6 +30,7 @@ import dev.rlproxy.core.tokens.TokenPoolSettings;
 import dev.rlproxy.core.tokens.TokenSource;
 import dev.rlproxy.core.usage.UpstreamQuotas;
 import dev.rlproxy.core.usage.UsageMeter;
+import dev.rlproxy.core.tokens.TokenPoolSharing;
 import dev.rlproxy.server.proxy.BucketSpec;
 import dev.rlproxy.server.proxy.RequestForwarding;
 import dev.rlproxy.server.proxy.Route;
@@ -75,6 +76,7 @@ final class UpstreamFactory {
     /** The process environment: {@code egressProxy: env} reads HTTPS_PROXY, HTTP_PROXY and NO_PROXY. */
     private final Map<String, String> environment;
     private UsageMeter usage;
+    private TokenPoolSharing poolSharing;
     /** Upstream host names, resolved on the event loops without blocking; shared by every upstream. */
     private final AddressResolverGroup<InetSocketAddress> resolver;
     /** server.trustForwardedHeaders: keep the forwarding headers clients send. */
@@ -110,6 +112,11 @@ final class UpstreamFactory {
         this.fileScheduler = fileScheduler;
         this.channelType = channelType;
         this.environment = environment;
+    }
+
+    /** Token pools built from now on share their tokens' state with other replicas through {@code sharing} (null: alone). */
+    void sharePoolsWith(TokenPoolSharing sharing) {
+        this.poolSharing = sharing;
     }
 
     /** Upstreams built from now on count their quotas with {@code usage}; without it they have none. */
@@ -197,7 +204,7 @@ final class UpstreamFactory {
         TokenPoolSettings settings = new TokenPoolSettings(config.defaultLimit(), config.resetInterval(),
                 ProxyApplication.RESET_MARGIN, d.quarantineBase(), d.quarantineMax())
                 .withBounds(upstream.maxResetWait(), maxQueueDepth);
-        TokenPool pool = new TokenPool(upstream.name(), settings, clock, scheduler);
+        TokenPool pool = new TokenPool(upstream.name(), settings, clock, scheduler, poolSharing);
         pool.reconcile(tokenSources(upstream));
         return pool;
     }

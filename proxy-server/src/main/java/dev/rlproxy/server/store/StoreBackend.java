@@ -5,11 +5,15 @@ import dev.rlproxy.core.config.RedisConfig;
 import dev.rlproxy.core.config.StoreConfig;
 import dev.rlproxy.core.config.StoreType;
 import dev.rlproxy.core.metrics.StoreMetrics;
+import dev.rlproxy.core.limit.LearnedWindowSharing;
+import dev.rlproxy.core.store.SharedBuckets;
 import dev.rlproxy.core.time.Clock;
 import dev.rlproxy.core.time.Scheduler;
 import dev.rlproxy.core.tokens.CredentialStore;
+import dev.rlproxy.core.tokens.TokenPoolSharing;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,9 +23,11 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Where the proxy's shared state lives, as {@code store} configures it: in this process
- * ({@code memory}) or in Redis through one {@link RedisGateway}. It is the seam the Redis-backed
- * parts attach to: generated credentials ({@link #credentials()}) today; bucket leases, learned
- * windows and the token pool take {@link #redis()} the same way.
+ * ({@code memory}) or in Redis through one {@link RedisGateway}. It hands each part of the proxy
+ * its way to share with the other replicas: configured buckets' leases ({@link #sharedBuckets()}),
+ * learned windows ({@link #learnedWindows()}), token pools ({@link #tokenPools()}), generated
+ * credentials ({@link #credentials()}) and quota counts ({@link #redis()}); with the in-memory
+ * store each part keeps its state alone.
  *
  * <p>While Redis answers, a {@code PING} every {@code probeInterval} checks that it still does.
  *
@@ -41,6 +47,8 @@ public final class StoreBackend implements AutoCloseable {
     private final RedisGateway gateway;
     private final CredentialStore credentials;
     private final Scheduler scheduler;
+    /** This process among the replicas (its in-flight counts and leases in Redis are its own). */
+    private final String replicaId = UUID.randomUUID().toString();
     private volatile Scheduler.Cancellable heartbeat;
     private volatile boolean closed;
 
@@ -120,6 +128,27 @@ public final class StoreBackend implements AutoCloseable {
     /** The Redis settings in force (defaults with the in-memory store). */
     public RedisConfig redisConfig() {
         return config.redis();
+    }
+
+    /**
+     * How configured buckets share their capacity with other replicas: leases in Redis, under
+     * {@code store.redis.onFailure}; null with the in-memory store.
+     */
+    public SharedBuckets sharedBuckets() {
+        RedisConfig redis = config.redis();
+        return gateway == null ? null : new SharedBuckets(
+                new RedisBucketLeases(gateway, RedisBucketLeases.DEFAULT_VALIDITY), redis.onFailure(),
+                redis.expectedReplicas());
+    }
+
+    /** How learned windows are shared with other replicas; null with the in-memory store. */
+    public LearnedWindowSharing learnedWindows() {
+        return gateway == null ? null : LearnedWindowSharing.via(new RedisLearnedWindowStore(gateway), replicaId);
+    }
+
+    /** How token pools share their tokens' state with other replicas; null with the in-memory store. */
+    public TokenPoolSharing tokenPools() {
+        return gateway == null ? null : TokenPoolSharing.via(new RedisTokenPoolStore(gateway), replicaId);
     }
 
     /** Where generated tokens are shared. */
