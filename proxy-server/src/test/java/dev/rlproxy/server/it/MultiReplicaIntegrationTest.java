@@ -1,0 +1,185 @@
+package dev.rlproxy.server.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.rlproxy.server.cli.Main;
+import dev.rlproxy.server.simulator.SimulatorSpec;
+import dev.rlproxy.server.simulator.UpstreamSimulator;
+import dev.rlproxy.server.simulator.WindowMode;
+import dev.rlproxy.server.store.RedisServerProcess;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three real proxy processes share one real redis-server and one simulated upstream that enforces
+ * its limit over a sliding window: together they must keep it at zero violations while using
+ * nearly all of it, also when one replica is killed with {@code -9} mid-load and started again.
+ */
+@EnabledOnOs({OS.LINUX, OS.MAC})
+class MultiReplicaIntegrationTest {
+
+    private static final String TOKEN = "mr-token-0001";
+    private static final int LIMIT = 60;
+    private static final Duration PER = Duration.ofSeconds(2);
+
+    @TempDir
+    Path dir;
+    private final List<Replica> replicas = new ArrayList<>();
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private RedisServerProcess redis;
+    private UpstreamSimulator upstream;
+
+    @AfterEach
+    void stopAll() {
+        replicas.forEach(Replica::kill);
+        if (upstream != null) {
+            upstream.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void threeReplicasTogetherKeepOneConfiguredLimitAndUseIt() throws Exception {
+        Path config = startRedisUpstreamAndConfig();
+        startReplicas(config, 3);
+
+        List<CompletableFuture<HttpResponse<String>>> sent = offer(6 * LIMIT);
+
+        assertThat(served(sent)).as("every request answered 200: maxWait is long enough").isEqualTo(6 * LIMIT);
+        assertThat(upstream.violations()).as("upstream violations across all replicas").isZero();
+        // At most LIMIT per (per + windowMargin) = 0.8 of the upstream's rate can be used here. In this
+        // harness one replica on the in-memory store measured 0.64 and three replicas on Redis 0.66-0.70:
+        // sharing costs nothing measurable. The bound catches a lease scheme that starves replicas.
+        double used = UpstreamArrivals.of(upstream).utilisationAfterFirstWindow(LIMIT, PER.toMillis());
+        assertThat(used).as("share of the upstream's rate used across replicas").isGreaterThanOrEqualTo(0.55);
+    }
+
+    @Test
+    void aReplicaKilledWithSigkillMidLoadAndStartedAgainCausesNoViolation() throws Exception {
+        Path config = startRedisUpstreamAndConfig();
+        startReplicas(config, 3);
+
+        List<CompletableFuture<HttpResponse<String>>> sent = offer(6 * LIMIT);
+        await().atMost(Duration.ofSeconds(30)).until(() -> upstream.accepted() >= LIMIT);
+        replicas.get(0).kill(); // -9: its open leases stay counted in Redis until they expire
+        replicas.set(0, Replica.start(config, dir.resolve("replica-0-again.log")));
+        List<CompletableFuture<HttpResponse<String>>> more = offer(LIMIT); // some through the new replica 0
+
+        long served = served(sent) + served(more);
+        assertThat(upstream.violations()).as("upstream violations across all replicas").isZero();
+        assertThat(served).as("answers with 200 (only replica 0's queued requests died with it)")
+                .isGreaterThanOrEqualTo(7L * LIMIT - 2L * LIMIT);
+    }
+
+    private Path startRedisUpstreamAndConfig() throws IOException {
+        redis = RedisServerProcess.start();
+        upstream = UpstreamSimulator.start(SimulatorSpec.none(LIMIT, PER)
+                .withWindowMode(WindowMode.SLIDING).withRequestJournal(true));
+        return Files.writeString(dir.resolve("proxy.yaml"), """
+                store:
+                  type: redis
+                  redis: { uri: "%s", onFailure: fail-closed }
+                queue: { maxWait: 60s }
+                upstreams:
+                  api:
+                    url: "%s"
+                    windowMargin: 500ms
+                    tokens:
+                      static: ["${TOKEN}"]
+                    buckets:
+                      - { name: strict, limit: %d, per: 2s, scope: upstream }
+                routes:
+                  - match: { pathPrefix: "/api/" }
+                    upstream: api
+                """.formatted(redis.uri(), upstream.baseUrl(), LIMIT));
+    }
+
+    private void startReplicas(Path config, int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            replicas.add(Replica.start(config, dir.resolve("replica-" + i + ".log")));
+        }
+    }
+
+    /** Sends {@code total} requests at once, spread round-robin over the replicas. */
+    private List<CompletableFuture<HttpResponse<String>>> offer(int total) {
+        List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            Replica replica = replicas.get(i % replicas.size());
+            sent.add(client.sendAsync(HttpRequest.newBuilder(URI.create(replica.url("/api/items/" + i)))
+                    .timeout(Duration.ofSeconds(90)).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        return sent;
+    }
+
+    private static long served(List<CompletableFuture<HttpResponse<String>>> sent) {
+        return sent.stream().map(f -> f.handle((r, e) -> e == null && r.statusCode() == 200))
+                .filter(CompletableFuture::join).count();
+    }
+
+    /** One proxy process. */
+    private record Replica(Process process, int port) {
+
+        static Replica start(Path config, Path log) throws IOException {
+            int port = freePort();
+            ProcessBuilder builder = new ProcessBuilder(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                    "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                    "run", "--config", config.toString(), "--set", "server.listen=127.0.0.1:" + port,
+                    "--set", "admin.listen=127.0.0.1:" + freePort()))
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().put("TOKEN", TOKEN);
+            Process process = builder.start();
+            Replica replica = new Replica(process, port);
+            HttpClient client = HttpClient.newHttpClient();
+            try {
+                await().atMost(Duration.ofSeconds(60)).failFast("the replica exited", () -> !process.isAlive())
+                        .ignoreExceptions().until(() -> client.send(
+                        HttpRequest.newBuilder(URI.create(replica.url("/nowhere"))).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 404);
+            } catch (ConditionTimeoutException | org.awaitility.core.TerminalFailureException e) {
+                replica.kill();
+                throw new AssertionError("replica did not serve; its output:\n" + Files.readString(log), e);
+            }
+            return replica;
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + port + path;
+        }
+
+        void kill() {
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private static int freePort() throws IOException {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            }
+        }
+    }
+}
