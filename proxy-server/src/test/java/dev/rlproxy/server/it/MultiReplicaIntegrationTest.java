@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MultiReplicaIntegrationTest {
 
     private static final String TOKEN = "mr-token-0001";
+    private static final String SECOND_TOKEN = "mr-token-0002";
     private static final int LIMIT = 60;
     private static final Duration PER = Duration.ofSeconds(2);
 
@@ -89,6 +91,38 @@ class MultiReplicaIntegrationTest {
         assertThat(upstream.violations()).as("upstream violations across all replicas").isZero();
         assertThat(served).as("answers with 200 (only replica 0's queued requests died with it)")
                 .isGreaterThanOrEqualTo(7L * LIMIT - 2L * LIMIT);
+    }
+
+    @Test
+    void threeReplicasShareWhatTheUpstreamsHeadersSayAndTheTokensInProportion() throws Exception {
+        redis = RedisServerProcess.start();
+        upstream = UpstreamSimulator.start(SimulatorSpec.github(40, PER)
+                .withTokenLimits(Map.of(TOKEN, 40, SECOND_TOKEN, 20)).withRequestJournal(true));
+        Path config = Files.writeString(dir.resolve("github.yaml"), """
+                store:
+                  type: redis
+                  redis: { uri: "%s" }
+                queue: { maxWait: 60s }
+                upstreams:
+                  github:
+                    url: "%s"
+                    dialect: github
+                    tokens:
+                      static: ["${TOKEN}", "${SECOND_TOKEN}"]
+                routes:
+                  - match: { pathPrefix: "/api/" }
+                    upstream: github
+                """.formatted(redis.uri(), upstream.baseUrl()));
+        startReplicas(config, 3);
+
+        List<CompletableFuture<HttpResponse<String>>> sent = offer(180);
+
+        assertThat(served(sent)).as("every request answered 200").isEqualTo(180);
+        assertThat(upstream.violations()).as("upstream violations across all replicas").isZero();
+        Map<String, Long> byToken = upstream.acceptedByToken();
+        assertThat((double) byToken.get(TOKEN) / byToken.get(SECOND_TOKEN))
+                .as("tokens used in proportion to their limits (40:20) across replicas: " + byToken)
+                .isBetween(1.4, 2.8);
     }
 
     private Path startRedisUpstreamAndConfig() throws IOException {
@@ -148,6 +182,7 @@ class MultiReplicaIntegrationTest {
                     "--set", "admin.listen=127.0.0.1:" + freePort()))
                     .redirectErrorStream(true).redirectOutput(log.toFile());
             builder.environment().put("TOKEN", TOKEN);
+            builder.environment().put("SECOND_TOKEN", SECOND_TOKEN);
             Process process = builder.start();
             Replica replica = new Replica(process, port);
             HttpClient client = HttpClient.newHttpClient();
