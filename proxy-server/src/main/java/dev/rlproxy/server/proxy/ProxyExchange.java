@@ -184,7 +184,9 @@ final class ProxyExchange implements UpstreamListener {
         responseKeepAlive = HttpUtil.isKeepAlive(response);
         ProxyUrls urls = ProxyUrls.forRequest(route, request.headers().get(HttpHeaderNames.HOST));
         bodyRewriter = ResponseRewriter.bodyRewriter(upstream, response, request.method(), urls);
-        client.writeAndFlush(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive, urls,
+        // Written now, flushed when the upstream read that delivered it is done (onReadComplete): a
+        // small response's head and body then leave in one write to the client instead of two.
+        client.write(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive, urls,
                         bodyRewriter != null))
                 .addListener(writeThenReadUpstream(false));
     }
@@ -205,7 +207,14 @@ final class ProxyExchange implements UpstreamListener {
         }
         boolean last = content instanceof LastHttpContent;
         recorder.relayed(content.content().readableBytes());
-        client.writeAndFlush(bodyRewriter == null ? content : bodyRewriter.rewrite(content, client.alloc())).addListener(writeThenReadUpstream(last));
+        client.write(bodyRewriter == null ? content : bodyRewriter.rewrite(content, client.alloc())).addListener(writeThenReadUpstream(last));
+    }
+
+    @Override
+    public void onReadComplete() {
+        if (state == ExchangeState.RELAYING) {
+            client.flush();
+        }
     }
 
     private ChannelFutureListener writeThenReadUpstream(boolean last) {
