@@ -25,7 +25,6 @@ JAR = os.path.join(ROOT, "proxy-server", "target", "proxy.jar")
 PROFILER_JAR = os.path.join(ROOT, "target", "profiler", "async-profiler-4.1.jar")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 NCPU = os.cpu_count() or 1
-OURS = ("rlproxy-unlimited", "rlproxy-memory", "rlproxy-redis")
 
 
 def log(msg):
@@ -415,10 +414,30 @@ SYSCALL_FRAMES = {
 }
 
 
+# Inclusive shares of the parts worth watching: a sample counts for each part anywhere on its stack.
+COMPONENTS = {
+    "metrics (Dropwizard and rlproxy's recorders)": ("com/codahale/", "dev/rlproxy/server/metrics/",
+                                                     "dev/rlproxy/server/proxy/ExchangeRecorder"),
+    "limiter (acquire, complete, release)": ("dev/rlproxy/core/limit/",),
+    "token pool": ("dev/rlproxy/core/tokens/",),
+    "rate-limit header parsing": ("dev/rlproxy/core/headers/",),
+    "request/response rewriting (headers, URLs)": ("dev/rlproxy/server/proxy/RequestRewriter",
+                                                    "dev/rlproxy/server/proxy/ResponseRewriter",
+                                                    "dev/rlproxy/server/proxy/ProxyUrls"),
+    "HTTP decoding (Netty)": ("io/netty/handler/codec/http/HttpObjectDecoder", "io/netty/handler/codec/ByteToMessageDecoder.decode"),
+    "HTTP encoding (Netty)": ("io/netty/handler/codec/http/HttpObjectEncoder",),
+    "upstream pool (Netty FixedChannelPool)": ("io/netty/channel/pool/",),
+    "timers (schedule, cancel)": ("io/netty/util/concurrent/AbstractScheduledEventExecutor.schedule",
+                                  "io/netty/util/concurrent/ScheduledFutureTask.cancel"),
+    "logging": ("ch/qos/logback/", "org/slf4j/"),
+    "CompletableFuture": ("java/util/concurrent/CompletableFuture",),
+}
+
+
 def thread_group(name):
     name = name.strip("[]")
     for prefix, group in (("multiThreadIoEventLoopGroup", "event loops"), ("GC Thread", "GC"), ("G1", "GC"),
-                          ("C2 CompilerThread", "JIT compilers"), ("C1 CompilerThread", "JIT compilers"),
+                          ("C2 CompilerThre", "JIT compilers"), ("C1 CompilerThre", "JIT compilers"), ("G1 ", "GC"), ("VM Thread", "GC and safepoints"),
                           ("AsyncAppender", "access log"), ("rlproxy-chores", "chores")):
         if name.startswith(prefix):
             return group
@@ -428,7 +447,7 @@ def thread_group(name):
 def summarize_collapsed(path, top=15):
     """Shares of the samples: per thread group, per syscall, per rlproxy/netty method (inclusive), per leaf frame."""
     total = 0
-    leaves, groups, syscalls, methods = {}, {}, {}, {}
+    leaves, groups, syscalls, methods, components = {}, {}, {}, {}, {}
     with open(path) as f:
         for line in f:
             stack, _, count = line.rstrip("\n").rpartition(" ")
@@ -447,8 +466,12 @@ def summarize_collapsed(path, top=15):
             for fr in set(frames):
                 if fr.startswith("dev/rlproxy/"):
                     methods[fr] = methods.get(fr, 0) + n
+            for label, prefixes in COMPONENTS.items():
+                if any(fr.startswith(prefixes) for fr in frames):
+                    components[label] = components.get(label, 0) + n
     by_count = lambda d, k: sorted(d.items(), key=lambda kv: -kv[1])[:k]
-    return total, by_count(groups, 10), by_count(syscalls, 10), by_count(methods, top), by_count(leaves, top)
+    return (total, by_count(groups, 10), by_count(syscalls, 10), by_count(components, len(COMPONENTS)),
+            by_count(methods, top), by_count(leaves, top))
 
 
 # ---------------------------------------------------------------- main
@@ -463,6 +486,9 @@ def main():
     p.add_argument("--modes", default="unlimited,memory,redis", help="rlproxy modes (unlimited,memory,redis)")
     p.add_argument("--pin", action="store_true",
                    help="wrk on the last CPU, the servers on the others (taskset); off by default")
+    p.add_argument("--variant", action="append", default=[], metavar="LABEL=JVM_FLAGS",
+                   help="one more rlproxy-memory target with extra JVM flags, e.g. loops2=-Dio.netty.eventLoopThreads=2")
+    p.add_argument("--baseline-jar", help="one more rlproxy-memory target running this jar (before/after a change)")
     p.add_argument("--body-bytes", type=int, default=64, help="size of the upstream's response body (64)")
     p.add_argument("--java-opts", default=os.environ.get("JAVA_OPTS", ""), help="extra JVM flags for the proxy")
     p.add_argument("--access-log", action="store_true",
@@ -519,8 +545,18 @@ def main():
         startup_ms = {}
         if args.profile or args.footprint:
             modes = ["memory"]
-        for mode in modes:
-            name = f"rlproxy-{mode}"
+        notes = {"unlimited": "no token pool, no bucket", "memory": "2-token pool + bucket of 10^9/s, memory store",
+                 "redis": "as memory, Redis store"}
+        proxies = [(f"rlproxy-{mode}", mode, JAR, args.java_opts, notes[mode]) for mode in modes]
+        if not (args.profile or args.footprint):
+            for variant in args.variant:
+                label, _, opts = variant.partition("=")
+                proxies.append((f"rlproxy-memory-{label}", "memory", JAR, f"{args.java_opts} {opts}".strip(),
+                                f"as memory, JVM flags `{opts}`"))
+            if args.baseline_jar:
+                proxies.append(("rlproxy-memory-baseline", "memory", os.path.abspath(args.baseline_jar), args.java_opts,
+                                f"as memory, the jar {args.baseline_jar}"))
+        for name, mode, jar, java_opts, note in proxies:
             port = free_port()
             if mode == "redis":
                 if not shutil.which("redis-server"):
@@ -530,11 +566,11 @@ def main():
                 rp = procs.start(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
                                   "--appendonly", "no"], os.path.join(args.work, "redis.log"), server_cpus)
                 wait_for_port(redis_port, rp, os.path.join(args.work, "redis.log"), "redis-server")
-            yaml = os.path.join(args.work, f"{mode}.yaml")
+            yaml = os.path.join(args.work, f"{name}.yaml")
             with open(yaml, "w") as f:
                 f.write(proxy_yaml(port, free_port(), up_port, mode, redis_port))
-            logfile = os.path.join(args.work, f"{mode}.log")
-            argv = ["java"] + args.java_opts.split() + ["-jar", JAR, "run", "--config", yaml]
+            logfile = os.path.join(args.work, f"{name}.log")
+            argv = ["java"] + java_opts.split() + ["-jar", jar, "run", "--config", yaml]
             if not args.access_log:
                 argv += ["--log-level", "warn"]
             t0 = time.monotonic()
@@ -548,10 +584,7 @@ def main():
             first = first_request_ms(port, "/item")
             startup_ms[name] = (time.monotonic() - t0) * 1000 if first is not None else None
             pid = proc.pid
-            targets[name] = Target(name, f"http://127.0.0.1:{port}/item", (lambda p=pid: [p]), pid,
-                                   {"unlimited": "no token pool, no bucket",
-                                    "memory": "2-token pool + bucket of 10^9/s, memory store",
-                                    "redis": "as memory, Redis store"}[mode])
+            targets[name] = Target(name, f"http://127.0.0.1:{port}/item", (lambda p=pid: [p]), pid, note)
         for t in targets.values():
             r = run_wrk(args, t.url, 1, 1, args.wrk_cpus)
             if r["non2xx"] or r["errors"]:
@@ -658,7 +691,7 @@ def throughput(args, targets, conns_list, stem, quiet, load_before, busiest_befo
         ref, direct = rows.get(("nginx-proxy", conns)), rows.get(("direct", conns))
         for name in names:
             s = rows.get((name, conns))
-            if name in OURS and s and ref and direct:
+            if name.startswith("rlproxy-") and s and ref and direct:
                 lines.append(f"| {conns} | {name} | **{s['rps'] / ref['rps']:.2f}** | {s['rps'] / direct['rps']:.2f} | "
                              f"{s['p50'] - ref['p50']:+.2f} | {s['p99'] - ref['p99']:+.2f} | "
                              f"{s['p999'] - ref['p999']:+.2f} | {s['cpu_us_per_req'] / ref['cpu_us_per_req']:.2f} |")
@@ -698,8 +731,9 @@ def profile(args, target, stem, quiet, load_before):
     r2 = measure(args, target, 32, args.profile_seconds)
     flame = stem + "-flame.html"
     jcmd_agent(target.main_pid, library, f"stop,flamegraph,file={flame}")
-    total, groups, syscalls, methods, leaves = summarize_collapsed(collapsed)
-    os.remove(collapsed)
+    total, groups, syscalls, components, methods, leaves = summarize_collapsed(collapsed)
+    subprocess.run(["gzip", "-9", collapsed], check=True)
+    shutil.move(collapsed + ".gz", stem + ".collapsed.gz")  # for flamegraph tools or a closer look
     lines = [f"# rlproxy CPU profile — {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M:%S} UTC", ""]
     lines += ["## Machine", ""] + [f"- {m}" for m in machine_description()]
     lines += [f"- load average before: {' '.join(f'{x:.2f}' for x in load_before)}{'' if quiet else ' (NOT quiet)'}",
@@ -710,6 +744,7 @@ def profile(args, target, stem, quiet, load_before):
               f"{r['cpu_cores']:.2f} cores. Run 2 (flame graph `{os.path.basename(flame)}`): {r2['rps']:.0f} req/s.",
               "", f"## Where the samples are ({total} samples of the whole process)", ""]
     for title, rows in (("thread group", groups), ("syscall anywhere on the stack", syscalls),
+                        ("component anywhere on the stack (inclusive)", components),
                         ("rlproxy method anywhere on the stack (inclusive)", methods), ("leaf frame (self time)", leaves)):
         lines += [f"| {title} | share |", "|---|---:|"]
         lines += [f"| `{name[:120]}` | {100 * n / max(1, total):.1f}% |" for name, n in rows] + [""]
