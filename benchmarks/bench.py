@@ -501,6 +501,8 @@ def main():
     p.add_argument("--footprint", action="store_true",
                    help="only the footprint phase: start-up time, idle CPU, 150 req/s for --footprint-seconds")
     p.add_argument("--footprint-seconds", type=int, default=60)
+    p.add_argument("--appcds", action="store_true",
+                   help="with --footprint: first a training run that writes an AppCDS archive, then start with it")
     p.add_argument("--footprint-rate", type=int, default=150)
     p.add_argument("--quiet-load", type=float, default=0.5 * NCPU,
                    help="1-minute load average under which the machine counts as quiet (0.5 x CPUs)")
@@ -556,6 +558,11 @@ def main():
             if args.baseline_jar:
                 proxies.append(("rlproxy-memory-baseline", "memory", os.path.abspath(args.baseline_jar), args.java_opts,
                                 f"as memory, the jar {args.baseline_jar}"))
+        if args.footprint and args.appcds:
+            archive = os.path.join(args.work, "rlproxy.jsa")
+            train_appcds(args, procs, up_port, archive, server_cpus)
+            proxies = [(n, m, j, f"{o} -XX:SharedArchiveFile={archive}".strip(), note + ", AppCDS archive")
+                       for n, m, j, o, note in proxies]
         for name, mode, jar, java_opts, note in proxies:
             port = free_port()
             if mode == "redis":
@@ -599,6 +606,25 @@ def main():
     finally:
         procs.stop_all()
         shutil.rmtree(args.work, ignore_errors=True)
+
+
+def train_appcds(args, procs, up_port, archive, server_cpus):
+    """Starts the proxy once with -XX:ArchiveClassesAtExit, serves requests, stops it: the JVM writes the archive."""
+    port = free_port()
+    yaml = os.path.join(args.work, "appcds.yaml")
+    with open(yaml, "w") as f:
+        f.write(proxy_yaml(port, free_port(), up_port, "memory"))
+    logfile = os.path.join(args.work, "appcds.log")
+    proc = procs.start(["java"] + args.java_opts.split() + [f"-XX:ArchiveClassesAtExit={archive}", "-jar", JAR,
+                                                            "run", "--config", yaml, "--log-level", "warn"],
+                       logfile, server_cpus)
+    if not wait_for_port(port, proc, logfile, "AppCDS training run"):
+        sys.exit(f"the AppCDS training run failed; see {logfile}")
+    run_wrk(args, f"http://127.0.0.1:{port}/item", 4, 3, args.wrk_cpus)
+    procs.stop(proc, timeout=60)
+    if not os.path.exists(archive):
+        sys.exit(f"no AppCDS archive written; see {logfile}")
+    log(f"AppCDS archive: {os.path.getsize(archive) // 1048576} MiB")
 
 
 def warm_up(args, targets, seconds, connections=32):
@@ -759,7 +785,7 @@ def footprint(args, targets, stem, quiet, load_before, startup_ms):
     time.sleep(10)
     idle_cores = (target.ticks() - idle_ticks0) / CLK_TCK / (time.monotonic() - t0)
     warm_up(args, [target], args.warmup)
-    conns = 4
+    conns = 8  # each waits delay_ms between requests: the longer the delay, the less latency skews the rate
     delay_ms = max(1, round(conns * 1000 / args.footprint_rate))
     runs = {}
     for rep in range(args.reps):
@@ -771,7 +797,7 @@ def footprint(args, targets, stem, quiet, load_before, startup_ms):
     lines = [f"# rlproxy footprint — {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M:%S} UTC", ""]
     lines += ["## Machine", ""] + [f"- {m}" for m in machine_description()]
     lines += [f"- load average before: {' '.join(f'{x:.2f}' for x in load_before)}{'' if quiet else ' (NOT quiet)'}",
-              f"- proxy JVM flags: `{args.java_opts or '(none)'}`; rlproxy-memory mode (token pool + bucket)",
+              f"- proxy JVM flags: `{args.java_opts or '(none)'}`; {target.note}",
               f"- start-up to first served request: {fmt(startup_ms.get('rlproxy-memory'), 0)} ms",
               f"- idle CPU (10 s, no traffic, before any): {idle_cores:.4f} cores",
               f"- then {args.warmup} s warm-up at 32 connections, then {args.reps} × {args.footprint_seconds} s at "
