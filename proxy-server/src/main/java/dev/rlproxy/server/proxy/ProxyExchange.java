@@ -64,8 +64,11 @@ final class ProxyExchange implements UpstreamListener {
     private final ExchangeListener listener;
     private final boolean clientKeepAlive;
     private final long deadlineNanos;
-    /** Ties the client's error answer ({@code X-Request-Id}) to the log line that has the cause. */
-    private final String requestId = UpstreamFailures.newRequestId();
+    /**
+     * Ties the client's error answer ({@code X-Request-Id}) to the log line that has the cause. Made
+     * on first use: only failures need one.
+     */
+    private String requestId;
     private final ExchangeRecorder recorder;
     private final ExchangeAdmission admission;
 
@@ -256,15 +259,15 @@ final class ProxyExchange implements UpstreamListener {
             if (stale && !resentAfterStaleConnection && RequestRewriter.isIdempotent(request.method())
                     && body.isReplayable() && remainingWaitNanos() > 0) {
                 log.debug("request {}: pooled connection to upstream '{}' was stale ({}); sending once more",
-                        requestId, upstream.name(), cause.toString());
+                        requestId(), upstream.name(), cause.toString());
                 resentAfterStaleConnection = true;
                 admission.begin();
                 return;
             }
-            log.warn("request {}: upstream '{}' failed: {}", requestId, upstream.name(), cause.toString());
+            log.warn("request {}: upstream '{}' failed: {}", requestId(), upstream.name(), cause.toString());
             fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
         } else if (state == ExchangeState.RELAYING) {
-            log.warn("request {}: upstream '{}' failed mid-response: {}", requestId, upstream.name(), cause.toString());
+            log.warn("request {}: upstream '{}' failed mid-response: {}", requestId(), upstream.name(), cause.toString());
             abortMidResponse();
         }
     }
@@ -275,7 +278,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         dropConnection();
         admission.giveBack(true);
-        log.warn("request {}: upstream '{}' sent no response head within {} ms", requestId, upstream.name(),
+        log.warn("request {}: upstream '{}' sent no response head within {} ms", requestId(), upstream.name(),
                 TimeUnit.NANOSECONDS.toMillis(upstream.responseTimeoutNanos()));
         fail(ProxyError.upstreamTimeout(upstream.name(), "no response within "
                 + TimeUnit.NANOSECONDS.toMillis(upstream.responseTimeoutNanos()) + " ms"));
@@ -320,7 +323,7 @@ final class ProxyExchange implements UpstreamListener {
         boolean keepAlive = clientKeepAlive && !body.wasRejected() && (body.fullyReceived() || !body.isStreamed());
         body.discard();
         FullHttpResponse answer = error.toResponse(client.alloc(), keepAlive);
-        answer.headers().set(REQUEST_ID_HEADER, requestId);
+        answer.headers().set(REQUEST_ID_HEADER, requestId());
         client.writeAndFlush(answer)
                 .addListener(f -> listener.exchangeDone(keepAlive && f.isSuccess()));
     }
@@ -366,11 +369,14 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Every change of state goes through here. */
     void moveTo(ExchangeState next) {
-        assert state.canBecome(next) : "exchange " + requestId + ": " + state + " -> " + next;
+        assert state.canBecome(next) : "exchange " + requestId() + ": " + state + " -> " + next;
         state = next;
     }
 
     String requestId() {
+        if (requestId == null) {
+            requestId = UpstreamFailures.newRequestId();
+        }
         return requestId;
     }
 
