@@ -411,6 +411,7 @@ SYSCALL_FRAMES = {
     "send/write to a socket (send, sendmsg, write, writev)": re.compile(r"(^|_)(send|sendto|sendmsg|write|writev)$"),
     "read from a socket (read, recv, readv)": re.compile(r"(^|_)(read|recv|recvfrom|recvmsg|readv)$"),
     "epoll_wait": re.compile(r"(^|_)epoll_wait$"),
+    "epoll_ctl (interest changes: reads asked for and cleared with AUTO_READ off)": re.compile(r"(^|_)epoll_ctl$"),
 }
 
 
@@ -627,6 +628,21 @@ def train_appcds(args, procs, up_port, archive, server_cpus):
     log(f"AppCDS archive: {os.path.getsize(archive) // 1048576} MiB")
 
 
+PACED_CONNECTIONS = 128
+
+
+def paced_delay(args, target, connections, rate):
+    """The per-connection pause that yields about `rate` req/s against this target.
+
+    A connection sends, waits for the answer, pauses, sends again: rate = connections / (pause +
+    latency). The target's own latency at that load is taken from a 2 s trial and subtracted; wrk
+    pauses in whole milliseconds, so many connections keep the rounding small."""
+    first = max(1, round(connections * 1000 / rate))
+    trial = run_wrk(args, target.url, connections, 2, args.wrk_cpus, paced_delay_ms=first)
+    latency_ms = max(0.0, connections * 1000 / max(1.0, trial["rps"]) - first)
+    return max(1, round(connections * 1000 / rate - latency_ms))
+
+
 def warm_up(args, targets, seconds, connections=32):
     for t in targets:
         log(f"warm-up {t.name}: {seconds} s at {connections} connections")
@@ -657,13 +673,12 @@ def throughput(args, targets, conns_list, stem, quiet, load_before, busiest_befo
         # Half of nginx-as-proxy's median maximum at 32 connections, paced by a per-connection delay.
         nginx_max = med([r["rps"] for r in runs[("nginx-proxy", 32)]])
         paced_rate = nginx_max / 2
-        paced_conns = 64
-        delay_ms = max(1, round(paced_conns * 1000 / paced_rate))
         paced_names = [n for n in names if n != "direct"]
+        delays = {name: paced_delay(args, targets[name], PACED_CONNECTIONS, paced_rate) for name in paced_names}
         for rep in range(args.reps):
             order = paced_names[rep % len(paced_names):] + paced_names[:rep % len(paced_names)]
             for name in order:
-                r = measure(args, targets[name], paced_conns, args.duration, paced_delay_ms=delay_ms)
+                r = measure(args, targets[name], PACED_CONNECTIONS, args.duration, paced_delay_ms=delays[name])
                 paced.setdefault(name, []).append(r)
                 log(f"paced rep {rep + 1} {name}: {r['rps']:.0f} req/s p50 {r['p50']:.2f} p99 {r['p99']:.2f} "
                     f"p99.9 {r['p999']:.2f} ms, {r['cpu_us_per_req']:.1f} us CPU/req")
@@ -722,8 +737,8 @@ def throughput(args, targets, conns_list, stem, quiet, load_before, busiest_befo
                              f"{s['p50'] - ref['p50']:+.2f} | {s['p99'] - ref['p99']:+.2f} | "
                              f"{s['p999'] - ref['p999']:+.2f} | {s['cpu_us_per_req'] / ref['cpu_us_per_req']:.2f} |")
     if paced:
-        lines += ["", f"## Latency at half of nginx-as-proxy's throughput ({paced_rate:.0f} req/s asked, 64 connections, "
-                      "wrk's per-connection delay)", "",
+        lines += ["", f"## Latency at half of nginx-as-proxy's throughput ({paced_rate:.0f} req/s asked, {PACED_CONNECTIONS} connections, "
+                      "each pausing between requests for a delay fitted per target in a 2 s trial)", "",
                   "| target | achieved req/s | p50 | p99 | p99.9 | p99 − nginx-proxy | CPU µs/req | CPU cores |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|"]
         ref99 = med([r["p99"] for r in paced.get("nginx-proxy", [])])
