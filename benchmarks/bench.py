@@ -505,6 +505,8 @@ def main():
     p.add_argument("--appcds", action="store_true",
                    help="with --footprint: first a training run that writes an AppCDS archive, then start with it")
     p.add_argument("--footprint-rate", type=int, default=150)
+    p.add_argument("--idle-connections", type=int, default=10000,
+                   help="with --footprint: keep-alive connections held open for the heap measurement (10000)")
     p.add_argument("--quiet-load", type=float, default=0.5 * NCPU,
                    help="1-minute load average under which the machine counts as quiet (0.5 x CPUs)")
     p.add_argument("--quiet-wait", type=int, default=120, help="seconds to wait for a quiet machine (120)")
@@ -794,6 +796,30 @@ def profile(args, target, stem, quiet, load_before):
     print(stem + ".md")
 
 
+def live_heap_mib(pid):
+    """Heap in use right after a full GC, from jcmd (GC.run, then GC.heap_info's 'used' figures)."""
+    subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, text=True)
+    info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True).stdout
+    used = [int(m) for m in re.findall(r"used (\d+)K", info)]
+    return used[0] / 1024 if used else float("nan")
+
+
+def idle_connections(port, count):
+    """Opens `count` keep-alive connections, each after one answered request, and returns them."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, count + 1024)), hard))
+    request = b"GET /item HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    sockets = []
+    for _ in range(count):
+        s = socket.create_connection(("127.0.0.1", port), timeout=10)
+        s.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += s.recv(4096)
+        sockets.append(s)
+    return sockets
+
+
 def footprint(args, targets, stem, quiet, load_before, startup_ms):
     target = targets["rlproxy-memory"]
     idle_ticks0, t0 = target.ticks(), time.monotonic()
@@ -809,6 +835,16 @@ def footprint(args, targets, stem, quiet, load_before, startup_ms):
             runs.setdefault(name, []).append(r)
             log(f"footprint rep {rep + 1} {name}: {r['rps']:.0f} req/s, {r['cpu_cores']:.3f} cores, "
                 f"{r['cpu_us_per_req']:.0f} us/req, RSS {r['rss_mib']:.0f} MiB")
+    pid = target.main_pid
+    port = int(target.url.split(":")[2].split("/")[0])
+    heap_before, rss_before = live_heap_mib(pid), target.rss_kib() / 1024
+    sockets = idle_connections(port, args.idle_connections)
+    time.sleep(2)
+    heap_idle, rss_idle = live_heap_mib(pid), target.rss_kib() / 1024
+    for sock in sockets:
+        sock.close()
+    log(f"{len(sockets)} idle keep-alive connections: heap {heap_before:.1f} -> {heap_idle:.1f} MiB, "
+        f"RSS {rss_before:.0f} -> {rss_idle:.0f} MiB")
     lines = [f"# rlproxy footprint — {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M:%S} UTC", ""]
     lines += ["## Machine", ""] + [f"- {m}" for m in machine_description()]
     lines += [f"- load average before: {' '.join(f'{x:.2f}' for x in load_before)}{'' if quiet else ' (NOT quiet)'}",
@@ -823,6 +859,10 @@ def footprint(args, targets, stem, quiet, load_before, startup_ms):
         lines.append(f"| {name} | {med([r['rps'] for r in rs]):.0f} | {med([r['cpu_cores'] for r in rs]):.3f} | "
                      f"{med([r['cpu_us_per_req'] for r in rs]):.0f} | {max(r['rss_mib'] for r in rs):.0f} | "
                      f"{med([r['p50'] for r in rs]):.2f} | {med([r['p99'] for r in rs]):.2f} |")
+    lines += ["", f"## {len(sockets)} idle keep-alive client connections (each after one request)", "",
+              "| measure | before | with the connections open |", "|---|---:|---:|",
+              f"| live heap after a full GC (MiB) | {heap_before:.1f} | {heap_idle:.1f} |",
+              f"| RSS (MiB) | {rss_before:.0f} | {rss_idle:.0f} |", ""]
     with open(stem + ".md", "w") as f:
         f.write("\n".join(lines) + "\n")
     print(stem + ".md")
