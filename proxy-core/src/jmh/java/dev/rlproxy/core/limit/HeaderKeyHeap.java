@@ -5,23 +5,28 @@ import dev.rlproxy.core.time.ManualScheduler;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Live heap held by header-scoped buckets, measured by hand (not a test, not timed). After
  * {@code ./mvnw -B -pl proxy-core -Pbench test-compile}:
- * {@code java -cp proxy-core/target/classes:proxy-core/target/jmh-classes dev.rlproxy.core.limit.HeaderKeyHeap 1000000 [maxKeys]}.
- * One request per distinct {@code X-User} value into a {@code limit: 1000, per: 1h} bucket, as a
- * client rotating header values would send; prints the live heap after GC before and after.
+ * {@code java -cp proxy-core/target/classes:proxy-core/target/test-classes:proxy-core/target/jmh-classes
+ * dev.rlproxy.core.limit.HeaderKeyHeap 1000000 [maxKeys] [limit per second]}.
+ * One request per distinct {@code X-User} value into a {@code limit: 10, per: 1s} bucket, as a
+ * client rotating header values would send; prints the live heap after GC before, with every key
+ * tracked, and once the keys have turned idle and the limiter's sweep has dropped them.
  */
 public final class HeaderKeyHeap {
 
     public static void main(String[] args) throws Exception {
         int keys = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int maxKeys = args.length > 1 ? Integer.parseInt(args[1]) : Integer.MAX_VALUE;
+        int perSecond = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         ManualClock clock = new ManualClock();
-        LocalRateLimiter limiter = new LocalRateLimiter(clock, new ManualScheduler(clock),
+        ManualScheduler scheduler = new ManualScheduler(clock);
+        LocalRateLimiter limiter = new LocalRateLimiter(clock, scheduler,
                 new LimiterSettings(10_000, Duration.ofMillis(500), Duration.ofMillis(100)));
-        BucketLimit limit = BucketLimit.of(1000, Duration.ofHours(1));
+        BucketLimit limit = BucketLimit.of(perSecond, Duration.ofSeconds(1));
         long before = liveHeap();
         int admitted = 0;
         for (int i = 0; i < keys; i++) {
@@ -32,17 +37,22 @@ public final class HeaderKeyHeap {
                 admitted++;
             }
         }
-        long after = liveHeap();
-        System.out.printf("keys sent %d, admitted %d, buckets live %d, live heap %.1f MiB -> %.1f MiB, %d bytes per live key%n",
-                keys, admitted, limiter.configuredBucketCount(), before / 1048576.0, after / 1048576.0,
-                (after - before) / Math.max(1, limiter.configuredBucketCount()));
+        long full = liveHeap();
+        int live = limiter.configuredBucketCount();
+        // Every window is over; the limiter's periodic sweep (every minute) drops the idle keys.
+        scheduler.advanceNanos(TimeUnit.MINUTES.toNanos(2));
+        long swept = liveHeap();
+        System.out.printf("keys sent %d, admitted %d, buckets live %d (%.0f bytes each); live heap %.1f MiB before, "
+                        + "%.1f MiB with every key, %.1f MiB after the sweep (%d buckets left)%n",
+                keys, admitted, live, (full - before) / (double) Math.max(1, live), before / 1048576.0,
+                full / 1048576.0, swept / 1048576.0, limiter.configuredBucketCount());
         System.out.println(limiter.queueDepth()); // keeps the limiter reachable until here
     }
 
     private static long liveHeap() throws InterruptedException {
         for (int i = 0; i < 4; i++) {
             System.gc();
-            Thread.sleep(100);
+            Thread.sleep(100); // lets the collector finish; nothing here is timed
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }

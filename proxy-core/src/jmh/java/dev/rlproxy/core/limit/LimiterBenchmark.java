@@ -35,6 +35,8 @@ public class LimiterBenchmark {
     private ConfiguredBucket counters;
     private LocalRateLimiter limiter;
     private TicketRequest request;
+    /** As the proxy asks on every request: stamped at send, with a learned bucket for the token. */
+    private TicketRequest proxyRequest;
 
     @Setup
     public void setUp() {
@@ -44,6 +46,9 @@ public class LimiterBenchmark {
         limiter = new LocalRateLimiter(clock, (task, delay) -> () -> { }, LimiterSettings.DEFAULTS);
         request = new TicketRequest(List.of(new BucketRef("github/core/token=sha256:1a2b3c4d",
                 BucketLimit.of(1_000, Duration.ofNanos(1)))), null, 1, 0);
+        proxyRequest = new TicketRequest(List.of(new BucketRef("bench/generous",
+                BucketLimit.of(1_000_000_000_000_000L, Duration.ofSeconds(1)))),
+                new LearnedRef("bench|sha256:1a2b3c4d", "GET /x", null), 1, 0, true);
     }
 
     /** The bucket decision alone (lock, check, record, unlock): must not allocate. */
@@ -69,6 +74,16 @@ public class LimiterBenchmark {
     public Ticket acquireGoNow() {
         Ticket ticket = limiter.acquire(request).join();
         ticket.complete(RateLimitObservation.EMPTY);
+        return ticket;
+    }
+
+    /** The whole ticket cycle of one proxied request: acquire, sent, complete with the answer, release. */
+    @Benchmark
+    public Ticket ticketCycle() {
+        Ticket ticket = limiter.acquire(proxyRequest).join();
+        ticket.sent();
+        ticket.complete(RateLimitObservation.EMPTY);
+        ticket.release();
         return ticket;
     }
 

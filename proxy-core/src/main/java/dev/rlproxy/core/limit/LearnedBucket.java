@@ -147,9 +147,19 @@ final class LearnedBucket extends Bucket {
      * @param wallNowMillis the wall clock now, to turn reset epochs into monotonic deadlines
      * @param maxWaitNanos  the furthest ahead a reset or retry-after is believed
      */
-    void apply(RateLimitObservation observation, boolean applyWindows, boolean applyThrottle,
+    /** A plain loop: this runs on every answer, where a stream would allocate. */
+    private static boolean anyCredible(List<RateLimitWindow> windows) {
+        for (int i = 0; i < windows.size(); i++) {
+            if (windows.get(i).isCredible()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+        void apply(RateLimitObservation observation, boolean applyWindows, boolean applyThrottle,
                long now, long wallNowMillis, long resetMarginNanos, long maxWaitNanos) {
-        if (applyWindows && observation.windows().stream().anyMatch(RateLimitWindow::isCredible)) {
+        if (applyWindows && anyCredible(observation.windows())) {
             windows.removeIf(w -> w.assumed);
             for (RateLimitWindow reported : observation.windows()) {
                 if (!reported.isCredible()) {

@@ -263,8 +263,11 @@ public final class TokenPool {
 
     /** Tries every waiting checkout in arrival order; completes, fails or re-arms each. */
     private void serveWaiters() {
-        List<Runnable> completions = new ArrayList<>();
+        List<Runnable> completions = new ArrayList<>(0); // no backing array until something waits
         synchronized (lock) {
+            if (waiters.isEmpty()) {
+                return; // the usual case on release: nothing to iterate
+            }
             long now = clock.nanoTime();
             for (Iterator<CheckoutWaiter> it = waiters.iterator(); it.hasNext(); ) {
                 CheckoutWaiter waiter = it.next();
@@ -324,8 +327,18 @@ public final class TokenPool {
     }
 
     /** One pass over the tokens: a lease if the policy finds a free token, else when to look again. */
+    /** A plain loop: this runs on every checkout, where a stream would allocate. */
+    private boolean allRetiring() {
+        for (int i = 0; i < slots.size(); i++) {
+            if (!slots.get(i).retiring()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private Attempt attempt(Set<String> excluded, long now) {
-        if (closed || slots.stream().allMatch(TokenSlot::retiring)) {
+        if (closed || allRetiring()) {
             return Attempt.refused(new TokenUnavailableException(TokenUnavailableException.Reason.NO_TOKENS,
                     UNKNOWN_RETRY_NANOS, "upstream '" + name + "' has no tokens" + (closed ? " (pool closed)" : "")));
         }
@@ -334,7 +347,7 @@ public final class TokenPool {
         boolean waitsForEvent = false;
         long earliestAt = 0;
         int eligible = 0;
-        Map<TokenState, Integer> unavailable = new LinkedHashMap<>();
+        Map<TokenState, Integer> unavailable = null; // only for the message when no token is free
         int size = slots.size();
         int start = (int) Math.floorMod(rotation, (long) size);
         for (int i = 0; i < size; i++) {
@@ -353,6 +366,9 @@ public final class TokenPool {
                 case ON_EVENT -> waitsForEvent = true;
             }
             if (availability.kind() != TokenSlot.Kind.NOW) {
+                if (unavailable == null) {
+                    unavailable = new LinkedHashMap<>();
+                }
                 unavailable.merge(slot.state(now), 1, Integer::sum);
             }
         }
@@ -361,7 +377,7 @@ public final class TokenPool {
                     0, "every token of upstream '" + name + "' was already tried by this request"));
         }
         if (best == null) {
-            String summary = unavailable.entrySet().stream()
+            String summary = (unavailable == null ? Map.<TokenState, Integer>of() : unavailable).entrySet().stream()
                     .map(e -> e.getValue() + " " + describe(e.getKey())).toList().toString();
             return new Attempt(null, null, earliestKnown, earliestAt, waitsForEvent, summary);
         }

@@ -6,6 +6,7 @@ import dev.rlproxy.core.limit.ThrottleBackoff;
 import dev.rlproxy.core.store.TokenPoolStore;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -290,11 +291,19 @@ final class TokenSlot {
 
     /** Corrects the quota from the most restrictive window the response reported; false if it reported none. */
     private boolean observe(RateLimitObservation observation, long now, long wallNow) {
-        RateLimitWindow window = observation.windows().stream()
-                .filter(w -> w.remaining() >= 0 && w.isCredible())
-                .min(Comparator.comparingLong(RateLimitWindow::remaining)
-                        .thenComparing(Comparator.comparingLong(RateLimitWindow::resetAtEpochMillis).reversed()))
-                .orElse(null);
+        // The fewest remaining, then the latest reset; a plain loop, since this runs on every answer.
+        RateLimitWindow window = null;
+        List<RateLimitWindow> windows = observation.windows();
+        for (int i = 0; i < windows.size(); i++) {
+            RateLimitWindow w = windows.get(i);
+            if (w.remaining() < 0 || !w.isCredible()) {
+                continue;
+            }
+            if (window == null || w.remaining() < window.remaining()
+                    || (w.remaining() == window.remaining() && w.resetAtEpochMillis() > window.resetAtEpochMillis())) {
+                window = w;
+            }
+        }
         if (window == null) {
             return false;
         }

@@ -2,10 +2,13 @@ package dev.rlproxy.server.metrics;
 
 import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import dev.rlproxy.core.metrics.ProxyMetrics;
 import dev.rlproxy.core.metrics.RequestOutcome;
 
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +20,9 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
 
     private final MetricRegistry registry;
     private final MetricNames names;
+    private final Map<String, Map<String, RouteMetrics>> byRoute = new ConcurrentHashMap<>();
+    private final Map<String, Timer> grantToWrite = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, Counter>> tokenCheckouts = new ConcurrentHashMap<>();
 
     public DropwizardProxyMetrics(MetricRegistry registry, MetricNames names) {
         this.registry = registry;
@@ -38,23 +44,20 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
 
     @Override
     public void requestCompleted(RequestOutcome outcome) {
-        String upstream = MetricNames.segment(outcome.upstream());
-        String route = names.routeId(outcome.route());
-        registry.counter(MetricNames.REQUESTS + "." + upstream + "." + route + "." + outcome.statusClass()).inc();
+        RouteMetrics metrics = routeMetrics(outcome.upstream(), outcome.route());
+        metrics.requests(outcome.status()).inc();
         if (outcome.answeredByProxy()) {
-            registry.counter(MetricNames.PROXY_ANSWERS + "." + upstream + "." + route + "."
-                    + MetricNames.segment(outcome.proxyReason())).inc();
+            metrics.proxyAnswers.computeIfAbsent(outcome.proxyReason(), reason -> registry.counter(
+                    MetricNames.PROXY_ANSWERS + metrics.suffix + "." + MetricNames.segment(reason))).inc();
         }
         if (!outcome.upstream().isEmpty()) { // requests refused before routing never queued
-            registry.timer(MetricNames.QUEUE_WAIT + "." + upstream + "." + route)
-                    .update(outcome.queueWaitNanos(), TimeUnit.NANOSECONDS);
+            metrics.queueWait().update(outcome.queueWaitNanos(), TimeUnit.NANOSECONDS);
         }
         if (outcome.upstreamNanos() >= 0) {
-            registry.timer(MetricNames.UPSTREAM_LATENCY + "." + upstream + "." + route)
-                    .update(outcome.upstreamNanos(), TimeUnit.NANOSECONDS);
+            metrics.upstreamLatency().update(outcome.upstreamNanos(), TimeUnit.NANOSECONDS);
         }
-        add(MetricNames.REQUEST_BYTES + "." + upstream + "." + route, outcome.bytesIn());
-        add(MetricNames.RESPONSE_BYTES + "." + upstream + "." + route, outcome.bytesOut());
+        add(metrics.requestBytes, outcome.bytesIn());
+        add(metrics.responseBytes, outcome.bytesOut());
     }
 
     @Override
@@ -71,20 +74,76 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
 
     @Override
     public void grantToWrite(String upstream, long nanos) {
-        registry.timer(MetricNames.GRANT_TO_WRITE + "." + MetricNames.segment(upstream))
+        grantToWrite.computeIfAbsent(upstream, u -> registry.timer(MetricNames.GRANT_TO_WRITE + "." + MetricNames.segment(u)))
                 .update(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
     @Override
     public void tokenCheckedOut(String upstream, String fingerprint) {
-        registry.counter(MetricNames.TOKEN_CHECKOUTS + "." + MetricNames.segment(upstream) + "."
-                + MetricNames.segment(fingerprint)).inc();
+        tokenCheckouts.computeIfAbsent(upstream, u -> new ConcurrentHashMap<>())
+                .computeIfAbsent(fingerprint, f -> registry.counter(MetricNames.TOKEN_CHECKOUTS + "."
+                        + MetricNames.segment(upstream) + "." + MetricNames.segment(f)))
+                .inc();
     }
 
-    private void add(String name, long bytes) {
-        Counter counter = registry.counter(name);
+    private static void add(Counter counter, long bytes) {
         if (bytes > 0) {
             counter.inc(bytes);
+        }
+    }
+
+    private RouteMetrics routeMetrics(String upstream, String route) {
+        return byRoute.computeIfAbsent(Objects.toString(upstream, ""), u -> new ConcurrentHashMap<>())
+                .computeIfAbsent(Objects.toString(route, ""), r -> new RouteMetrics("." + MetricNames.segment(upstream) + "." + names.routeId(r)));
+    }
+
+    /**
+     * One upstream and route's metrics. Series appear as before, on first use; the handles are kept
+     * so each request finds them without building names or looking them up in the registry.
+     * Concurrent first uses may both ask the registry, which returns the same metric.
+     */
+    private final class RouteMetrics {
+        final String suffix;
+        /** Indexed by status / 100 (0: no status). */
+        final Counter[] requests = new Counter[6];
+        final Map<String, Counter> proxyAnswers = new ConcurrentHashMap<>();
+        final Counter requestBytes;
+        final Counter responseBytes;
+        Timer queueWait;
+        Timer upstreamLatency;
+
+        RouteMetrics(String suffix) {
+            this.suffix = suffix;
+            this.requestBytes = registry.counter(MetricNames.REQUEST_BYTES + suffix);
+            this.responseBytes = registry.counter(MetricNames.RESPONSE_BYTES + suffix);
+        }
+
+        Counter requests(int status) {
+            if (status >= 600) { // not a real HTTP status: named as it comes, not kept
+                return registry.counter(MetricNames.REQUESTS + suffix + "." + status / 100 + "xx");
+            }
+            int index = status < 100 ? 0 : status / 100;
+            Counter counter = requests[index];
+            if (counter == null) {
+                String statusClass = index == 0 ? "none" : index + "xx";
+                counter = registry.counter(MetricNames.REQUESTS + suffix + "." + statusClass);
+                requests[index] = counter;
+            }
+            return counter;
+        }
+
+        Timer queueWait() {
+            if (queueWait == null) {
+                queueWait = registry.timer(MetricNames.QUEUE_WAIT + suffix);
+            }
+            return queueWait;
+        }
+
+        Timer upstreamLatency() {
+            if (upstreamLatency == null) {
+                upstreamLatency = registry.timer(MetricNames.UPSTREAM_LATENCY + suffix);
+            }
+            return upstreamLatency;
         }
     }
 }

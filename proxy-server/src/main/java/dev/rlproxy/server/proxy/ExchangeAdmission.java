@@ -246,21 +246,35 @@ final class ExchangeAdmission {
      */
     private <T> void await(ExchangeState awaiting, CompletableFuture<T> future, Consumer<T> next, Consumer<T> giveBack) {
         waiting = future;
-        runtime.queues().track(upstream.name(), future);
-        future.whenComplete((value, error) -> exchange.onLoop(() -> {
-            if (exchange.state() != awaiting || waiting != future) {
-                if (value != null) {
-                    giveBack.accept(value);
-                }
-                return;
+        if (future.isDone()) {
+            // The go-now path (admission runs on the exchange's loop): no callback and no hop to build.
+            settle(awaiting, future, next, giveBack);
+        } else {
+            runtime.queues().track(upstream.name(), future);
+            future.whenComplete((value, error) -> exchange.onLoop(() -> settle(awaiting, future, next, giveBack)));
+        }
+    }
+
+    private <T> void settle(ExchangeState awaiting, CompletableFuture<T> future, Consumer<T> next, Consumer<T> giveBack) {
+        T value = null;
+        Throwable error = null;
+        try {
+            value = future.join();
+        } catch (CompletionException | CancellationException e) {
+            error = e;
+        }
+        if (exchange.state() != awaiting || waiting != future) {
+            if (value != null) {
+                giveBack.accept(value);
             }
-            waiting = null;
-            if (error != null) {
-                refuse(unwrap(error));
-            } else {
-                next.accept(value);
-            }
-        }));
+            return;
+        }
+        waiting = null;
+        if (error != null) {
+            refuse(unwrap(error));
+        } else {
+            next.accept(value);
+        }
     }
 
     private void refuse(Throwable error) {

@@ -66,8 +66,11 @@ final class ProxyExchange implements UpstreamListener {
     private final ExchangeListener listener;
     private final boolean clientKeepAlive;
     private final long deadlineNanos;
-    /** Ties the client's error answer ({@code X-Request-Id}) to the log line that has the cause. */
-    private final String requestId = UpstreamFailures.newRequestId();
+    /**
+     * Ties the client's error answer ({@code X-Request-Id}) to the log line that has the cause. Made
+     * on first use: only failures need one.
+     */
+    private String requestId;
     private final ExchangeRecorder recorder;
     private final ExchangeAdmission admission;
 
@@ -198,7 +201,9 @@ final class ProxyExchange implements UpstreamListener {
         responseKeepAlive = HttpUtil.isKeepAlive(response);
         ProxyUrls urls = ProxyUrls.forRequest(route, request.headers().get(HttpHeaderNames.HOST));
         bodyRewriter = ResponseRewriter.bodyRewriter(upstream, response, request.method(), urls);
-        client.writeAndFlush(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive, urls,
+        // Written now, flushed when the upstream read that delivered it is done (onReadComplete): a
+        // small response's head and body then leave in one write to the client instead of two.
+        client.write(ResponseRewriter.relayHead(response, request.method(), clientKeepAlive, urls,
                         bodyRewriter != null))
                 .addListener(writeThenReadUpstream(false));
     }
@@ -221,7 +226,14 @@ final class ProxyExchange implements UpstreamListener {
         int bytes = content.content().readableBytes();
         recorder.relayed(bytes);
         receivedBytes.add(bytes);
-        client.writeAndFlush(bodyRewriter == null ? content : bodyRewriter.rewrite(content, client.alloc())).addListener(writeThenReadUpstream(last));
+        client.write(bodyRewriter == null ? content : bodyRewriter.rewrite(content, client.alloc())).addListener(writeThenReadUpstream(last));
+    }
+
+    @Override
+    public void onReadComplete() {
+        if (state == ExchangeState.RELAYING) {
+            client.flush();
+        }
     }
 
     private ChannelFutureListener writeThenReadUpstream(boolean last) {
@@ -263,15 +275,15 @@ final class ProxyExchange implements UpstreamListener {
             if (stale && !resentAfterStaleConnection && RequestRewriter.isIdempotent(request.method())
                     && body.isReplayable() && remainingWaitNanos() > 0) {
                 log.debug("request {}: pooled connection to upstream '{}' was stale ({}); sending once more",
-                        requestId, upstream.name(), cause.toString());
+                        requestId(), upstream.name(), cause.toString());
                 resentAfterStaleConnection = true;
                 admission.begin();
                 return;
             }
-            log.warn("request {}: upstream '{}' failed: {}", requestId, upstream.name(), cause.toString());
+            log.warn("request {}: upstream '{}' failed: {}", requestId(), upstream.name(), cause.toString());
             fail(ProxyError.upstreamUnreachable(upstream.name(), cause));
         } else if (state == ExchangeState.RELAYING) {
-            log.warn("request {}: upstream '{}' failed mid-response: {}", requestId, upstream.name(), cause.toString());
+            log.warn("request {}: upstream '{}' failed mid-response: {}", requestId(), upstream.name(), cause.toString());
             abortMidResponse();
         }
     }
@@ -282,7 +294,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         dropConnection();
         admission.giveBack(true);
-        log.warn("request {}: upstream '{}' sent no response head within {} ms", requestId, upstream.name(),
+        log.warn("request {}: upstream '{}' sent no response head within {} ms", requestId(), upstream.name(),
                 TimeUnit.NANOSECONDS.toMillis(upstream.responseTimeoutNanos()));
         fail(ProxyError.upstreamTimeout(upstream.name(), "no response within "
                 + TimeUnit.NANOSECONDS.toMillis(upstream.responseTimeoutNanos()) + " ms"));
@@ -327,7 +339,7 @@ final class ProxyExchange implements UpstreamListener {
         boolean keepAlive = clientKeepAlive && !body.wasRejected() && (body.fullyReceived() || !body.isStreamed());
         body.discard();
         FullHttpResponse answer = error.toResponse(client.alloc(), keepAlive);
-        answer.headers().set(REQUEST_ID_HEADER, requestId);
+        answer.headers().set(REQUEST_ID_HEADER, requestId());
         client.writeAndFlush(answer)
                 .addListener(f -> listener.exchangeDone(keepAlive && f.isSuccess()));
     }
@@ -373,11 +385,14 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Every change of state goes through here. */
     void moveTo(ExchangeState next) {
-        assert state.canBecome(next) : "exchange " + requestId + ": " + state + " -> " + next;
+        assert state.canBecome(next) : "exchange " + requestId() + ": " + state + " -> " + next;
         state = next;
     }
 
     String requestId() {
+        if (requestId == null) {
+            requestId = UpstreamFailures.newRequestId();
+        }
         return requestId;
     }
 

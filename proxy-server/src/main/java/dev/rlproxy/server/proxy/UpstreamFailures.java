@@ -76,6 +76,7 @@ final class UpstreamFailures {
 
     /** A short random id for one exchange (12 hex digits), for logs and the {@code X-Request-Id} header. */
     static String newRequestId() {
-        return String.format("%012x", ThreadLocalRandom.current().nextLong() & 0xffff_ffff_ffffL);
+        // 12 hex digits, zero-padded: the leading 1 of bit 48 is cut off again.
+        return Long.toHexString((ThreadLocalRandom.current().nextLong() & 0xffff_ffff_ffffL) | (1L << 48)).substring(1);
     }
 }

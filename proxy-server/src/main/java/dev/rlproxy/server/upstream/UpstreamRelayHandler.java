@@ -64,6 +64,15 @@ public final class UpstreamRelayHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        UpstreamListener listener = ctx.channel().attr(LISTENER).get();
+        if (listener != null) {
+            listener.onReadComplete();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         fail(ctx, new IOException("upstream closed the connection"));
         ctx.fireChannelInactive();

@@ -2,6 +2,8 @@ package dev.rlproxy.server.proxy;
 
 import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.tokens.TokenLease;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.util.ResourceLeakDetector;
@@ -14,6 +16,7 @@ import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -79,6 +82,30 @@ class ProxyExchangeTest {
     }
 
     // ---- the client leaves ---------------------------------------------------------------------
+
+    @Test
+    void aSmallAnswerLeavesInOneFlushAndAStreamedOneAsEachUpstreamReadArrives() {
+        AtomicInteger flushes = new AtomicInteger();
+        h.client.pipeline().addFirst(new ChannelOutboundHandlerAdapter() {
+            @Override
+            public void flush(ChannelHandlerContext ctx) {
+                flushes.incrementAndGet();
+                ctx.flush();
+            }
+        });
+        h.clientSends(GET);
+        upstreamAnswers(h.connections.connect(false), OK);
+        assertThat(h.clientReceived()).startsWith("HTTP/1.1 200 OK").endsWith("ok");
+        assertThat(flushes).hasValue(1); // head and body together, as one write to the socket
+
+        h.clientSends(GET);
+        EmbeddedChannel upstream = h.connections.connect(false);
+        upstreamAnswers(upstream, "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nhello");
+        assertThat(h.clientReceived()).startsWith("HTTP/1.1 200 OK").endsWith("hello"); // not held back for the rest
+        upstreamAnswers(upstream, "world");
+        assertThat(h.clientReceived()).isEqualTo("world");
+        assertThat(flushes).hasValue(3);
+    }
 
     @Test
     void aBufferedBodyIsWholeBeforeAdmissionStarts() {
