@@ -26,7 +26,8 @@ import static org.awaitility.Awaitility.await;
  */
 class UpstreamRemovalIntegrationTest {
 
-    private static String config(String apiUrl, String slowUrl, boolean withSlow, String serverExtra) {
+    /** Both versions name the same usage state file, as two versions of one file do by default. */
+    private static String config(String apiUrl, String slowUrl, boolean withSlow, String serverExtra, Path dir) {
         String slow = withSlow ? """
                   slow:
                     url: "%s"
@@ -36,6 +37,7 @@ class UpstreamRemovalIntegrationTest {
                 """.formatted(slowUrl) : "";
         return """
                 server: { listen: "127.0.0.1:0"%s }
+                usage: { stateFile: "%s" }
                 upstreams:
                   api:
                     url: "%s"
@@ -45,7 +47,7 @@ class UpstreamRemovalIntegrationTest {
                 %sroutes:
                   - match: { pathPrefix: "/api/" }
                     upstream: api
-                %s""".formatted(serverExtra, apiUrl, slow,
+                %s""".formatted(serverExtra, dir.resolve("usage.state"), apiUrl, slow,
                 withSlow ? "  - match: { pathPrefix: \"/slow/\" }\n    upstream: slow\n" : "");
     }
 
@@ -55,14 +57,14 @@ class UpstreamRemovalIntegrationTest {
         try (UpstreamSimulator api = UpstreamSimulator.start(SimulatorSpec.github(1000, Duration.ofHours(1)));
              UpstreamSimulator slowUpstream = UpstreamSimulator.start(SimulatorSpec.github(1000, Duration.ofHours(1))
                      .withLatency(Duration.ofSeconds(3)));
-             RunningProxy proxy = RunningProxy.start(config(api.baseUrl(), slowUpstream.baseUrl(), true, ""));
+             RunningProxy proxy = RunningProxy.start(config(api.baseUrl(), slowUpstream.baseUrl(), true, "", dir));
              CapturedLogs logs = new CapturedLogs()) {
             CompletableFuture<HttpResponse<String>> inFlight = proxy.client.sendAsync(
                     HttpRequest.newBuilder(URI.create(proxy.url("/slow/long"))).build(),
                     HttpResponse.BodyHandlers.ofString());
             await().atMost(Duration.ofSeconds(10)).until(() -> slowUpstream.requestsSeen() >= 1);
 
-            Files.writeString(file, config(api.baseUrl(), slowUpstream.baseUrl(), false, ", maxConnections: 500"));
+            Files.writeString(file, config(api.baseUrl(), slowUpstream.baseUrl(), false, ", maxConnections: 500", dir));
             List<String> notApplied = proxy.app.reload(ConfigLoader.load(file, Map.of()));
 
             assertThat(notApplied).containsExactly("server.maxConnections");
