@@ -499,6 +499,7 @@ def main():
     p.add_argument("--profile", action="store_true",
                    help="only profile rlproxy-memory with async-profiler under wrk; writes a flame graph")
     p.add_argument("--profile-seconds", type=int, default=30)
+    p.add_argument("--profile-mode", default="memory", help="which rlproxy mode --profile profiles (memory)")
     p.add_argument("--footprint", action="store_true",
                    help="only the footprint phase: start-up time, idle CPU, 150 req/s for --footprint-seconds")
     p.add_argument("--footprint-seconds", type=int, default=60)
@@ -548,7 +549,9 @@ def main():
         skipped = {}
         redis_port = None
         startup_ms = {}
-        if args.profile or args.footprint:
+        if args.profile:
+            modes = [args.profile_mode]
+        elif args.footprint:
             modes = ["memory"]
         notes = {"unlimited": "no token pool, no bucket", "memory": "2-token pool + bucket of 10^9/s, memory store",
                  "redis": "as memory, Redis store"}
@@ -601,7 +604,7 @@ def main():
                 sys.exit(f"{t.name} does not answer 200: {r}")
 
         if args.profile:
-            profile(args, targets["rlproxy-memory"], stem, quiet, load_before)
+            profile(args, targets[f"rlproxy-{args.profile_mode}"], stem, quiet, load_before)
         elif args.footprint:
             footprint(args, targets, stem, quiet, load_before, startup_ms)
         else:
@@ -781,7 +784,7 @@ def profile(args, target, stem, quiet, load_before):
     lines += ["## Machine", ""] + [f"- {m}" for m in machine_description()]
     lines += [f"- load average before: {' '.join(f'{x:.2f}' for x in load_before)}{'' if quiet else ' (NOT quiet)'}",
               f"- async-profiler 4.1, event `{event}`, 1 ms interval, attached after a {args.warmup} s warm-up; "
-              f"wrk -t{args.wrk_threads} -c32, {args.profile_seconds} s per profiled run, rlproxy-memory mode",
+              f"wrk -t{args.wrk_threads} -c32, {args.profile_seconds} s per profiled run, {target.name}: {target.note}",
               f"- proxy JVM flags: `{args.java_opts or '(none)'}`", "",
               f"Run 1 (collapsed stacks, summarized below): {r['rps']:.0f} req/s, {r['cpu_us_per_req']:.1f} µs CPU/req, "
               f"{r['cpu_cores']:.2f} cores. Run 2 (flame graph `{os.path.basename(flame)}`): {r2['rps']:.0f} req/s.",
