@@ -803,8 +803,11 @@ def live_heap_mib(pid):
     """Heap in use right after a full GC, from jcmd (GC.run, then GC.heap_info's 'used' figures)."""
     subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, text=True)
     info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True).stdout
-    used = [int(m) for m in re.findall(r"used (\d+)K", info)]
-    return used[0] / 1024 if used else float("nan")
+    # G1 prints one "heap" line; Serial and Parallel one line per generation. Metaspace is not heap.
+    lines = [l for l in info.splitlines() if re.search(r"heap|generation", l) and "Metaspace" not in l]
+    heap = [l for l in lines if "heap" in l]
+    used = [int(m) for l in (heap[:1] or lines) for m in re.findall(r"used (\d+)K", l)]
+    return sum(used) / 1024 if used else float("nan")
 
 
 def idle_connections(port, count):
