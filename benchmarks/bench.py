@@ -62,10 +62,12 @@ def children(pid):
 
 
 def machine_busy_ticks():
-    """Busy ticks of the whole machine (everything but idle and iowait), from /proc/stat."""
+    """Ticks the machine's processes ran (user, nice, system) or the hypervisor took (steal), from
+    /proc/stat. Interrupt and softirq time is left out: on loopback it is mostly the benchmark's own
+    network traffic, charged to no process."""
     with open("/proc/stat") as f:
-        parts = [int(x) for x in f.readline().split()[1:]]
-    return sum(parts) - parts[3] - parts[4]
+        user, nice, system, _idle, _iowait, _irq, _softirq, steal = (int(x) for x in f.readline().split()[1:9])
+    return user + nice + system + steal
 
 
 def loadavg():
@@ -499,6 +501,7 @@ def main():
     p.add_argument("--profile", action="store_true",
                    help="only profile rlproxy-memory with async-profiler under wrk; writes a flame graph")
     p.add_argument("--profile-seconds", type=int, default=30)
+    p.add_argument("--profile-mode", default="memory", help="which rlproxy mode --profile profiles (memory)")
     p.add_argument("--footprint", action="store_true",
                    help="only the footprint phase: start-up time, idle CPU, 150 req/s for --footprint-seconds")
     p.add_argument("--footprint-seconds", type=int, default=60)
@@ -548,7 +551,9 @@ def main():
         skipped = {}
         redis_port = None
         startup_ms = {}
-        if args.profile or args.footprint:
+        if args.profile:
+            modes = [args.profile_mode]
+        elif args.footprint:
             modes = ["memory"]
         notes = {"unlimited": "no token pool, no bucket", "memory": "2-token pool + bucket of 10^9/s, memory store",
                  "redis": "as memory, Redis store"}
@@ -601,7 +606,7 @@ def main():
                 sys.exit(f"{t.name} does not answer 200: {r}")
 
         if args.profile:
-            profile(args, targets["rlproxy-memory"], stem, quiet, load_before)
+            profile(args, targets[f"rlproxy-{args.profile_mode}"], stem, quiet, load_before)
         elif args.footprint:
             footprint(args, targets, stem, quiet, load_before, startup_ms)
         else:
@@ -781,7 +786,7 @@ def profile(args, target, stem, quiet, load_before):
     lines += ["## Machine", ""] + [f"- {m}" for m in machine_description()]
     lines += [f"- load average before: {' '.join(f'{x:.2f}' for x in load_before)}{'' if quiet else ' (NOT quiet)'}",
               f"- async-profiler 4.1, event `{event}`, 1 ms interval, attached after a {args.warmup} s warm-up; "
-              f"wrk -t{args.wrk_threads} -c32, {args.profile_seconds} s per profiled run, rlproxy-memory mode",
+              f"wrk -t{args.wrk_threads} -c32, {args.profile_seconds} s per profiled run, {target.name}: {target.note}",
               f"- proxy JVM flags: `{args.java_opts or '(none)'}`", "",
               f"Run 1 (collapsed stacks, summarized below): {r['rps']:.0f} req/s, {r['cpu_us_per_req']:.1f} µs CPU/req, "
               f"{r['cpu_cores']:.2f} cores. Run 2 (flame graph `{os.path.basename(flame)}`): {r2['rps']:.0f} req/s.",
@@ -800,8 +805,11 @@ def live_heap_mib(pid):
     """Heap in use right after a full GC, from jcmd (GC.run, then GC.heap_info's 'used' figures)."""
     subprocess.run(["jcmd", str(pid), "GC.run"], capture_output=True, text=True)
     info = subprocess.run(["jcmd", str(pid), "GC.heap_info"], capture_output=True, text=True).stdout
-    used = [int(m) for m in re.findall(r"used (\d+)K", info)]
-    return used[0] / 1024 if used else float("nan")
+    # G1 prints one "heap" line; Serial and Parallel one line per generation. Metaspace is not heap.
+    lines = [l for l in info.splitlines() if re.search(r"heap|generation", l) and "Metaspace" not in l]
+    heap = [l for l in lines if "heap" in l]
+    used = [int(m) for l in (heap[:1] or lines) for m in re.findall(r"used (\d+)K", l)]
+    return sum(used) / 1024 if used else float("nan")
 
 
 def idle_connections(port, count):
