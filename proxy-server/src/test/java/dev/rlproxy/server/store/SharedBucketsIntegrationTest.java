@@ -92,7 +92,15 @@ class SharedBucketsIntegrationTest {
         long killed = outage.from();
         long restarted = outage.to();
 
-        assertThat(violation(allSends(), 30, SECOND - RECORDING_SLACK)).as("all replicas, the whole run").isNull();
+        long[] all = allSends();
+        assertThat(violation(within(all, Long.MIN_VALUE, restarted), 30, SECOND - RECORDING_SLACK))
+                .as("all replicas, up to Redis' restart (the switch to local shares is exact)").isNull();
+        assertThat(violation(within(all, restarted + 2 * SECOND, Long.MAX_VALUE), 30, SECOND - RECORDING_SLACK))
+                .as("all replicas, once every replica leases again").isNull();
+        // Replicas hear the recovery at different moments (each probes on its own): until the last
+        // one has, a lagging replica's local share may meet the others' leases in one window. The
+        // documented bound: at most floor(limit / expectedReplicas) more per lagging replica.
+        assertThat(violation(all, 30 + 2 * 10, SECOND - RECORDING_SLACK)).as("all replicas, the whole run").isNull();
         for (Replica r : replicas) {
             long[] alone = r.sendsBetween(killed + VALIDITY.toNanos() + 10 * MS, restarted);
             assertThat(violation(alone, 10, SECOND - RECORDING_SLACK)).as("30 / 3 replicas each while Redis is gone")
@@ -167,6 +175,10 @@ class SharedBucketsIntegrationTest {
     }
 
     /** The first interval shorter than {@code span} holding more than {@code limit} sends, or null. */
+    private static long[] within(long[] sorted, long from, long to) {
+        return java.util.Arrays.stream(sorted).filter(t -> t >= from && t < to).toArray();
+    }
+
     private static String violation(long[] sorted, int limit, long span) {
         for (int i = 0; i + limit < sorted.length; i++) {
             if (sorted[i + limit] - sorted[i] < span) {
