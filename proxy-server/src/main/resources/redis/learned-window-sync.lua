@@ -4,10 +4,12 @@
 --
 -- KEYS[1] the bucket's hash. ARGV: replica, want, outstanding, returned, retryAfterMs, assumedLimit,
 -- assumedPeriodMs, resetMarginMs, maxResetWaitMs, staleReplicaMs, idleTtlMs, reportCount, then per
--- report: name, limit, remaining, resetEpochMs (-1 unknown).
+-- report: name, limit, remaining, resetEpochMs (-1 unknown); last the upstream's bucket id the route
+-- of this key belongs to ('' unknown).
 -- Hash fields: w = window names ("\n"-separated); per window n: a|n avail, l|n limit, r|n reset
 -- (0 unknown), d|n window length (0 unknown), x|n last reported reset; per replica: o:id held, t:id
--- last seen; b = blocked until (Retry-After).
+-- last seen; b = blocked until (Retry-After); id = the bucket id the route belongs to, once learned
+-- (the route key then grants nothing: its requests go to that bucket's key, where they are counted).
 local key = KEYS[1]
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
@@ -23,6 +25,7 @@ local maxWait = tonumber(ARGV[9])
 local stale = tonumber(ARGV[10])
 local idleTtl = tonumber(ARGV[11])
 local reportCount = tonumber(ARGV[12])
+local boundTo = ARGV[13 + 4 * reportCount] or ''
 local JITTER = 10
 local ASSUMED = '~assumed'
 
@@ -178,7 +181,12 @@ end
 -- The lease: slices shrink as the window nears empty, so every replica gets a share of the last units.
 local granted, retryIn = 0, 0
 local heard = #order > 0 and 1 or 0
-if b > now then
+if boundTo == '' then
+  boundTo = h['id'] or ''
+end
+if boundTo ~= '' then
+  retryIn = -1
+elseif b > now then
   retryIn = b - now
 elseif #order == 0 then
   if want > 0 and out == 0 then
@@ -227,6 +235,10 @@ if #gone > 0 then
   redis.call('HDEL', key, unpack(gone))
 end
 local fields = { 'o:' .. rid, outstanding + granted, 't:' .. rid, now, 'w', table.concat(order, '\n'), 'b', b }
+if boundTo ~= '' then
+  table.insert(fields, 'id')
+  table.insert(fields, boundTo)
+end
 local ttl = math.max(idleTtl, b - now + idleTtl)
 for _, n in ipairs(order) do
   local w = W[n]
@@ -239,4 +251,4 @@ for _, n in ipairs(order) do
 end
 redis.call('HSET', key, unpack(fields))
 redis.call('PEXPIRE', key, ttl)
-return { granted, retryIn, heard }
+return { granted, retryIn, heard, boundTo }

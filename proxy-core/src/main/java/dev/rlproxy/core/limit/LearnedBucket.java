@@ -5,6 +5,7 @@ import dev.rlproxy.core.headers.RateLimitWindow;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A bucket learned from response headers: the upstream's own remaining and reset, with the
@@ -30,16 +31,20 @@ final class LearnedBucket extends Bucket {
     private final SharedWindow shared;
 
     LearnedBucket(boolean oneAtATimeUntilHeard, BucketLimit assumedLimit, long nowNanos) {
-        this(oneAtATimeUntilHeard, assumedLimit, nowNanos, null, null, null);
+        this(oneAtATimeUntilHeard, assumedLimit, nowNanos, null, null, null, null);
     }
 
-    /** A bucket whose windows are shared through {@code sharing} (if not null) under {@code scope} and {@code id}. */
+    /**
+     * A bucket whose windows are shared through {@code sharing} (if not null) under {@code scope} and
+     * {@code id}; a route's bucket is told through {@code boundElsewhere} the bucket id another
+     * replica learned the route belongs to.
+     */
     LearnedBucket(boolean oneAtATimeUntilHeard, BucketLimit assumedLimit, long nowNanos, SharedWindows sharing,
-                  String scope, String id) {
+                  String scope, String id, Consumer<String> boundElsewhere) {
         this.oneAtATimeUntilHeard = oneAtATimeUntilHeard;
         this.assumedLimit = assumedLimit;
         this.lastActivityNanos = nowNanos;
-        this.shared = sharing == null ? null : sharing.open(scope, id, assumedLimit, this);
+        this.shared = sharing == null ? null : sharing.open(scope, id, assumedLimit, this, boundElsewhere);
     }
 
     @Override
@@ -205,10 +210,13 @@ final class LearnedBucket extends Bucket {
         return true;
     }
 
-    /** Out of its registry: its unused lease credits go back to the shared window. Call with the lock held. */
-    void closeShared() {
+    /**
+     * Out of its registry: its unused lease credits go back to the shared window, with the bucket id
+     * its route now goes to if that is why (null otherwise). Call with the lock held.
+     */
+    void closeShared(String boundTo) {
         if (shared != null) {
-            shared.close();
+            shared.close(boundTo);
         }
     }
 

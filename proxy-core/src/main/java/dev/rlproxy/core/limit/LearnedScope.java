@@ -38,7 +38,7 @@ final class LearnedScope {
         return bucket != null
                 ? bucket
                 : byUnnamedRoute.computeIfAbsent(route, r -> new LearnedBucket(true, assumedLimit, now, sharing, name,
-                        "route:" + r));
+                        "route:" + r, sharing == null ? null : id -> bind(r, id, assumedLimit, sharing.clock.nanoTime())));
     }
 
     /** The upstream said {@code route} is in bucket {@code bucketId}: from now on it is charged there. */
@@ -51,7 +51,7 @@ final class LearnedScope {
             unnamed.lock();
             try {
                 unnamed.retire();
-                unnamed.closeShared();
+                unnamed.closeShared(bucketId);
             } finally {
                 unnamed.unlock();
             }
@@ -101,7 +101,7 @@ final class LearnedScope {
         return bucket != null
                 ? bucket
                 : byBucketId.computeIfAbsent(bucketId, id -> new LearnedBucket(true, assumedLimit, now, sharing, name,
-                        "id:" + id));
+                        "id:" + id, null));
     }
 
     private static void evictFrom(ConcurrentHashMap<String, LearnedBucket> map, long now, long idleNanos) {
@@ -110,7 +110,7 @@ final class LearnedScope {
             try {
                 if (bucket.isIdle(now, idleNanos)) {
                     bucket.retire();
-                    bucket.closeShared();
+                    bucket.closeShared(null);
                     map.remove(key, bucket);
                 }
             } finally {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * One learned bucket's share of the cluster-wide window: the lease credits this replica may admit
@@ -38,6 +39,8 @@ final class SharedWindow {
     private final String key;
     private final WindowSync.AssumedWindow assumed;
     private final Bucket bucket;
+    /** Told the bucket id another replica learned this route belongs to; null for a named bucket's key. */
+    private final Consumer<String> boundElsewhere;
 
     // Guarded by this.
     private int credits;
@@ -47,6 +50,8 @@ final class SharedWindow {
     private boolean flushScheduled;
     private boolean dirty;
     private boolean closed;
+    /** The bucket id this route was learned to belong to, sent with the closing sync; or null. */
+    private String boundTo;
     private boolean local;
     private long localUntilNanos;
     private long retryAtNanos;
@@ -56,11 +61,13 @@ final class SharedWindow {
     private final Map<String, RateLimitWindow> reports = new LinkedHashMap<>(2);
     private long retryAfterMillis = -1;
 
-    SharedWindow(SharedWindows windows, String key, WindowSync.AssumedWindow assumed, Bucket bucket) {
+    SharedWindow(SharedWindows windows, String key, WindowSync.AssumedWindow assumed, Bucket bucket,
+                 Consumer<String> boundElsewhere) {
         this.windows = windows;
         this.key = key;
         this.assumed = assumed;
         this.bucket = bucket;
+        this.boundElsewhere = boundElsewhere;
     }
 
     /** When this replica may admit one more: now (a credit, or the store is away), after a sync, or at a known time. */
@@ -124,9 +131,17 @@ final class SharedWindow {
         markDirty();
     }
 
-    /** The bucket left its registry: unused credits go back, no more leases. */
-    synchronized void close() {
+    /**
+     * The bucket left its registry: unused credits go back, no more leases.
+     *
+     * @param boundTo the upstream's bucket id this route's requests now go to (kept in the store for
+     *                the other replicas), or null
+     */
+    synchronized void close(String boundTo) {
         closed = true;
+        if (boundTo != null) {
+            this.boundTo = boundTo;
+        }
         markDirty();
     }
 
@@ -183,12 +198,13 @@ final class SharedWindow {
         syncing = true;
         lastSyncNanos = now;
         WindowSync sync = new WindowSync(key, windows.sharing.replicaId(), want, credits + inFlight, returning,
-                sent, retryAfter, assumed, windows.timing);
+                sent, retryAfter, assumed, windows.timing, boundTo);
         windows.sharing.store().sync(sync).whenComplete((grant, error) ->
                 windows.scheduler.schedule(() -> synced(sync, grant, error), 0));
     }
 
     private void synced(WindowSync sync, WindowGrant grant, Throwable error) {
+        String learnedBinding = null;
         synchronized (this) {
             syncing = false;
             long now = windows.clock.nanoTime();
@@ -200,6 +216,9 @@ final class SharedWindow {
                 dirty = true;
             } else {
                 local = false;
+                if (grant.boundTo() != null && !closed && boundElsewhere != null) {
+                    learnedBinding = grant.boundTo();
+                }
                 credits += grant.granted();
                 if (grant.granted() > 0) {
                     usedSinceGrant = 0;
@@ -213,6 +232,10 @@ final class SharedWindow {
             if (dirty || credits + inFlight > 0) {
                 scheduleFlush();
             }
+        }
+        if (learnedBinding != null) {
+            // Outside this lock: binding retires the bucket under its own lock, which comes first.
+            boundElsewhere.accept(learnedBinding);
         }
         windows.waker.accept(bucket);
     }

@@ -27,10 +27,13 @@ final class SharedWindows {
     /**
      * @param scope the learned scope (upstream + token fingerprint)
      * @param id    the bucket within it: {@code id:} and the upstream's bucket id, or {@code route:} and the route
+     * @param boundElsewhere for a route's bucket: told the bucket id another replica learned the route
+     *                       belongs to; null for a named bucket
      */
-    SharedWindow open(String scope, String id, BucketLimit assumedLimit, Bucket bucket) {
+    SharedWindow open(String scope, String id, BucketLimit assumedLimit, Bucket bucket,
+                      Consumer<String> boundElsewhere) {
         WindowSync.AssumedWindow assumed = assumedLimit == null ? null
                 : new WindowSync.AssumedWindow(assumedLimit.limit(), assumedLimit.per().toMillis());
-        return new SharedWindow(this, scope + "/" + id, assumed, bucket);
+        return new SharedWindow(this, scope + "/" + id, assumed, bucket, boundElsewhere);
     }
 }

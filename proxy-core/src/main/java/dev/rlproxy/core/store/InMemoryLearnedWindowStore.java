@@ -43,6 +43,8 @@ public final class InMemoryLearnedWindowStore implements LearnedWindowStore {
         final Map<String, Window> windows = new LinkedHashMap<>();
         final Map<String, long[]> outstandingByReplica = new HashMap<>(); // {units, lastSeenMillis}
         long blockedUntil;
+        /** The upstream's bucket id a replica learned this route belongs to, or null. */
+        String boundTo;
 
         WindowGrant sync(WindowSync s, long now, long stale) {
             long margin = s.timing().resetMarginMillis();
@@ -68,6 +70,12 @@ public final class InMemoryLearnedWindowStore implements LearnedWindowStore {
             if (s.retryAfterMillis() >= 0) {
                 blockedUntil = Math.max(blockedUntil,
                         now + Math.min(s.retryAfterMillis(), s.timing().maxResetWaitMillis()) + margin);
+            }
+            if (s.boundTo() != null) {
+                boundTo = s.boundTo();
+            }
+            if (boundTo != null) {
+                return new WindowGrant(0, -1, !windows.isEmpty(), boundTo);
             }
             return grant(s.want(), mine, now, margin, out);
         }

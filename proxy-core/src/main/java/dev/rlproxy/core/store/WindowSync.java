@@ -17,16 +17,26 @@ import java.util.List;
  * @param retryAfterMillis a Retry-After the upstream answered with since the last sync, or -1
  * @param assumed         a limit assumed until the upstream reports one, or null
  * @param timing          margins and bounds, as the local limiter uses them
+ * @param boundTo         for a route's key: the upstream's bucket id this replica learned the route
+ *                        belongs to, kept in the store so no other replica probes on the route key
+ *                        uncounted where the upstream counts it; null if not known
  */
 public record WindowSync(String key, String replica, int want, long outstanding, int returned,
                          List<RateLimitWindow> reports, long retryAfterMillis, AssumedWindow assumed,
-                         WindowTiming timing) {
+                         WindowTiming timing, String boundTo) {
 
     public WindowSync {
         reports = List.copyOf(reports);
         if (want < 0 || outstanding < 0 || returned < 0) {
             throw new IllegalArgumentException("want, outstanding and returned must not be negative");
         }
+    }
+
+    /** A sync that names no bucket id for its route. */
+    public WindowSync(String key, String replica, int want, long outstanding, int returned,
+                      List<RateLimitWindow> reports, long retryAfterMillis, AssumedWindow assumed,
+                      WindowTiming timing) {
+        this(key, replica, want, outstanding, returned, reports, retryAfterMillis, assumed, timing, null);
     }
 
     /** {@code limit} calls per {@code periodMillis}, assumed until a report comes. */

@@ -88,6 +88,38 @@ class SharedLearnedWindowsTest {
     }
 
     @Test
+    void aReplicaThatHasNotSeenTheUpstreamsBucketIdYetDoesNotProbeUncountedOnTheRouteKey() {
+        WindowedUpstream core = new WindowedUpstream(5, 10_000, clock);
+        offerNamedBucketLoad(0, 5, core); // the route's probe learns "core"; the other 4 go there
+        scheduler.advanceNanos(500 * MS);
+        assertThat(core.accepted()).as("replica 0 used the window").isEqualTo(5);
+
+        offerNamedBucketLoad(1, 3, core); // replica 1 has not seen the bucket id itself
+        scheduler.advanceNanos(1_000 * MS);
+
+        assertThat(core.violations()).as("requests beyond the bucket's window").isZero();
+        assertThat(admittedBy[1]).as("replica 1 waits for the window it shares").isZero();
+    }
+
+    /** {@code count} requests through one replica, each answered 40 ms later naming the upstream's bucket id. */
+    private void offerNamedBucketLoad(int replica, int count, WindowedUpstream upstream) {
+        for (int k = 0; k < count; k++) {
+            replicas.get(replica).acquire(new TicketRequest(List.of(), ROUTE, 1, 900 * MS))
+                    .whenComplete((ticket, error) -> {
+                        if (error != null) {
+                            refused++;
+                            return;
+                        }
+                        admittedBy[replica]++;
+                        RateLimitObservation said = upstream.arrive();
+                        RateLimitObservation named = new RateLimitObservation("core", said.windows(), said.throttled(),
+                                false, -1);
+                        scheduler.schedule(() -> ticket.complete(named), 40 * MS);
+                    });
+        }
+    }
+
+    @Test
     void aStoreThatFailsLeavesEachReplicaOnItsLocalWindowsAndRecoversWithoutViolations() {
         offerLoad(2_000);
         assertThat(upstream.violations()).isZero();

@@ -54,6 +54,16 @@ public abstract class LearnedWindowStoreContract {
     }
 
     @Test
+    void aRouteKeyOnceBoundToTheUpstreamsBucketGrantsNothingAndNamesTheBucket() {
+        assertThat(sync("a", 1, 0, 0).granted()).as("the route's probe").isEqualTo(1);
+        store().sync(new WindowSync(KEY, "a", 0, 0, 0, List.of(), -1, null, TIMING, "core")).join();
+
+        WindowGrant other = sync("b", 4, 0, 0);
+        assertThat(other.granted()).as("no second probe uncounted where the upstream counts it").isZero();
+        assertThat(other.boundTo()).isEqualTo("core");
+    }
+
+    @Test
     void aBucketNeverHeardFromLetsOneProbeGoClusterWide() {
         WindowGrant probe = sync("a", 5, 0, 0);
         assertThat(probe.granted()).isEqualTo(1);

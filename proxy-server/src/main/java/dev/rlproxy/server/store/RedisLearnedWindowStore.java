@@ -42,7 +42,7 @@ public final class RedisLearnedWindowStore implements LearnedWindowStore {
 
     @Override
     public CompletableFuture<WindowGrant> sync(WindowSync sync) {
-        List<String> args = new ArrayList<>(12 + 4 * sync.reports().size());
+        List<String> args = new ArrayList<>(13 + 4 * sync.reports().size());
         WindowSync.AssumedWindow assumed = sync.assumed();
         args.add(sync.replica());
         args.add(Integer.toString(sync.want()));
@@ -62,6 +62,7 @@ public final class RedisLearnedWindowStore implements LearnedWindowStore {
             args.add(Long.toString(w.remaining()));
             args.add(Long.toString(w.resetAtEpochMillis()));
         }
+        args.add(sync.boundTo() == null ? "" : sync.boundTo());
         return gateway.eval(script, List.of(key(sync.key())), args).thenApply(RedisLearnedWindowStore::grant);
     }
 
@@ -72,6 +73,8 @@ public final class RedisLearnedWindowStore implements LearnedWindowStore {
 
     private static WindowGrant grant(Object reply) {
         List<?> values = (List<?>) reply;
-        return new WindowGrant(Math.toIntExact((Long) values.get(0)), (Long) values.get(1), (Long) values.get(2) == 1L);
+        String boundTo = values.size() > 3 ? values.get(3).toString() : "";
+        return new WindowGrant(Math.toIntExact((Long) values.get(0)), (Long) values.get(1), (Long) values.get(2) == 1L,
+                boundTo.isEmpty() ? null : boundTo);
     }
 }
