@@ -124,7 +124,7 @@ final class UpstreamFactory {
         this.usage = usage;
     }
 
-    /** An upstream whose quotas are metered nowhere (tests that need none). */
+    /** The upstream {@code config} describes, over new connections, a new token pool and its dialect. */
     Upstream create(UpstreamConfig config) {
         return upstream(config, connections(config), config.tokens() == null ? null : pool(config),
                 boundedDialect(config));
