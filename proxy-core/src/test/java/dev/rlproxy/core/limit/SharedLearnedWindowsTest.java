@@ -2,6 +2,7 @@ package dev.rlproxy.core.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rlproxy.core.config.FailureMode;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.store.InMemoryLearnedWindowStore;
 import dev.rlproxy.core.store.LearnedWindowStore;
@@ -44,7 +45,7 @@ class SharedLearnedWindowsTest {
     SharedLearnedWindowsTest() {
         for (int i = 0; i < 3; i++) {
             replicas.add(new LocalRateLimiter(clock, scheduler, new LimiterSettings(100_000, Duration.ofMillis(100)),
-                    LearnedWindowSharing.via(store, "replica-" + i)));
+                    LearnedWindowSharing.via(store, "replica-" + i, FailureMode.LOCAL_SHARE, 3)));
         }
     }
 
