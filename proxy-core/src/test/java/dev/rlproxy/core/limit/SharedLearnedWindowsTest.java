@@ -120,8 +120,9 @@ class SharedLearnedWindowsTest {
         }
     }
 
+    /** The store fails without a probe saying so: each replica notices by its own failing sync. */
     @Test
-    void aStoreThatFailsLeavesEachReplicaOnItsLocalWindowsAndRecoversWithoutViolations() {
+    void aStoreThatFailsLeavesEachReplicaOnItsLocalShareAndRecoversWithoutViolations() {
         offerLoad(2_000);
         assertThat(upstream.violations()).isZero();
         long before = upstream.accepted();
@@ -131,11 +132,10 @@ class SharedLearnedWindowsTest {
 
         storeDown.set(false); // mid-window: the replicas notice within a flush interval
         offerLoad(1_500);
-        long violationsUntilRecovered = upstream.violations();
         long acceptedWhenRecovered = upstream.accepted();
         offerLoad(4_000);
+        System.out.printf("learned windows across a failing store: %d violations in all%n", upstream.violations());
         assertThat(upstream.accepted()).as("shared again: still admitting").isGreaterThan(acceptedWhenRecovered + 150);
-        assertThat(upstream.violations()).as("none once shared again (each replica alone while down: %d)",
-                violationsUntilRecovered).isEqualTo(violationsUntilRecovered);
+        assertThat(upstream.violations()).as("requests beyond an upstream window, before, during or after").isZero();
     }
 }
