@@ -29,6 +29,10 @@ final class LearnedBucket extends Bucket {
     private long lastActivityNanos;
     /** This bucket's share of the window the replicas share, or null when windows are only local. */
     private final SharedWindow shared;
+    /** This replica's share of each window while the store is away under local-share; null otherwise. */
+    private LocalWindowShares localShares;
+    /** The store is back but a window the local share applied to is still in progress: no lease yet. */
+    private boolean drainingShares;
 
     LearnedBucket(boolean oneAtATimeUntilHeard, BucketLimit assumedLimit, long nowNanos) {
         this(oneAtATimeUntilHeard, assumedLimit, nowNanos, null, null, null, null);
@@ -52,12 +56,18 @@ final class LearnedBucket extends Bucket {
         if (windows.isEmpty() && assumedLimit != null) {
             windows.add(ReportedWindow.assumed(assumedLimit, now));
         }
+        for (int i = 0; i < windows.size(); i++) {
+            windows.get(i).refresh(now);
+        }
+        LocalWindowShares shares = localSharesNow(now);
         long known = now;
         boolean untilRelease = windows.isEmpty() && oneAtATimeUntilHeard && inFlight > 0;
         for (int i = 0; i < windows.size(); i++) {
             ReportedWindow w = windows.get(i);
-            w.refresh(now);
             long e = w.earliestNanos(now, inFlight);
+            if (shares != null) {
+                e = later(e, shares.earliestNanos(w, now, inFlight), now);
+            }
             if (e == UNTIL_RELEASE) {
                 untilRelease = true;
             } else {
@@ -67,8 +77,54 @@ final class LearnedBucket extends Bucket {
         known = Math.max(known, blockedUntilNanos);
         // A known time comes first: when it passes, the release (if still needed) is waited for.
         long local = known > now ? known : untilRelease ? UNTIL_RELEASE : now;
-        // Only a request the local windows let go asks the shared window (which may cost a sync).
-        return shared == null || local != now ? local : shared.earliestNanos(now);
+        // Only a request the local windows let go asks the shared window (which may cost a sync);
+        // one sent on the local share after the store came back must not lease (see localSharesNow).
+        return shared == null || local != now || drainingShares ? local : shared.earliestNanos(now);
+    }
+
+    /** Of two earliest times: a known later time first, else a wait for a release, else now. */
+    private static long later(long a, long b, long now) {
+        long known = Math.max(a == UNTIL_RELEASE ? now : a, b == UNTIL_RELEASE ? now : b);
+        return known > now ? known : a == UNTIL_RELEASE || b == UNTIL_RELEASE ? UNTIL_RELEASE : now;
+    }
+
+    /**
+     * The local shares, made when the replica notices the store is away under local-share, else
+     * null. They outlive the outage until every window in progress when the store came back is
+     * over: other replicas may have sent their shares in it, which the store learns only from their
+     * next reports, so a lease in it could add to them. Call after refreshing the windows.
+     */
+    private LocalWindowShares localSharesNow(long now) {
+        drainingShares = false;
+        if (shared == null) {
+            return null;
+        }
+        if (!shared.sharesLocally()) {
+            long recoveredAt = shared.recoveredAtNanos();
+            if (recoveredAt == Long.MIN_VALUE || !anyInProgressSince(recoveredAt, now)) {
+                localShares = null;
+                return null;
+            }
+            drainingShares = true;
+        }
+        if (localShares == null) {
+            localShares = new LocalWindowShares(shared.sharing());
+        }
+        return localShares;
+    }
+
+    private boolean anyInProgressSince(long sinceNanos, long now) {
+        for (int i = 0; i < windows.size(); i++) {
+            if (windows.get(i).inProgressSince(sinceNanos, now)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the store is away, the mode is fail-closed, and no leased credit is left. Call with the lock held. */
+    boolean storeRefuses() {
+        return shared != null && !isRetired() && shared.refuses();
     }
 
     @Override
@@ -78,6 +134,9 @@ final class LearnedBucket extends Bucket {
         }
         inFlight++;
         lastActivityNanos = now;
+        if (localShares != null) {
+            localShares.admitted();
+        }
         if (shared != null) {
             shared.admitted(now);
         }

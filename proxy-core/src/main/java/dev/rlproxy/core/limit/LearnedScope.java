@@ -1,5 +1,6 @@
 package dev.rlproxy.core.limit;
 
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -57,6 +58,12 @@ final class LearnedScope {
             }
         }
         return named(bucketId, assumedLimit, now);
+    }
+
+    /** Adds the route and named buckets (those shared with other replicas when sharing is on) to {@code into}. */
+    void collectShared(List<Bucket> into) {
+        into.addAll(byBucketId.values());
+        into.addAll(byUnnamedRoute.values());
     }
 
     /** Offers the reported windows of every bucket of the scope to {@code into} (see {@link LearnedBucket#usage}). */

@@ -1,6 +1,8 @@
 package dev.rlproxy.core.limit;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The learned scopes by name, created on first use and dropped once nothing in them is in use. */
@@ -51,6 +53,13 @@ final class LearnedScopes {
     /** Remaining as a share of the limit; an unknown limit sorts by remaining alone. */
     private static double shareLeft(LearnedUsage u) {
         return u.limit() > 0 ? (double) u.remaining() / u.limit() : u.remaining();
+    }
+
+    /** Every bucket whose windows are shared (route and named buckets of every scope). */
+    Bucket[] sharedBuckets() {
+        List<Bucket> all = new ArrayList<>();
+        byName.forEach((name, scope) -> scope.collectShared(all));
+        return all.toArray(new Bucket[0]);
     }
 
     int size() {

@@ -62,8 +62,9 @@ public final class LocalRateLimiter implements RateLimiter {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(settings, "settings");
-        this.learned = new LearnedScopes(sharing == null ? null
-                : new SharedWindows(sharing, clock, scheduler, settings, this::wake));
+        SharedWindows windows = sharing == null ? null
+                : new SharedWindows(sharing, clock, scheduler, settings, this::wake);
+        this.learned = new LearnedScopes(windows);
         SharedCapacity capacity = shared == null ? null : new SharedCapacity(shared, clock, scheduler);
         this.configured = new ConfiguredBuckets(capacity);
         this.settlement = new TicketSettlement(clock, settings.resetMargin().toNanos(),
@@ -77,6 +78,13 @@ public final class LocalRateLimiter implements RateLimiter {
                 capacity.availabilityChanged(available);
                 // Waiters for a lease now follow the failure mode, or lease again: let them all look.
                 scheduler.schedule(() -> queue.wake(configured.all()), 0);
+            });
+        }
+        if (windows != null) {
+            sharing.store().onAvailabilityChange(available -> {
+                windows.availabilityChanged(available);
+                // Waiters of learned buckets now follow the failure mode, or sync again.
+                scheduler.schedule(() -> queue.wake(learned.sharedBuckets()), 0);
             });
         }
     }

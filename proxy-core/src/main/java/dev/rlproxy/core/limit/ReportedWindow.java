@@ -45,6 +45,10 @@ final class ReportedWindow {
     private long probeMarginNanos;
     /** When the last probe (a request sent with nothing known to remain) went. */
     private long lastProbeNanos = Long.MIN_VALUE;
+    /** Counts the upstream windows this one has moved through (a restore at the deadline, or a report of a later window). */
+    private long generation;
+    /** When the current generation began here (its restore, or the report of it). */
+    private long generationStartedNanos = Long.MIN_VALUE;
 
     private ReportedWindow(String name, boolean assumed, long assumedPeriodNanos) {
         this.name = name;
@@ -67,6 +71,7 @@ final class ReportedWindow {
         w.hasReset = true;
         w.resetAtNanos = now + period;
         w.deadlineNanos = w.resetAtNanos;
+        w.generationStartedNanos = now;
         return w;
     }
 
@@ -76,10 +81,14 @@ final class ReportedWindow {
             return;
         }
         if (assumed) {
+            generation++;
+            generationStartedNanos = now;
             remaining = limit;
             resetAtNanos = now + assumedPeriodNanos;
             deadlineNanos = resetAtNanos;
         } else if (!expired) {
+            generation++;
+            generationStartedNanos = now;
             // Unknown limit: allow one request to learn the new state.
             remaining = limit >= 0 ? Math.max(0, limit - unreportedSinceReset) : 1;
             unreportedThisWindow = unreportedSinceReset;
@@ -95,6 +104,34 @@ final class ReportedWindow {
                 expired = true;
             }
         }
+    }
+
+    /** Changes whenever a later upstream window begins (see {@link LocalWindowShares}). */
+    long generation() {
+        return generation;
+    }
+
+    /** The limit last reported (or assumed); -1 while unknown. */
+    long limit() {
+        return limit;
+    }
+
+    /** What may still be sent in this window on top of {@code inFlight}, as far as this replica knows; at least 0. */
+    long available(int inFlight) {
+        return Math.max(0, remaining - inFlight);
+    }
+
+    /** The deadline of the current window if one is known and ahead, else {@link Bucket#UNTIL_RELEASE}. Call after {@link #refresh}. */
+    long nextWindowNanos(long now) {
+        return hasReset && !expired && now < deadlineNanos ? deadlineNanos : Bucket.UNTIL_RELEASE;
+    }
+
+    /**
+     * Whether the upstream window this one is in now began here before {@code sinceNanos} and is not
+     * over yet (its deadline is known and ahead). Call after {@link #refresh}.
+     */
+    boolean inProgressSince(long sinceNanos, long now) {
+        return generationStartedNanos - sinceNanos < 0 && nextWindowNanos(now) != Bucket.UNTIL_RELEASE;
     }
 
     /** This window now, for status. Call after {@link #refresh}. */
@@ -205,6 +242,8 @@ final class ReportedWindow {
             expired = false;
             resetAtNanos = reportedResetAtNanos;
             deadlineNanos = reportedDeadline;
+            generation++;
+            generationStartedNanos = now;
         } else {
             remaining = Math.min(remaining, Math.max(0, reportedRemaining - unreportedThisWindow));
             snapshotAtNanos = now;

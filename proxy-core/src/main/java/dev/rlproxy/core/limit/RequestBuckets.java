@@ -89,7 +89,7 @@ final class RequestBuckets {
                 return true;
             }
         }
-        return false;
+        return route != null && route.storeRefuses();
     }
 
     /** Whether every bucket admits {@code cost} now. Call with all locked. */

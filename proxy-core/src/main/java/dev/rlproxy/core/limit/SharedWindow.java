@@ -1,5 +1,6 @@
 package dev.rlproxy.core.limit;
 
+import dev.rlproxy.core.config.FailureMode;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.headers.RateLimitWindow;
 import dev.rlproxy.core.store.WindowGrant;
@@ -18,10 +19,14 @@ import java.util.function.Consumer;
  * {@link LearnedWindowSharing#flushInterval()}, so a busy bucket costs one round trip per batch,
  * not one per request.
  *
- * <p>When a sync fails (the store is away) the bucket follows its local windows alone for
- * {@link LearnedWindowSharing#fallback()}; no request waits on the store longer than one failing
- * call. The next sync reports everything this replica holds, so the store takes it off the shared
- * remaining and recovery brings no burst.
+ * <p>While the store is away (its probe says so, or a sync failed and it has not come back since)
+ * the bucket follows {@link LearnedWindowSharing#onFailure()}: {@code fail-closed} admits only from
+ * credits already leased and refuses the rest ({@link #refuses}); {@code local-share} gives up its
+ * credits and lets the {@link LearnedBucket} admit from this replica's share of each window
+ * ({@link LocalWindowShares}). A failed sync is retried every {@link LearnedWindowSharing#fallback()};
+ * no request waits on the store longer than one failing call. The first sync that answers reports
+ * what the upstream said meanwhile and everything this replica holds, so the store takes it off the
+ * shared remaining before it leases again and recovery brings no burst.
  *
  * <p>Locking: called under the bucket lock, guarded by its own monitor; store answers are handled
  * on the scheduler, which wakes the bucket without holding the monitor.
@@ -52,8 +57,15 @@ final class SharedWindow {
     private boolean closed;
     /** The bucket id this route was learned to belong to, sent with the closing sync; or null. */
     private String boundTo;
-    private boolean local;
-    private long localUntilNanos;
+    /** A sync failed and none has answered since. */
+    private boolean syncFailed;
+    private long syncFailedAtNanos;
+    /** When a sync last answered after failing; {@link Long#MIN_VALUE} if none did. */
+    private long syncRecoveredAtNanos = Long.MIN_VALUE;
+    /** While the store is away: when to try a sync again. */
+    private long retrySyncAtNanos;
+    /** This replica admits from its local share (store away, {@code local-share}); its credits were given up. */
+    private boolean sharingLocally;
     private long retryAtNanos;
     private boolean retryAtSet;
     private long lastSyncNanos;
@@ -70,16 +82,23 @@ final class SharedWindow {
         this.boundElsewhere = boundElsewhere;
     }
 
-    /** When this replica may admit one more: now (a credit, or the store is away), after a sync, or at a known time. */
+    /**
+     * When this replica may admit one more: now (a credit, or the store is away and {@code local-share}
+     * lets the bucket's local share decide), after a sync, or at a known time.
+     */
     synchronized long earliestNanos(long now) {
-        if (local) {
-            // The store failed: local windows alone until a sync answers, which nobody waits for.
-            if (!syncing && now - localUntilNanos >= 0) {
-                startSync(now, want(), 0);
-            }
+        if (closed) {
             return now;
         }
-        if (credits > 0 || closed) {
+        if (storeAway()) {
+            noticeOutage();
+            if (!syncing && now - retrySyncAtNanos >= 0) {
+                startSync(now, want(), 0); // nobody waits for it: its answer ends the outage
+            }
+            return credits > 0 || sharingLocally ? now : Bucket.UNTIL_RELEASE; // fail-closed: see refuses
+        }
+        sharingLocally = false;
+        if (credits > 0) {
             return now;
         }
         if (syncing) {
@@ -90,6 +109,53 @@ final class SharedWindow {
         }
         startSync(now, want(), 0);
         return Bucket.UNTIL_RELEASE;
+    }
+
+    /** Whether this replica admits from its local share of each window now: the store is away and the mode is {@code local-share}. */
+    synchronized boolean sharesLocally() {
+        if (closed || !storeAway()) {
+            sharingLocally = false;
+            return false;
+        }
+        noticeOutage();
+        return sharingLocally;
+    }
+
+    /**
+     * Under {@code local-share}, when the store last came back after this replica was without it (its
+     * probe said so, or a sync answered after failing); {@link Long#MIN_VALUE} if never, or under
+     * {@code fail-closed}, where nothing was sent without a lease.
+     */
+    synchronized long recoveredAtNanos() {
+        return windows.sharing.onFailure() == FailureMode.LOCAL_SHARE
+                ? Math.max(windows.recoveredAtNanos(), syncRecoveredAtNanos) : Long.MIN_VALUE;
+    }
+
+    /** Whether a request must be refused now: the store is away, {@code fail-closed}, and no leased credit is left. */
+    synchronized boolean refuses() {
+        return !closed && windows.sharing.onFailure() == FailureMode.FAIL_CLOSED && credits == 0 && storeAway();
+    }
+
+    /** The probe says the store is away, or the last sync failed after it last said the store was back. */
+    private boolean storeAway() {
+        SharedCapacity.StoreHealth health = windows.health();
+        return !health.available() || syncFailed && syncFailedAtNanos - health.changedAtNanos() > 0;
+    }
+
+    /**
+     * Under {@code local-share}, the local share covers every send from now on, so unused credits are
+     * given up: the next sync reports only what is in flight, and the store counts them as used
+     * (never as free again while other replicas may be sending their shares).
+     */
+    private void noticeOutage() {
+        if (!sharingLocally && windows.sharing.onFailure() == FailureMode.LOCAL_SHARE) {
+            sharingLocally = true;
+            credits = 0;
+        }
+    }
+
+    LearnedWindowSharing sharing() {
+        return windows.sharing;
     }
 
     /** Lease size: twice what was used since the last grant, so it follows demand up to the maximum. */
@@ -209,13 +275,17 @@ final class SharedWindow {
             syncing = false;
             long now = windows.clock.nanoTime();
             if (error != null) {
-                local = true;
-                localUntilNanos = now + windows.sharing.fallback().toNanos();
+                syncFailed = true;
+                syncFailedAtNanos = now;
+                retrySyncAtNanos = now + windows.sharing.fallback().toNanos();
                 sync.reports().forEach(w -> reports.merge(w.name(), w, this::fresher));
                 retryAfterMillis = Math.max(retryAfterMillis, sync.retryAfterMillis());
                 dirty = true;
             } else {
-                local = false;
+                if (syncFailed) {
+                    syncRecoveredAtNanos = now;
+                }
+                syncFailed = false;
                 if (grant.boundTo() != null && !closed && boundElsewhere != null) {
                     learnedBinding = grant.boundTo();
                 }
@@ -242,6 +312,6 @@ final class SharedWindow {
 
     @Override
     public synchronized String toString() {
-        return "SharedWindow[" + key + ", credits=" + credits + ", inFlight=" + inFlight + (local ? ", local" : "") + "]";
+        return "SharedWindow[" + key + ", credits=" + credits + ", inFlight=" + inFlight + (sharingLocally ? ", local share" : syncFailed ? ", sync failed" : "") + "]";
     }
 }

@@ -14,6 +14,8 @@ final class SharedWindows {
     final WindowSync.WindowTiming timing;
     /** Lets a bucket's waiters try again (the limiter's queue). */
     final Consumer<Bucket> waker;
+    private volatile SharedCapacity.StoreHealth health;
+    private volatile long recoveredAtNanos = Long.MIN_VALUE;
 
     SharedWindows(LearnedWindowSharing sharing, Clock clock, Scheduler scheduler, LimiterSettings settings,
                   Consumer<Bucket> waker) {
@@ -22,6 +24,25 @@ final class SharedWindows {
         this.scheduler = scheduler;
         this.timing = new WindowSync.WindowTiming(settings.resetMargin().toMillis(), settings.maxResetWait().toMillis());
         this.waker = waker;
+        this.health = new SharedCapacity.StoreHealth(sharing.store().isAvailable(), clock.nanoTime());
+    }
+
+    /** Whether the store answers, as its availability probe last said, and since when. */
+    SharedCapacity.StoreHealth health() {
+        return health;
+    }
+
+    /** When the store last came back after being away; {@link Long#MIN_VALUE} if it never was away. */
+    long recoveredAtNanos() {
+        return recoveredAtNanos;
+    }
+
+    void availabilityChanged(boolean available) {
+        long now = clock.nanoTime();
+        if (available && !health.available()) {
+            recoveredAtNanos = now;
+        }
+        health = new SharedCapacity.StoreHealth(available, now);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.rlproxy.core.store;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Where the learned windows of several replicas meet: what the upstream reported (remaining,
@@ -20,4 +21,13 @@ public interface LearnedWindowStore {
 
     /** Applies one replica's news about one learned bucket and leases it up to {@code want} units. */
     CompletableFuture<WindowGrant> sync(WindowSync sync);
+
+    /** Whether the store can be asked now; while not, replicas follow their failure mode. A store in this process always can. */
+    default boolean isAvailable() {
+        return true;
+    }
+
+    /** Hears {@code false} when the store becomes unavailable and {@code true} when it is back; a store in this process never changes. */
+    default void onAvailabilityChange(Consumer<Boolean> listener) {
+    }
 }

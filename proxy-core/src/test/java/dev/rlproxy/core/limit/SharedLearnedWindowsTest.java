@@ -2,6 +2,7 @@ package dev.rlproxy.core.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.rlproxy.core.config.FailureMode;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.store.InMemoryLearnedWindowStore;
 import dev.rlproxy.core.store.LearnedWindowStore;
@@ -44,7 +45,7 @@ class SharedLearnedWindowsTest {
     SharedLearnedWindowsTest() {
         for (int i = 0; i < 3; i++) {
             replicas.add(new LocalRateLimiter(clock, scheduler, new LimiterSettings(100_000, Duration.ofMillis(100)),
-                    LearnedWindowSharing.via(store, "replica-" + i)));
+                    LearnedWindowSharing.via(store, "replica-" + i, FailureMode.LOCAL_SHARE, 3)));
         }
     }
 
@@ -119,8 +120,9 @@ class SharedLearnedWindowsTest {
         }
     }
 
+    /** The store fails without a probe saying so: each replica notices by its own failing sync. */
     @Test
-    void aStoreThatFailsLeavesEachReplicaOnItsLocalWindowsAndRecoversWithoutViolations() {
+    void aStoreThatFailsLeavesEachReplicaOnItsLocalShareAndRecoversWithoutViolations() {
         offerLoad(2_000);
         assertThat(upstream.violations()).isZero();
         long before = upstream.accepted();
@@ -130,11 +132,10 @@ class SharedLearnedWindowsTest {
 
         storeDown.set(false); // mid-window: the replicas notice within a flush interval
         offerLoad(1_500);
-        long violationsUntilRecovered = upstream.violations();
         long acceptedWhenRecovered = upstream.accepted();
         offerLoad(4_000);
+        System.out.printf("learned windows across a failing store: %d violations in all%n", upstream.violations());
         assertThat(upstream.accepted()).as("shared again: still admitting").isGreaterThan(acceptedWhenRecovered + 150);
-        assertThat(upstream.violations()).as("none once shared again (each replica alone while down: %d)",
-                violationsUntilRecovered).isEqualTo(violationsUntilRecovered);
+        assertThat(upstream.violations()).as("requests beyond an upstream window, before, during or after").isZero();
     }
 }

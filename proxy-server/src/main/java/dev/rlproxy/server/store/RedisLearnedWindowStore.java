@@ -7,6 +7,7 @@ import dev.rlproxy.core.store.WindowSync;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * Learned windows in Redis: one hash per learned bucket, one script call ({@code learned-window-sync})
@@ -64,6 +65,16 @@ public final class RedisLearnedWindowStore implements LearnedWindowStore {
         }
         args.add(sync.boundTo() == null ? "" : sync.boundTo());
         return gateway.eval(script, List.of(key(sync.key())), args).thenApply(RedisLearnedWindowStore::grant);
+    }
+
+    @Override
+    public boolean isAvailable() {
+        return gateway.isAvailable();
+    }
+
+    @Override
+    public void onAvailabilityChange(Consumer<Boolean> listener) {
+        gateway.onAvailabilityChange(listener);
     }
 
     /** The bucket's key, its name as the hash tag (braces inside it would split the tag, so they go). */

@@ -141,9 +141,14 @@ public final class StoreBackend implements AutoCloseable {
                 redis.expectedReplicas());
     }
 
-    /** How learned windows are shared with other replicas; null with the in-memory store. */
+    /**
+     * How learned windows are shared with other replicas, under {@code store.redis.onFailure}; null
+     * with the in-memory store.
+     */
     public LearnedWindowSharing learnedWindows() {
-        return gateway == null ? null : LearnedWindowSharing.via(new RedisLearnedWindowStore(gateway), replicaId);
+        RedisConfig redis = config.redis();
+        return gateway == null ? null : LearnedWindowSharing.via(new RedisLearnedWindowStore(gateway), replicaId,
+                redis.onFailure(), redis.expectedReplicas());
     }
 
     /** How token pools share their tokens' state with other replicas; null with the in-memory store. */

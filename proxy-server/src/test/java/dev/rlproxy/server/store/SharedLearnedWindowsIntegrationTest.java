@@ -3,6 +3,7 @@ package dev.rlproxy.server.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.rlproxy.core.config.FailureMode;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.limit.LearnedRef;
 import dev.rlproxy.core.limit.LearnedWindowSharing;
@@ -58,7 +59,8 @@ class SharedLearnedWindowsIntegrationTest {
             loops.add(loop);
             gateways.add(gateway);
             replicas.add(new LocalRateLimiter(clock, loop, new LimiterSettings(100_000, Duration.ofMillis(100)),
-                    LearnedWindowSharing.via(new RedisLearnedWindowStore(gateway), "replica-" + i)));
+                    LearnedWindowSharing.via(new RedisLearnedWindowStore(gateway), "replica-" + i,
+                            FailureMode.LOCAL_SHARE, 3)));
         }
     }
 
