@@ -6,8 +6,12 @@ import dev.rlproxy.core.limit.ThrottleBackoff;
 import dev.rlproxy.core.store.TokenPoolStore;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One pool entry's accounting: quota window, requests in flight, throttling and quarantine.
@@ -44,12 +48,13 @@ final class TokenSlot {
         /** The quarantine's back-off is over and its single probe request is out. */
         PROBING;
 
-        private static final java.util.Map<State, java.util.Set<State>> LEGAL = new java.util.EnumMap<>(java.util.Map.of(
-                UNHEARD, java.util.EnumSet.of(OPEN, WINDOW_PROBE, QUARANTINED),
-                OPEN, java.util.EnumSet.of(WINDOW_PROBE, QUARANTINED),
-                WINDOW_PROBE, java.util.EnumSet.of(OPEN, QUARANTINED),
-                QUARANTINED, java.util.EnumSet.of(PROBING),
-                PROBING, java.util.EnumSet.of(OPEN, QUARANTINED)));
+        /** The legal transitions, all of them: a state's own is always allowed (nothing changes). */
+        private static final Map<State, Set<State>> LEGAL = new EnumMap<>(Map.of(
+                UNHEARD, EnumSet.of(OPEN, WINDOW_PROBE, QUARANTINED),
+                OPEN, EnumSet.of(WINDOW_PROBE, QUARANTINED),
+                WINDOW_PROBE, EnumSet.of(OPEN, QUARANTINED),
+                QUARANTINED, EnumSet.of(PROBING),
+                PROBING, EnumSet.of(OPEN, QUARANTINED)));
 
         boolean mayBecome(State next) {
             return LEGAL.get(this).contains(next);
@@ -122,7 +127,6 @@ final class TokenSlot {
         }
         state = next;
     }
-
 
     String fingerprint() {
         return credential.fingerprint();
