@@ -1,7 +1,7 @@
 package dev.rlproxy.core.tokens;
 
 import dev.rlproxy.core.headers.RateLimitObservation;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A token checked out of a {@link TokenPool} for one upstream request. End it exactly once with
@@ -14,11 +14,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class TokenLease {
 
+    private static final AtomicIntegerFieldUpdater<TokenLease> ENDED =
+            AtomicIntegerFieldUpdater.newUpdater(TokenLease.class, "ended");
+
     private final TokenPool pool;
     private final TokenSlot slot;
     private final Secret secret;
     private final String fingerprint;
-    private final AtomicBoolean ended = new AtomicBoolean();
+    /** 0 until the lease ends; an updater rather than an AtomicBoolean, one object fewer per request. */
+    private volatile int ended;
 
     TokenLease(TokenPool pool, TokenSlot slot, Secret secret) {
         this.pool = pool;
@@ -62,13 +66,13 @@ public final class TokenLease {
     }
 
     private void end(int status, RateLimitObservation observation, boolean used) {
-        if (ended.compareAndSet(false, true)) {
+        if (ENDED.compareAndSet(this, 0, 1)) {
             pool.settle(this, status, observation, used);
         }
     }
 
     @Override
     public String toString() {
-        return "TokenLease[" + fingerprint + (ended.get() ? ", ended" : "") + "]";
+        return "TokenLease[" + fingerprint + (ended != 0 ? ", ended" : "") + "]";
     }
 }

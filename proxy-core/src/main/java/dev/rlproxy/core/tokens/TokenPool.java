@@ -25,12 +25,17 @@ import java.util.stream.Collectors;
  * bucket does: its real quota may be smaller than the requests waiting. A spent token (0 left, or
  * throttled) is skipped until its reset or retry-after plus {@code grace}; a token that answered 401
  * is quarantined with exponential back-off and then gets a single probe request; a generated
- * credential without a valid token is PENDING. Every response corrects the token's quota (see {@link TokenLease#release}).
+ * credential without a valid token is PENDING. Every response corrects the token's quota (see {@link TokenLease#complete}).
  *
- * <p>Never blocks: {@link #checkout} answers with a completed future when it can, otherwise waits
- * on the {@link Scheduler} (for the earliest reset, a release, or a pending token) up to the caller's
- * maximum wait. Thread-safe: each decision is one short critical section over in-memory state;
- * futures are completed outside it.
+ * <p>Never blocks: {@link #checkout} answers with a completed future when it can, otherwise queues
+ * the checkout up to the caller's maximum wait. Whatever frees a token — a lease ending, a reset or
+ * back-off running out (the pool's one wake-up timer, set for the earliest), the replicas' shared
+ * view, a source's new token — hands it over in the same critical section to the queued checkouts in
+ * arrival order (one that excludes the free token is passed over), as HikariCP's {@code ConcurrentBag}
+ * hands a returned connection to a waiting borrower rather than back to the bag: a newcomer never
+ * takes a token an earlier checkout can use, and no release goes unnoticed by a checkout deciding
+ * to wait. Each queued checkout has one timer of its own, its deadline. Thread-safe: each decision
+ * is one short critical section over in-memory state; futures are completed outside it.
  */
 public final class TokenPool {
 
@@ -50,7 +55,13 @@ public final class TokenPool {
     private final Map<String, TokenSlot> slotsByFingerprint = new HashMap<>();
     private final Map<String, TokenSource> sources = new LinkedHashMap<>();
     private final Map<String, List<TokenCredential>> reported = new HashMap<>();
-    private final List<CheckoutWaiter> waiters = new ArrayList<>();
+    private final WaitQueue waiters = new WaitQueue();
+    /** The outlook every waiting checkout without exclusions was last planned against. */
+    private final Outlook planned = new Outlook();
+    /** A scan's result, reused. */
+    private final Outlook scratch = new Outlook();
+    private Scheduler.Cancellable wakeTimer;
+    private long wakeAt;
     private long rotation;
     private boolean closed;
 
@@ -79,40 +90,69 @@ public final class TokenPool {
      * tokens). Completes at once when a token is free; otherwise when one becomes free within
      * {@code maxWaitNanos}; otherwise fails with {@link TokenUnavailableException} — at once when the
      * earliest known reset lies beyond the wait, or when {@code maxWaiters} checkouts already wait.
-     * Cancelling the future withdraws the request.
+     * Cancelling the future withdraws the request. Checkouts that wait are served in arrival order:
+     * a newcomer never takes a token an earlier waiting checkout can use.
      */
     public CompletableFuture<TokenLease> checkout(long maxWaitNanos, Set<String> excludedFingerprints) {
         if (maxWaitNanos < 0) {
             throw new IllegalArgumentException("maxWaitNanos must not be negative, was " + maxWaitNanos);
         }
         Set<String> excluded = excludedFingerprints == null ? Set.of() : Set.copyOf(excludedFingerprints);
-        CheckoutWaiter waiter;
+        CompletableFuture<TokenLease> answer;
+        CheckoutWaiter resolved = null;
+        CheckoutWaiter waiter = null;
         synchronized (lock) {
             long now = clock.nanoTime();
-            Attempt attempt = attempt(excluded, now);
-            if (attempt.lease != null) {
-                return CompletableFuture.completedFuture(attempt.lease);
+            if (waiters.size() > 0) {
+                resolved = dispatch(now); // earlier checkouts first
             }
-            if (attempt.refusal == null && maxWaitNanos > 0 && waiters.size() >= settings.maxWaiters()) {
-                return CompletableFuture.failedFuture(new TokenUnavailableException(
-                        TokenUnavailableException.Reason.QUEUE_FULL,
-                        attempt.earliestKnown ? attempt.earliestAt - now : UNKNOWN_RETRY_NANOS,
-                        "too many requests are waiting for a token of upstream '" + name + "' ("
-                                + settings.maxWaiters() + ")"));
+            answer = checkoutNowOrRefuse(excluded, now, maxWaitNanos);
+            if (answer == null) {
+                waiter = new CheckoutWaiter(excluded, now + maxWaitNanos);
+                TokenUnavailableException refusal = plan(waiter, scratch, now);
+                if (refusal != null) {
+                    answer = CompletableFuture.failedFuture(refusal);
+                } else {
+                    enqueue(waiter, now);
+                    answer = waiter.future;
+                }
             }
-            waiter = new CheckoutWaiter(excluded, now + maxWaitNanos);
-            TokenUnavailableException refusal = attempt.refusal != null ? attempt.refusal : plan(waiter, attempt, now);
-            if (refusal != null) {
-                return CompletableFuture.failedFuture(refusal);
-            }
-            waiters.add(waiter);
         }
-        waiter.future.whenComplete((lease, error) -> {
-            if (waiter.future.isCancelled()) {
-                withdraw(waiter);
-            }
-        });
-        return waiter.future;
+        completeAll(resolved);
+        if (waiter != null && answer == waiter.future) {
+            CheckoutWaiter queued = waiter;
+            queued.future.whenComplete((lease, error) -> {
+                if (queued.queued) {
+                    withdraw(queued); // cancelled, or completed by its caller: no longer waiting
+                }
+            });
+        }
+        return answer;
+    }
+
+    /**
+     * A lease when a token is free now, a failed future when the answer is no at once (no tokens,
+     * only excluded ones, a full queue), else null: the caller waits, planned by {@link #scratch}.
+     */
+    private CompletableFuture<TokenLease> checkoutNowOrRefuse(Set<String> excluded, long now, long maxWaitNanos) {
+        TokenUnavailableException noTokens = noTokens();
+        if (noTokens != null) {
+            return CompletableFuture.failedFuture(noTokens);
+        }
+        TokenSlot slot = scan(excluded, now, scratch);
+        if (slot != null) {
+            return CompletableFuture.completedFuture(lease(slot, now));
+        }
+        if (scratch.eligible == 0) {
+            return CompletableFuture.failedFuture(onlyExcluded());
+        }
+        if (maxWaitNanos > 0 && waiters.size() >= settings.maxWaiters()) {
+            return CompletableFuture.failedFuture(new TokenUnavailableException(
+                    TokenUnavailableException.Reason.QUEUE_FULL, scratch.retryAfter(now),
+                    "too many requests are waiting for a token of upstream '" + name + "' ("
+                            + settings.maxWaiters() + ")"));
+        }
+        return null;
     }
 
     /**
@@ -178,19 +218,25 @@ public final class TokenPool {
         }
     }
 
+    /** A lease ended: its token's accounting is corrected and what it freed goes to the next waiter, in one step. */
     void settle(TokenLease lease, int status, RateLimitObservation observation, boolean used) {
+        CheckoutWaiter resolved = null;
         synchronized (lock) {
+            long now = clock.nanoTime();
             TokenSlot slot = lease.slot();
-            slot.onRelease(status, observation, used, clock.nanoTime(), clock.wallMillis());
+            slot.onRelease(status, observation, used, now, clock.wallMillis());
             if (shared != null && used) {
-                shared.observed(slot.report(clock.nanoTime(), clock.wallMillis()));
+                shared.observed(slot.report(now, clock.wallMillis()));
             }
             if (slot.retiring() && slot.inFlight() == 0) {
                 slots.remove(slot);
                 slotsByFingerprint.remove(slot.fingerprint(), slot);
             }
+            if (waiters.size() > 0) {
+                resolved = dispatch(now);
+            }
         }
-        serveWaiters();
+        completeAll(resolved);
     }
 
     private void sourceReported(TokenSource source, List<TokenCredential> credentials) {
@@ -211,7 +257,7 @@ public final class TokenPool {
         union.forEach((fingerprint, credential) -> {
             TokenSlot slot = slotsByFingerprint.get(fingerprint);
             if (slot == null) {
-                slot = new TokenSlot(credential, settings);
+                slot = new TokenSlot(credential, settings, clock.nanoTime());
                 slots.add(slot);
                 slotsByFingerprint.put(fingerprint, slot);
             } else {
@@ -261,72 +307,192 @@ public final class TokenPool {
         }
     };
 
-    /** Tries every waiting checkout in arrival order; completes, fails or re-arms each. */
+    /** Hands what the last event freed to the waiting checkouts; completes them outside the lock. */
     private void serveWaiters() {
-        List<Runnable> completions = new ArrayList<>(0); // no backing array until something waits
+        CheckoutWaiter resolved = null;
         synchronized (lock) {
-            if (waiters.isEmpty()) {
-                return; // the usual case on release: nothing to iterate
-            }
-            long now = clock.nanoTime();
-            for (Iterator<CheckoutWaiter> it = waiters.iterator(); it.hasNext(); ) {
-                CheckoutWaiter waiter = it.next();
-                if (waiter.future.isDone()) {
-                    it.remove();
-                    waiter.disarm();
-                    continue;
-                }
-                Attempt attempt = attempt(waiter.excluded, now);
-                if (attempt.lease != null) {
-                    it.remove();
-                    waiter.disarm();
-                    TokenLease lease = attempt.lease;
-                    completions.add(() -> {
-                        if (!waiter.future.complete(lease)) {
-                            lease.returnUnused();
-                        }
-                    });
-                    continue;
-                }
-                TokenUnavailableException refusal = attempt.refusal != null ? attempt.refusal : plan(waiter, attempt, now);
-                if (refusal != null) {
-                    it.remove();
-                    waiter.disarm();
-                    completions.add(() -> waiter.future.completeExceptionally(refusal));
-                }
+            if (waiters.size() > 0) {
+                resolved = dispatch(clock.nanoTime());
             }
         }
-        completions.forEach(Runnable::run);
+        completeAll(resolved);
+    }
+
+    /**
+     * The handoff, under the lock: waiting checkouts in arrival order each take the token the
+     * checkout policy picks for them, until no token is free (one that excludes the free tokens is
+     * passed over; nothing is free for the rest once a checkout without exclusions finds nothing).
+     * Then the ones that can no longer be served within their wait are refused — re-planned only
+     * when the pool's outlook changed, so a release that frees one token costs one scan per waiter
+     * served plus one, not a scan per waiter. Returns the resolved waiters, to complete outside.
+     */
+    private CheckoutWaiter dispatch(long now) {
+        Resolutions done = new Resolutions();
+        dispatch(now, done);
+        return done.head;
+    }
+
+    private void dispatch(long now, Resolutions done) {
+        TokenUnavailableException noTokens = noTokens();
+        for (CheckoutWaiter waiter = waiters.head; waiter != null; ) {
+            CheckoutWaiter next = waiter.next;
+            if (noTokens != null) {
+                done.refuse(waiter, noTokens);
+            } else if (waiter.future.isDone()) {
+                waiters.remove(waiter); // cancelled or completed by its caller; its callback withdraws it too
+                waiter.disarm();
+            } else {
+                TokenSlot slot = scan(waiter.excluded, now, scratch);
+                if (slot != null) {
+                    done.serve(waiter, lease(slot, now));
+                } else if (waiter.excluded.isEmpty()) {
+                    break; // nothing is free for any later checkout either
+                }
+            }
+            waiter = next;
+        }
+        if (waiters.size() > 0) {
+            refuseThoseOutOfTime(now, done);
+        }
+        armWake(now);
+    }
+
+    /** Applies the current outlook to the waiters it may have changed for. */
+    private void refuseThoseOutOfTime(long now, Resolutions done) {
+        scan(Set.of(), now, scratch);
+        boolean changed = !planned.sameAs(scratch);
+        planned.copyFrom(scratch);
+        if (!changed && waiters.excluding == 0) {
+            return; // every waiter was planned against this very outlook
+        }
+        for (CheckoutWaiter waiter = waiters.head; waiter != null; ) {
+            CheckoutWaiter next = waiter.next;
+            TokenUnavailableException refusal = null;
+            if (!waiter.excluded.isEmpty()) {
+                scan(waiter.excluded, now, scratch); // a retry's own outlook: rare, and always re-planned
+                refusal = scratch.eligible == 0 ? onlyExcluded() : plan(waiter, scratch, now);
+            } else if (changed) {
+                refusal = plan(waiter, planned, now);
+            }
+            if (refusal != null) {
+                done.refuse(waiter, refusal);
+            }
+            waiter = next;
+        }
+    }
+
+    /** A waiter's wait is over: served if a token is free now, else refused. */
+    private void deadlinePassed(CheckoutWaiter waiter) {
+        CheckoutWaiter resolved;
+        synchronized (lock) {
+            if (!waiter.queued) {
+                return;
+            }
+            waiter.timer = null;
+            long now = clock.nanoTime();
+            Resolutions done = new Resolutions();
+            dispatch(now, done);
+            if (waiter.queued) {
+                scan(waiter.excluded, now, scratch);
+                TokenUnavailableException refusal = plan(waiter, scratch, now);
+                if (refusal != null) {
+                    done.refuse(waiter, refusal);
+                    armWake(now);
+                } else {
+                    waiter.armDeadline(now); // the timer came early
+                }
+            }
+            resolved = done.head;
+        }
+        completeAll(resolved);
+    }
+
+    /** The pool's one timer: when the earliest spent, throttled or quarantined token comes back. */
+    private void armWake(long now) {
+        if (waiters.size() == 0 || !planned.earliestKnown) {
+            cancelWake();
+            return;
+        }
+        if (wakeTimer != null && wakeAt == planned.earliestAt) {
+            return;
+        }
+        cancelWake();
+        wakeAt = planned.earliestAt;
+        wakeTimer = scheduler.schedule(this::woken, wakeAt - now);
+    }
+
+    private void woken() {
+        synchronized (lock) {
+            wakeTimer = null;
+        }
+        serveWaiters();
+    }
+
+    private void cancelWake() {
+        if (wakeTimer != null) {
+            wakeTimer.cancel();
+            wakeTimer = null;
+        }
+    }
+
+    private void enqueue(CheckoutWaiter waiter, long now) {
+        waiters.add(waiter);
+        if (waiter.excluded.isEmpty()) {
+            planned.copyFrom(scratch);
+        } else {
+            scan(Set.of(), now, planned); // the wake timer follows the whole pool
+        }
+        waiter.armDeadline(now);
+        armWake(now);
     }
 
     private void withdraw(CheckoutWaiter waiter) {
         synchronized (lock) {
-            waiters.remove(waiter);
-            waiter.disarm();
+            if (waiter.queued) {
+                waiters.remove(waiter);
+                waiter.disarm();
+                if (waiters.size() == 0) {
+                    cancelWake();
+                }
+            }
+        }
+    }
+
+    private static void completeAll(CheckoutWaiter resolved) {
+        for (CheckoutWaiter waiter = resolved; waiter != null; ) {
+            CheckoutWaiter next = waiter.nextResolved;
+            waiter.nextResolved = null;
+            if (waiter.lease != null) {
+                TokenLease lease = waiter.lease;
+                waiter.lease = null;
+                if (!waiter.future.complete(lease)) {
+                    lease.returnUnused(); // withdrawn meanwhile
+                }
+            } else {
+                waiter.future.completeExceptionally(waiter.refusal);
+            }
+            waiter = next;
         }
     }
 
     /**
-     * Arms the waiter's timer for the earliest moment a token may be free, or refuses when that
-     * lies beyond its deadline and no event (a release, a pending token) could come sooner.
+     * Whether the waiter may keep waiting under {@code outlook}: until the earliest known comeback if
+     * that lies within its wait, else until its deadline if a release or a pending token may come
+     * sooner; otherwise the refusal, saying when to try again.
      */
-    private TokenUnavailableException plan(CheckoutWaiter waiter, Attempt attempt, long now) {
-        long wakeAt;
-        if (attempt.earliestKnown && attempt.earliestAt - waiter.deadline <= 0) {
-            wakeAt = attempt.earliestAt;
-        } else if (attempt.waitsForEvent && waiter.deadline - now > 0) {
-            wakeAt = waiter.deadline;
-        } else {
-            long retryAfter = attempt.earliestKnown ? attempt.earliestAt - now : UNKNOWN_RETRY_NANOS;
-            return new TokenUnavailableException(TokenUnavailableException.Reason.EXHAUSTED, retryAfter,
-                    "no token of upstream '" + name + "' is free within the allowed wait: " + attempt.summary
-                            + "; retry in " + Math.max(1, retryAfter / 1_000_000L) + " ms");
+    private TokenUnavailableException plan(CheckoutWaiter waiter, Outlook outlook, long now) {
+        if (outlook.earliestKnown && outlook.earliestAt - waiter.deadline <= 0) {
+            return null;
         }
-        waiter.arm(wakeAt, now);
-        return null;
+        if (outlook.waitsForEvent && waiter.deadline - now > 0) {
+            return null;
+        }
+        long retryAfter = outlook.retryAfter(now);
+        return new TokenUnavailableException(TokenUnavailableException.Reason.EXHAUSTED, retryAfter,
+                "no token of upstream '" + name + "' is free within the allowed wait: " + summary(waiter.excluded, now)
+                        + "; retry in " + Math.max(1, retryAfter / 1_000_000L) + " ms");
     }
 
-    /** One pass over the tokens: a lease if the policy finds a free token, else when to look again. */
     /** A plain loop: this runs on every checkout, where a stream would allocate. */
     private boolean allRetiring() {
         for (int i = 0; i < slots.size(); i++) {
@@ -337,54 +503,60 @@ public final class TokenPool {
         return true;
     }
 
-    private Attempt attempt(Set<String> excluded, long now) {
-        if (closed || allRetiring()) {
-            return Attempt.refused(new TokenUnavailableException(TokenUnavailableException.Reason.NO_TOKENS,
-                    UNKNOWN_RETRY_NANOS, "upstream '" + name + "' has no tokens" + (closed ? " (pool closed)" : "")));
+    private TokenUnavailableException noTokens() {
+        if (!closed && !allRetiring()) {
+            return null;
         }
+        return new TokenUnavailableException(TokenUnavailableException.Reason.NO_TOKENS, UNKNOWN_RETRY_NANOS,
+                "upstream '" + name + "' has no tokens" + (closed ? " (pool closed)" : ""));
+    }
+
+    private TokenUnavailableException onlyExcluded() {
+        return new TokenUnavailableException(TokenUnavailableException.Reason.ONLY_EXCLUDED,
+                0, "every token of upstream '" + name + "' was already tried by this request");
+    }
+
+    /**
+     * One pass over the tokens not in {@code excluded}: the one the checkout policy picks among those
+     * free now (null if none), and in {@code outlook} when the others may come back. No checkout.
+     */
+    private TokenSlot scan(Set<String> excluded, long now, Outlook outlook) {
+        outlook.clear();
         TokenSlot best = null;
-        boolean earliestKnown = false;
-        boolean waitsForEvent = false;
-        long earliestAt = 0;
-        int eligible = 0;
-        Map<TokenState, Integer> unavailable = null; // only for the message when no token is free
         int size = slots.size();
-        int start = (int) Math.floorMod(rotation, (long) size);
+        int start = size == 0 ? 0 : (int) Math.floorMod(rotation, (long) size);
         for (int i = 0; i < size; i++) {
             TokenSlot slot = slots.get((start + i) % size);
-            if (slot.retiring() || excluded.contains(slot.fingerprint())) {
+            if (slot.retiring() || (!excluded.isEmpty() && excluded.contains(slot.fingerprint()))) {
                 continue;
             }
-            eligible++;
+            outlook.eligible++;
             TokenSlot.Availability availability = slot.refreshAvailability(now);
             switch (availability.kind()) {
                 case NOW -> best = best == null || TokenSlot.PREFERENCE.compare(slot, best) > 0 ? slot : best;
-                case AT -> {
-                    earliestAt = earliestKnown && earliestAt - availability.atNanos() <= 0 ? earliestAt : availability.atNanos();
-                    earliestKnown = true;
-                }
-                case ON_EVENT -> waitsForEvent = true;
+                case AT -> outlook.comesBackAt(availability.atNanos());
+                case ON_EVENT -> outlook.waitsForEvent = true;
             }
-            if (availability.kind() != TokenSlot.Kind.NOW) {
-                if (unavailable == null) {
-                    unavailable = new LinkedHashMap<>();
-                }
+        }
+        return best;
+    }
+
+    private TokenLease lease(TokenSlot slot, long now) {
+        rotation++;
+        slot.onCheckout(now, clock.wallMillis());
+        return new TokenLease(this, slot, slot.currentSecret().orElseThrow());
+    }
+
+    /** Why no token is free, by state and count, for a refusal's message (never a token). */
+    private String summary(Set<String> excluded, long now) {
+        Map<TokenState, Integer> unavailable = new LinkedHashMap<>();
+        for (TokenSlot slot : slots) {
+            if (!slot.retiring() && !excluded.contains(slot.fingerprint())
+                    && slot.refreshAvailability(now).kind() != TokenSlot.Kind.NOW) {
                 unavailable.merge(slot.state(now), 1, Integer::sum);
             }
         }
-        if (eligible == 0) {
-            return Attempt.refused(new TokenUnavailableException(TokenUnavailableException.Reason.ONLY_EXCLUDED,
-                    0, "every token of upstream '" + name + "' was already tried by this request"));
-        }
-        if (best == null) {
-            String summary = (unavailable == null ? Map.<TokenState, Integer>of() : unavailable).entrySet().stream()
-                    .map(e -> e.getValue() + " " + describe(e.getKey())).toList().toString();
-            return new Attempt(null, null, earliestKnown, earliestAt, waitsForEvent, summary);
-        }
-        rotation++;
-        best.onCheckout(now, clock.wallMillis());
-        Secret secret = best.currentSecret().orElseThrow();
-        return new Attempt(new TokenLease(this, best, secret), null, false, 0, false, "");
+        return unavailable.entrySet().stream().map(e -> e.getValue() + " " + describe(e.getKey())).toList().toString();
     }
 
     private static String describe(TokenState state) {
@@ -392,33 +564,138 @@ public final class TokenPool {
         return state == TokenState.ACTIVE ? "busy" : state.name().toLowerCase(Locale.ROOT);
     }
 
-    private record Attempt(TokenLease lease, TokenUnavailableException refusal, boolean earliestKnown,
-                           long earliestAt, boolean waitsForEvent, String summary) {
-        static Attempt refused(TokenUnavailableException refusal) {
-            return new Attempt(null, refusal, false, 0, false, "");
+    /** When tokens not free now may come back; filled by {@link #scan}, reused so a scan allocates nothing. */
+    private static final class Outlook {
+        int eligible;
+        boolean earliestKnown;
+        long earliestAt;
+        boolean waitsForEvent;
+
+        void clear() {
+            eligible = 0;
+            earliestKnown = false;
+            earliestAt = 0;
+            waitsForEvent = false;
+        }
+
+        void comesBackAt(long at) {
+            earliestAt = earliestKnown && earliestAt - at <= 0 ? earliestAt : at;
+            earliestKnown = true;
+        }
+
+        long retryAfter(long now) {
+            return earliestKnown ? earliestAt - now : UNKNOWN_RETRY_NANOS;
+        }
+
+        boolean sameAs(Outlook other) {
+            return earliestKnown == other.earliestKnown && earliestAt == other.earliestAt
+                    && waitsForEvent == other.waitsForEvent;
+        }
+
+        void copyFrom(Outlook other) {
+            eligible = other.eligible;
+            earliestKnown = other.earliestKnown;
+            earliestAt = other.earliestAt;
+            waitsForEvent = other.waitsForEvent;
         }
     }
 
-    /** A checkout waiting for a token, with its timer. */
+    /** The waiters one dispatch resolved, in arrival order, chained through the waiters themselves. */
+    private final class Resolutions {
+        CheckoutWaiter head;
+        private CheckoutWaiter tail;
+
+        void serve(CheckoutWaiter waiter, TokenLease lease) {
+            waiter.lease = lease;
+            resolve(waiter);
+        }
+
+        void refuse(CheckoutWaiter waiter, TokenUnavailableException refusal) {
+            waiter.refusal = refusal;
+            resolve(waiter);
+        }
+
+        private void resolve(CheckoutWaiter waiter) {
+            waiters.remove(waiter);
+            waiter.disarm();
+            if (tail == null) {
+                head = waiter;
+            } else {
+                tail.nextResolved = waiter;
+            }
+            tail = waiter;
+        }
+    }
+
+    /** Waiting checkouts in arrival order, linked through the waiters: adding and withdrawing are O(1). */
+    private static final class WaitQueue {
+        CheckoutWaiter head;
+        CheckoutWaiter tail;
+        private int size;
+        /** Waiters with exclusions (retries), planned one by one. */
+        int excluding;
+
+        int size() {
+            return size;
+        }
+
+        void add(CheckoutWaiter waiter) {
+            waiter.prev = tail;
+            if (tail == null) {
+                head = waiter;
+            } else {
+                tail.next = waiter;
+            }
+            tail = waiter;
+            waiter.queued = true;
+            size++;
+            excluding += waiter.excluded.isEmpty() ? 0 : 1;
+        }
+
+        void remove(CheckoutWaiter waiter) {
+            if (!waiter.queued) {
+                return;
+            }
+            if (waiter.prev == null) {
+                head = waiter.next;
+            } else {
+                waiter.prev.next = waiter.next;
+            }
+            if (waiter.next == null) {
+                tail = waiter.prev;
+            } else {
+                waiter.next.prev = waiter.prev;
+            }
+            waiter.prev = null;
+            waiter.next = null;
+            waiter.queued = false;
+            size--;
+            excluding -= waiter.excluded.isEmpty() ? 0 : 1;
+        }
+    }
+
+    /** A checkout waiting for a token, with the timer that ends its wait. */
     private final class CheckoutWaiter {
         final CompletableFuture<TokenLease> future = new CompletableFuture<>();
         final Set<String> excluded;
         final long deadline;
-        private Scheduler.Cancellable timer;
-        private long wakeAt;
+        // Guarded by lock, except queued, also read by the future's callback.
+        volatile boolean queued;
+        CheckoutWaiter prev;
+        CheckoutWaiter next;
+        Scheduler.Cancellable timer;
+        /** What a dispatch decided, until it is completed outside the lock. */
+        TokenLease lease;
+        TokenUnavailableException refusal;
+        CheckoutWaiter nextResolved;
 
         CheckoutWaiter(Set<String> excluded, long deadline) {
             this.excluded = excluded;
             this.deadline = deadline;
         }
 
-        void arm(long at, long now) {
-            if (timer != null && wakeAt == at && at - now > 0) {
-                return;
-            }
-            disarm();
-            wakeAt = at;
-            timer = scheduler.schedule(TokenPool.this::serveWaiters, at - now);
+        void armDeadline(long now) {
+            timer = scheduler.schedule(() -> deadlinePassed(this), deadline - now);
         }
 
         void disarm() {

@@ -6,14 +6,24 @@ import dev.rlproxy.core.limit.ThrottleBackoff;
 import dev.rlproxy.core.store.TokenPoolStore;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One pool entry's accounting: quota window, requests in flight, throttling and quarantine.
  * Not thread-safe: {@link TokenPool} guards every slot with its lock. Times are monotonic nanos
  * (compared by difference, as {@code System.nanoTime} requires); upstream resets arrive as epoch
  * millis and are translated once, on arrival.
+ *
+ * <p>What events (answers, checkouts, the shared view) decide is one {@link State}, changed only
+ * through {@link #moveTo}, which knows the legal transitions. What only the passing of time ends is
+ * a deadline instead: spent until the reset (remaining 0) or throttled until {@code throttledUntil};
+ * {@link #refreshAvailability} consults them, in this order of precedence: quarantine, throttle,
+ * quota, one-at-a-time.
  */
 final class TokenSlot {
 
@@ -24,6 +34,36 @@ final class TokenSlot {
     private static final long UNKNOWN = -1;
     /** Further than any {@code maxResetWait}; keeps the conversion to nanos from overflowing. */
     private static final long FAR_AHEAD_MILLIS = 1_000L * 86_400 * 365 * 100;
+
+    /** What answers and checkouts have made of the token; see {@link #moveTo} for the legal changes. */
+    enum State {
+        /** Never answered: with no quota assumed, one request at a time finds out what it may do. */
+        UNHEARD,
+        /** Checked out up to its remaining calls (all the calls it wants when its quota is unknown). */
+        OPEN,
+        /** A projected reset passed unconfirmed: one probe request at a time until an answer tells the rest. */
+        WINDOW_PROBE,
+        /** Answered 401: out of service until {@code quarantinedUntil}. */
+        QUARANTINED,
+        /** The quarantine's back-off is over and its single probe request is out. */
+        PROBING;
+
+        /** The legal transitions, all of them: a state's own is always allowed (nothing changes). */
+        private static final Map<State, Set<State>> LEGAL = new EnumMap<>(Map.of(
+                UNHEARD, EnumSet.of(OPEN, WINDOW_PROBE, QUARANTINED),
+                OPEN, EnumSet.of(WINDOW_PROBE, QUARANTINED),
+                WINDOW_PROBE, EnumSet.of(OPEN, QUARANTINED),
+                QUARANTINED, EnumSet.of(PROBING),
+                PROBING, EnumSet.of(OPEN, QUARANTINED)));
+
+        boolean mayBecome(State next) {
+            return LEGAL.get(this).contains(next);
+        }
+
+        boolean quarantined() {
+            return this == QUARANTINED || this == PROBING;
+        }
+    }
 
     enum Kind { NOW, AT, ON_EVENT }
 
@@ -40,38 +80,52 @@ final class TokenSlot {
 
     private final TokenPoolSettings settings;
     private TokenCredential credential;
+    private State state = State.UNHEARD;
     private long limit;
     private long remaining;
-    private boolean resetKnown;
+    /** Where {@link #resetAtNanos} comes from. */
+    private ResetSource resetSource = ResetSource.NONE;
     private long resetAtNanos;
-    /** The reset is our own projection (resetInterval), not one the upstream reported. */
-    private boolean resetProjected;
     /** The limit comes from the upstream's headers, not from {@code defaultLimit}. */
     private boolean limitReported;
-    /** A projected reset passed unconfirmed: one request at a time until an answer comes. */
-    private boolean probeFirst;
     private boolean observedThisWindow;
-    /** Some response (of any kind) arrived for this token since it joined the pool. */
-    private boolean heard;
-    private boolean spent;
-    private long spentUntilNanos;
+    /** Throttled (a 429, or an answer that says so) until then; in the past when not throttled. */
+    private long throttledUntilNanos;
     private int inFlight;
     /** Requests other replicas have in flight with this token, as of the last shared sync. */
     private int inFlightElsewhere;
     private long lastCheckoutWallMillis = UNKNOWN;
-    private boolean quarantined;
-    private boolean probing;
     private int strikes;
     private long quarantinedUntilNanos;
     private boolean retiring;
     /** What a throttled answer with no reset and no retry-after costs: 1 s doubling in a row, up to 30 s. */
     private final ThrottleBackoff throttleBackoff = new ThrottleBackoff();
 
-    TokenSlot(TokenCredential credential, TokenPoolSettings settings) {
+    private enum ResetSource {
+        NONE,
+        /** Our own projection ({@code resetInterval}), not a reset the upstream reported. */
+        PROJECTED,
+        REPORTED
+    }
+
+    /** @param now the pool's clock now: the token starts unthrottled */
+    TokenSlot(TokenCredential credential, TokenPoolSettings settings, long now) {
         this.credential = credential;
         this.settings = settings;
         this.limit = settings.defaultLimit() == null ? UNKNOWN : settings.defaultLimit();
         this.remaining = limit;
+        this.throttledUntilNanos = now;
+    }
+
+    /** The one place the state changes; an illegal change is a bug in this class. */
+    private void moveTo(State next) {
+        if (next == state) {
+            return;
+        }
+        if (!state.mayBecome(next)) {
+            throw new IllegalStateException("token state " + state + " cannot become " + next);
+        }
+        state = next;
     }
 
     String fingerprint() {
@@ -102,22 +156,21 @@ final class TokenSlot {
 
     /**
      * When this token may be checked out next. Not a pure query: it first brings the slot up to
-     * {@code now} (a spent mark that has run out is cleared, a passed window rolls over).
+     * {@code now} (a passed window rolls over).
      */
     Availability refreshAvailability(long now) {
         if (credential.current().isEmpty()) {
             return Availability.ON_EVENT;
         }
-        if (quarantined) {
-            if (probing) {
-                return Availability.ON_EVENT;
-            }
+        if (state == State.PROBING) {
+            return Availability.ON_EVENT;
+        }
+        if (state == State.QUARANTINED) {
             return quarantinedUntilNanos - now > 0 ? new Availability(Kind.AT, quarantinedUntilNanos) : Availability.NOW;
         }
-        if (spent && spentUntilNanos - now > 0) {
-            return new Availability(Kind.AT, spentUntilNanos);
+        if (throttledUntilNanos - now > 0) {
+            return new Availability(Kind.AT, throttledUntilNanos);
         }
-        spent = false;
         rollWindow(now);
         if (remaining == 0) {
             return new Availability(Kind.AT, resetAtNanos + graceNanos());
@@ -125,10 +178,10 @@ final class TokenSlot {
         if (remaining != UNKNOWN && remaining - inFlight - inFlightElsewhere <= 0) {
             return Availability.ON_EVENT;
         }
-        if (probeFirst && inFlight > 0) {
+        if (state == State.WINDOW_PROBE && inFlight > 0) {
             return Availability.ON_EVENT; // the probe is out; its answer comes first
         }
-        if (remaining == UNKNOWN && !heard && inFlight > 0) {
+        if (state == State.UNHEARD && remaining == UNKNOWN && inFlight > 0) {
             // Never heard from and no quota assumed: one request finds out what the token may do.
             return Availability.ON_EVENT;
         }
@@ -147,8 +200,8 @@ final class TokenSlot {
 
     /** This replica's view, for the other replicas: a projected reset is a guess and is not shared. */
     TokenPoolStore.TokenReport report(long now, long wallNow) {
-        long reset = resetKnown && !resetProjected ? wallNow + (resetAtNanos - now) / 1_000_000L : UNKNOWN;
-        long spentUntil = spent && spentUntilNanos - now > 0 ? wallNow + (spentUntilNanos - now) / 1_000_000L : UNKNOWN;
+        long reset = resetSource == ResetSource.REPORTED ? wallNow + (resetAtNanos - now) / 1_000_000L : UNKNOWN;
+        long spentUntil = throttledUntilNanos - now > 0 ? wallNow + (throttledUntilNanos - now) / 1_000_000L : UNKNOWN;
         return new TokenPoolStore.TokenReport(fingerprint(), limit, remaining, reset, spentUntil);
     }
 
@@ -166,16 +219,17 @@ final class TokenSlot {
         if (shared.remaining() >= 0) {
             boolean resetShared = shared.resetAtMillis() >= 0;
             long reset = resetShared ? clamped(toNanos(shared.resetAtMillis(), now, wallNow), now) : 0;
-            if (resetShared && (!resetKnown || reset - resetAtNanos > SAME_WINDOW_NANOS)) {
+            if (resetShared && (resetSource == ResetSource.NONE || reset - resetAtNanos > SAME_WINDOW_NANOS)) {
                 remaining = shared.remaining();
                 resetAtNanos = reset;
-                resetKnown = true;
-                resetProjected = false;
+                resetSource = ResetSource.REPORTED;
                 observedThisWindow = true;
             } else if (remaining == UNKNOWN || !resetShared || Math.abs(reset - resetAtNanos) <= SAME_WINDOW_NANOS) {
                 remaining = remaining == UNKNOWN ? shared.remaining() : Math.min(remaining, shared.remaining());
             }
-            heard = true;
+            if (state == State.UNHEARD) {
+                moveTo(State.OPEN); // another replica has heard from it
+            }
         }
         if (shared.limit() > 0) {
             limit = shared.limit();
@@ -183,9 +237,8 @@ final class TokenSlot {
         }
         if (shared.spentUntilMillis() >= 0) {
             long until = clamped(toNanos(shared.spentUntilMillis(), now, wallNow), now);
-            if (!spent || until - spentUntilNanos > 0) {
-                spent = true;
-                spentUntilNanos = until;
+            if (until - throttledUntilNanos > 0) {
+                throttledUntilNanos = until;
             }
         }
     }
@@ -193,14 +246,13 @@ final class TokenSlot {
     void onCheckout(long now, long wallNow) {
         inFlight++;
         lastCheckoutWallMillis = wallNow;
-        if (quarantined) {
-            probing = true;
+        if (state == State.QUARANTINED) {
+            moveTo(State.PROBING);
         }
-        if (remaining != UNKNOWN && !resetKnown) {
+        if (remaining != UNKNOWN && resetSource == ResetSource.NONE) {
             // The assumed default window starts with the first call.
             resetAtNanos = now + settings.resetInterval().toNanos();
-            resetKnown = true;
-            resetProjected = true;
+            resetSource = ResetSource.PROJECTED;
         }
     }
 
@@ -211,32 +263,50 @@ final class TokenSlot {
     void onRelease(int status, RateLimitObservation observation, boolean used, long now, long wallNow) {
         inFlight--;
         if (!used) {
-            probing = false;
+            if (state == State.PROBING) {
+                moveTo(State.QUARANTINED); // the probe never went: the next checkout probes
+            }
             return;
         }
-        heard |= status > 0;
-        probeFirst &= status <= 0;
         if (!observe(observation, now, wallNow) && remaining > 0) {
             remaining--; // no usable headers: the call still counted upstream
             if (observedThisWindow) {
                 lookAgainSoonIfNothingLeft(now); // counted down from what the upstream said
             }
         }
-        if (probing) {
-            probing = false;
-            if (status == 401) {
-                quarantine(now);
-            } else if (status > 0) {
-                quarantined = false;
-                strikes = 0;
-            }
-        } else if (status == 401 && !quarantined) {
-            quarantine(now);
-        }
+        answered(status, now);
         if (status == 429 || observation.throttled()) {
             markSpent(observation, now, wallNow);
         } else if (status > 0) {
             throttleBackoff.answered();
+        }
+    }
+
+    /**
+     * The state an answer ({@code status} > 0) or a lost response (-1) leads to. Any answer settles
+     * what one-at-a-time waited for; while the probe is out, whatever answers first is its answer;
+     * a 401 from a request sent before the quarantine began adds no strike.
+     */
+    private void answered(int status, long now) {
+        switch (state) {
+            case PROBING -> {
+                if (status == 401) {
+                    quarantine(now);
+                } else if (status > 0) {
+                    strikes = 0;
+                    moveTo(State.OPEN);
+                } else {
+                    moveTo(State.QUARANTINED);
+                }
+            }
+            case QUARANTINED -> { }
+            case UNHEARD, OPEN, WINDOW_PROBE -> {
+                if (status == 401) {
+                    quarantine(now);
+                } else if (status > 0) {
+                    moveTo(State.OPEN);
+                }
+            }
         }
     }
 
@@ -247,10 +317,10 @@ final class TokenSlot {
         if (credential.current().isEmpty()) {
             return TokenState.PENDING;
         }
-        if (quarantined) {
+        if (state.quarantined()) {
             return TokenState.QUARANTINED;
         }
-        if (spent && spentUntilNanos - now > 0) {
+        if (throttledUntilNanos - now > 0) {
             return TokenState.SPENT;
         }
         rollWindow(now);
@@ -259,7 +329,7 @@ final class TokenSlot {
 
     TokenStatus status(long now, long wallNow) {
         TokenState state = state(now);
-        Instant resetAt = resetKnown ? Instant.ofEpochMilli(wallNow + (resetAtNanos - now) / 1_000_000L) : null;
+        Instant resetAt = resetSource != ResetSource.NONE ? Instant.ofEpochMilli(wallNow + (resetAtNanos - now) / 1_000_000L) : null;
         Instant lastCheckout = lastCheckoutWallMillis == UNKNOWN ? null : Instant.ofEpochMilli(lastCheckoutWallMillis);
         return new TokenStatus(fingerprint(), state, limit, remaining, resetAt, inFlight, lastCheckout);
     }
@@ -273,19 +343,23 @@ final class TokenSlot {
      * restarts in full: that assumption is the configuration's.
      */
     private void rollWindow(long now) {
-        if (!resetKnown || now - (resetAtNanos + graceNanos()) < 0) {
+        if (resetSource == ResetSource.NONE || now - (resetAtNanos + graceNanos()) < 0) {
             return;
         }
         remaining = limit;
         observedThisWindow = false;
         long interval = settings.resetInterval().toNanos();
         if (limit == UNKNOWN) {
-            resetKnown = false;
+            resetSource = ResetSource.NONE;
         } else {
-            probeFirst = resetProjected && limitReported;
+            if (resetSource == ResetSource.PROJECTED && limitReported) {
+                moveTo(State.WINDOW_PROBE);
+            } else if (state == State.WINDOW_PROBE) {
+                moveTo(State.OPEN); // the reset that passed was the upstream's own: the new window is no guess
+            }
             // Project the next window; the upstream's next report corrects it.
             resetAtNanos += ((now - resetAtNanos) / interval + 1) * interval;
-            resetProjected = true;
+            resetSource = ResetSource.PROJECTED;
         }
     }
 
@@ -309,11 +383,11 @@ final class TokenSlot {
         }
         boolean resetReported = window.resetAtEpochMillis() >= 0;
         long reset = resetReported ? clamped(toNanos(window.resetAtEpochMillis(), now, wallNow), now) : 0;
-        if (resetReported && resetKnown && observedThisWindow && resetAtNanos - reset > SAME_WINDOW_NANOS) {
+        if (resetReported && resetSource != ResetSource.NONE && observedThisWindow && resetAtNanos - reset > SAME_WINDOW_NANOS) {
             return true; // a late answer from a window that has already ended
         }
         long newLimit = window.limit() > 0 ? window.limit() : limit;
-        boolean newWindow = resetReported && (!resetKnown || reset - resetAtNanos > SAME_WINDOW_NANOS);
+        boolean newWindow = resetReported && (resetSource == ResetSource.NONE || reset - resetAtNanos > SAME_WINDOW_NANOS);
         if (!observedThisWindow || newLimit != limit || newWindow || remaining == UNKNOWN) {
             remaining = window.remaining();
         } else {
@@ -324,15 +398,13 @@ final class TokenSlot {
         limitReported |= window.limit() > 0;
         if (resetReported) {
             resetAtNanos = reset;
-            resetKnown = true;
-            resetProjected = false;
-        } else if (!resetKnown) {
+            resetSource = ResetSource.REPORTED;
+        } else if (resetSource == ResetSource.NONE) {
             // Nothing left and no word on when: look again (one probe) after the throttle fallback
             // rather than a whole resetInterval.
             long guess = remaining == 0 ? THROTTLE_FALLBACK_NANOS : settings.resetInterval().toNanos();
             resetAtNanos = clamped(now + guess, now);
-            resetKnown = true;
-            resetProjected = true;
+            resetSource = ResetSource.PROJECTED;
         } else {
             lookAgainSoonIfNothingLeft(now);
         }
@@ -345,7 +417,7 @@ final class TokenSlot {
      * must not hold the token until our guess of the reset (a whole resetInterval away, maybe).
      */
     private void lookAgainSoonIfNothingLeft(long now) {
-        if (resetProjected && remaining == 0 && resetAtNanos - now > THROTTLE_FALLBACK_NANOS) {
+        if (resetSource == ResetSource.PROJECTED && remaining == 0 && resetAtNanos - now > THROTTLE_FALLBACK_NANOS) {
             resetAtNanos = clamped(now + THROTTLE_FALLBACK_NANOS, now);
         }
     }
@@ -365,9 +437,8 @@ final class TokenSlot {
             }
         }
         long backoff = throttleBackoff.throttled();
-        spent = true;
         // The grace covers clock skew and rounding of a time the upstream named; a guess needs none.
-        spentUntilNanos = known ? clamped(until, now) + graceNanos() : now + backoff;
+        throttledUntilNanos = known ? clamped(until, now) + graceNanos() : now + backoff;
     }
 
     /** No upstream answer keeps the token out longer than {@code maxResetWait}. */
@@ -378,7 +449,7 @@ final class TokenSlot {
 
     private void quarantine(long now) {
         strikes++;
-        quarantined = true;
+        moveTo(State.QUARANTINED);
         quarantinedUntilNanos = now + settings.quarantineBackoff().delayNanos(strikes);
     }
 
