@@ -23,10 +23,10 @@ import redis.clients.jedis.UnifiedJedis;
 /**
  * Builds the Jedis client {@code store.redis} asks for: {@link RedisClient} for {@code redis://} and
  * {@code rediss://}, {@link RedisSentinelClient} for {@code redis-sentinel://}, {@link RedisClusterClient}
- * for {@code redis-cluster://}. TLS ({@code rediss…}) trusts the JDK's default CAs and those of
- * {@code store.redis.tls} ({@link RedisTrust}), for the data nodes and the sentinels alike. Every socket read and connect
- * is bounded by {@code timeout} and {@code connectTimeout}, so a slow Redis costs a store thread at
- * most that long and never a request its deadline.
+ * for {@code redis-cluster://}. TLS ({@code rediss…}) is set up by {@link RedisTrust} from
+ * {@code store.redis.tls}, for the data nodes and the sentinels alike. Every socket read and
+ * connect is bounded by {@code timeout} and {@code connectTimeout}, so a slow Redis costs a store
+ * thread at most that long and never a request its deadline.
  *
  * <p>Sentinel and Cluster clients talk to their nodes while they are built: call {@link #create} on
  * a store thread ({@link RedisGateway} does, through its lazy constructor), never on an event loop.
@@ -96,8 +96,8 @@ public final class RedisClients {
 
     /**
      * Sentinels are asked with their own credentials ({@code store.redis.sentinel}), never the
-     * data nodes' (they rarely share them), over the plain RESP2 connections Sentinel's listener
-     * uses (negotiating would only log a warning).
+     * data nodes' (they rarely share them), in the RESP2 that Sentinel's listener uses
+     * (negotiating would only log a warning).
      */
     static JedisClientConfig sentinels(RedisConfig config, ClientTls tls) {
         DefaultJedisClientConfig.Builder builder = common(config, tls).autoNegotiateProtocol(false);

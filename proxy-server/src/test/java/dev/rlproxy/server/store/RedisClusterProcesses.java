@@ -13,26 +13,44 @@ import redis.clients.jedis.Jedis;
  * A Redis Cluster of real {@code redis-server} processes for tests: each node gets an equal share
  * of the 16384 slots, the nodes are introduced to each other, and {@link #start} returns once every
  * node reports {@code cluster_state:ok}. No replicas: a test that kills a node loses its slots.
+ * With TLS, clients and the cluster bus use the nodes' TLS ports; this fixture still forms and
+ * inspects the cluster over their plain ports.
  */
 public final class RedisClusterProcesses implements AutoCloseable {
 
     private static final int SLOTS = 16384;
 
-    private final List<RedisServerProcess> nodes;
+    private static final List<String> CLUSTER_ARGS = List.of("--cluster-enabled", "yes",
+            "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000");
 
-    private RedisClusterProcesses(List<RedisServerProcess> nodes) {
+    private final List<RedisServerProcess> nodes;
+    private final boolean tls;
+
+    private RedisClusterProcesses(List<RedisServerProcess> nodes, boolean tls) {
         this.nodes = List.copyOf(nodes);
+        this.tls = tls;
     }
 
     public static RedisClusterProcesses start(int size) throws IOException {
+        return start(size, null);
+    }
+
+    /** With {@code tls}: every node and the cluster bus speak TLS (no client certificates asked). */
+    public static RedisClusterProcesses start(int size, RedisServerProcess.Tls tls) throws IOException {
         List<RedisServerProcess> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < size; i++) {
-                nodes.add(RedisServerProcess.withArgs(List.of("--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000")));
+                if (tls == null) {
+                    nodes.add(RedisServerProcess.withArgs(CLUSTER_ARGS));
+                } else {
+                    List<String> args = new ArrayList<>(CLUSTER_ARGS);
+                    args.addAll(List.of("--tls-cluster", "yes", "--tls-replication", "yes",
+                            "--tls-auth-clients", "no"));
+                    nodes.add(RedisServerProcess.withTls(tls, args));
+                }
             }
-            form(nodes);
-            return new RedisClusterProcesses(nodes);
+            form(nodes, tls != null);
+            return new RedisClusterProcesses(nodes, tls != null);
         } catch (IOException | RuntimeException e) {
             nodes.forEach(RedisServerProcess::close);
             throw e;
@@ -43,10 +61,10 @@ public final class RedisClusterProcesses implements AutoCloseable {
         return nodes;
     }
 
-    /** {@code redis-cluster://} naming every node as a seed. */
+    /** {@code redis-cluster://} (with TLS {@code rediss-cluster://}) naming every node as a seed. */
     public String uri() {
-        return nodes.stream().map(n -> n.host() + ":" + n.port())
-                .collect(Collectors.joining(",", "redis-cluster://", ""));
+        return nodes.stream().map(n -> n.host() + ":" + (tls ? n.tlsPort() : n.port()))
+                .collect(Collectors.joining(",", tls ? "rediss-cluster://" : "redis-cluster://", ""));
     }
 
     /** The port of the node holding {@code key}, asked directly (no redirects). */
@@ -79,7 +97,7 @@ public final class RedisClusterProcesses implements AutoCloseable {
     }
 
     /** Gives each node its share of the slots, introduces them, and waits until all say cluster_state:ok. */
-    private static void form(List<RedisServerProcess> nodes) {
+    private static void form(List<RedisServerProcess> nodes, boolean tls) {
         int per = SLOTS / nodes.size();
         for (int i = 0; i < nodes.size(); i++) {
             int first = i * per;
@@ -87,7 +105,8 @@ public final class RedisClusterProcesses implements AutoCloseable {
             try (Jedis node = new Jedis(nodes.get(i).host(), nodes.get(i).port())) {
                 node.clusterAddSlotsRange(first, last);
                 if (i > 0) {
-                    node.clusterMeet(nodes.get(0).host(), nodes.get(0).port());
+                    RedisServerProcess seed = nodes.get(0); // its bus listens at its client port + 10000
+                    node.clusterMeet(seed.host(), tls ? seed.tlsPort() : seed.port());
                 }
             }
         }
