@@ -103,8 +103,8 @@ class NetworkConfigTest {
                     uri: "rediss://h:6379"
                     tls: { certFile: replica.crt, serverName: "not a name" }
                 """, "")).containsExactlyInAnyOrder(
-                "4:10: store.redis.tls.keyFile: required with certFile: its private key (PEM)",
-                "4:10: store.redis.tls.serverName: must be a host name (letters, digits, '.', '-'), "
+                "4:5: store.redis.tls.keyFile: required with certFile: its private key (PEM)",
+                "4:47: store.redis.tls.serverName: must be a host name (letters, digits, '.', '-'), "
                         + "like redis.internal.example.com");
         assertThat(problems("""
                 store:
@@ -112,7 +112,7 @@ class NetworkConfigTest {
                     uri: "redis-sentinel://s1/mymaster"
                     sentinel: { user: watcher }
                 """, "")).containsExactly(
-                "4:15: store.redis.sentinel.password: required: the sentinels' password (requirepass, or the ACL user's)");
+                "4:5: store.redis.sentinel.password: required: the sentinels' password (requirepass, or the ACL user's)");
     }
 
     /** Errors of a file with {@code head} before the upstreams and {@code upstreamKeys} under upstreams.api. */
