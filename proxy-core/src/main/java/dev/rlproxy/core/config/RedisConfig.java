@@ -16,9 +16,13 @@ import java.time.Duration;
  * @param connectTimeout   longest wait for a new connection (default 1s)
  * @param threads          threads making Redis calls, i.e. calls in flight at once (default 4)
  * @param probeInterval    how often an unavailable Redis is asked whether it is back (default 1s)
+ * @param tls              the CAs, server name and client certificate for a {@code rediss} uri; null
+ *                         for the JDK's default CAs and the uri's host names
+ * @param sentinel         the sentinels' own credentials; null when they take none (Sentinel uris only)
  */
 public record RedisConfig(String uri, FailureMode onFailure, int expectedReplicas, Duration timeout,
-                          Duration connectTimeout, int threads, Duration probeInterval) {
+                          Duration connectTimeout, int threads, Duration probeInterval, RedisTlsConfig tls,
+                          RedisSentinelConfig sentinel) {
 
     public static final String DEFAULT_URI = "redis://127.0.0.1:6379";
     public static final int DEFAULT_EXPECTED_REPLICAS = 2;
@@ -38,7 +42,11 @@ public record RedisConfig(String uri, FailureMode onFailure, int expectedReplica
         probeInterval = probeInterval == null ? DEFAULT_PROBE_INTERVAL : probeInterval;
         Violations v = new Violations();
         try {
-            RedisUri.parse(uri);
+            RedisUri parsed = RedisUri.parse(uri);
+            v.check(tls == null || parsed.tls(), "tls",
+                    "only with a TLS uri (rediss://, rediss-sentinel:// or rediss-cluster://)");
+            v.check(sentinel == null || parsed.form() == RedisUri.Form.SENTINEL, "sentinel",
+                    "only with a Sentinel uri (redis-sentinel:// or rediss-sentinel://)");
         } catch (IllegalArgumentException e) {
             v.add("uri", e.getMessage());
         }
@@ -56,6 +64,12 @@ public record RedisConfig(String uri, FailureMode onFailure, int expectedReplica
         this(uri, onFailure, expectedReplicas, null, null, DEFAULT_THREADS, null);
     }
 
+    /** Without {@code tls} and {@code sentinel}: the JDK's default CAs, sentinels without a password. */
+    public RedisConfig(String uri, FailureMode onFailure, int expectedReplicas, Duration timeout,
+                       Duration connectTimeout, int threads, Duration probeInterval) {
+        this(uri, onFailure, expectedReplicas, timeout, connectTimeout, threads, probeInterval, null, null);
+    }
+
     /** Jackson's entry point: absent keys arrive as null and take their defaults. */
     @JsonCreator
     static RedisConfig fromYaml(@JsonProperty("uri") String uri,
@@ -64,14 +78,16 @@ public record RedisConfig(String uri, FailureMode onFailure, int expectedReplica
                                 @JsonProperty("timeout") Duration timeout,
                                 @JsonProperty("connectTimeout") Duration connectTimeout,
                                 @JsonProperty("threads") Integer threads,
-                                @JsonProperty("probeInterval") Duration probeInterval) {
+                                @JsonProperty("probeInterval") Duration probeInterval,
+                                @JsonProperty("tls") RedisTlsConfig tls,
+                                @JsonProperty("sentinel") RedisSentinelConfig sentinel) {
         return new RedisConfig(uri, onFailure,
                 expectedReplicas == null ? DEFAULT_EXPECTED_REPLICAS : expectedReplicas,
-                timeout, connectTimeout, threads == null ? DEFAULT_THREADS : threads, probeInterval);
+                timeout, connectTimeout, threads == null ? DEFAULT_THREADS : threads, probeInterval, tls, sentinel);
     }
 
     public static RedisConfig defaults() {
-        return fromYaml(null, null, null, null, null, null, null);
+        return fromYaml(null, null, null, null, null, null, null, null, null);
     }
 
     private static void checkRange(Violations v, String key, Duration value) {
@@ -95,6 +111,7 @@ public record RedisConfig(String uri, FailureMode onFailure, int expectedReplica
     public String toString() {
         return "RedisConfig[uri=" + redactedUri() + ", onFailure=" + onFailure
                 + ", expectedReplicas=" + expectedReplicas + ", timeout=" + timeout + ", connectTimeout="
-                + connectTimeout + ", threads=" + threads + ", probeInterval=" + probeInterval + "]";
+                + connectTimeout + ", threads=" + threads + ", probeInterval=" + probeInterval + ", tls=" + tls
+                + ", sentinel=" + sentinel + "]";
     }
 }

@@ -17,7 +17,7 @@ import java.util.Locale;
  * redis-cluster://[user:password@]h1[:6379],h2,h3              Cluster seed nodes (rediss-cluster:// for TLS)
  * </pre>
  * User and password may be percent-encoded. With Sentinel they are the data nodes' credentials;
- * the sentinels themselves are asked without a password.
+ * the sentinels' own, if they have any, are {@link RedisSentinelConfig}'s.
  *
  * @param user     ACL user, or {@code null} for the default user
  * @param password {@code null} for none; never shown by {@link #toString()}

@@ -59,6 +59,62 @@ class NetworkConfigTest {
                         + "end-to-end TLS through their CONNECT tunnel)");
     }
 
+    @Test
+    void readsTheRedisStoresTlsAndSentinelCredentialsAndHidesTheSentinelPassword() throws Exception {
+        Files.writeString(dir.resolve("redis-ca.pem"), "x");
+        Files.writeString(dir.resolve("replica.crt"), "x");
+        Files.writeString(dir.resolve("replica.key"), "x");
+
+        ProxyConfig config = ConfigFiles.load(dir, """
+                store:
+                  type: redis
+                  redis:
+                    uri: "rediss-sentinel://:${REDIS_PASSWORD}@10.0.0.7:26380/mymaster"
+                    tls: { caFile: redis-ca.pem, serverName: redis.internal, certFile: replica.crt, keyFile: replica.key }
+                    sentinel: { user: watcher, password: "${SENTINEL_PASSWORD}" }
+                """ + ConfigFiles.MINIMAL, Map.of("REDIS_PASSWORD", "hunter2", "SENTINEL_PASSWORD", "sentinel-s3cret"));
+
+        RedisConfig redis = config.store().redis();
+        assertThat(redis.tls().caFile()).isEqualTo(dir.resolve("redis-ca.pem"));
+        assertThat(redis.tls().serverName()).isEqualTo("redis.internal");
+        assertThat(redis.tls().trust()).isEqualTo(TrustMode.ADD);
+        assertThat(redis.tls().presentsCertificate()).isTrue();
+        assertThat(redis.tls().keyFile()).isEqualTo(dir.resolve("replica.key"));
+        assertThat(redis.sentinel().user()).isEqualTo("watcher");
+        assertThat(redis.sentinel().password()).isEqualTo("sentinel-s3cret");
+        assertThat(config.toString()).doesNotContain("hunter2", "sentinel-s3cret");
+    }
+
+    @Test
+    void refusesRedisTlsWithoutARedissUriAndSentinelCredentialsWithoutASentinelUri() throws Exception {
+        Files.writeString(dir.resolve("replica.crt"), "x");
+        assertThat(problems("""
+                store:
+                  redis:
+                    uri: "redis://h:6379"
+                    tls: { serverName: redis.internal }
+                    sentinel: { password: "hunter2" }
+                """, "")).containsExactly(
+                "4:5: store.redis.tls: only with a TLS uri (rediss://, rediss-sentinel:// or rediss-cluster://)",
+                "5:5: store.redis.sentinel: only with a Sentinel uri (redis-sentinel:// or rediss-sentinel://)");
+        assertThat(problems("""
+                store:
+                  redis:
+                    uri: "rediss://h:6379"
+                    tls: { certFile: replica.crt, serverName: "not a name" }
+                """, "")).containsExactlyInAnyOrder(
+                "4:5: store.redis.tls.keyFile: required with certFile: its private key (PEM)",
+                "4:47: store.redis.tls.serverName: must be a host name (letters, digits, '.', '-'), "
+                        + "like redis.internal.example.com");
+        assertThat(problems("""
+                store:
+                  redis:
+                    uri: "redis-sentinel://s1/mymaster"
+                    sentinel: { user: watcher }
+                """, "")).containsExactly(
+                "4:5: store.redis.sentinel.password: required: the sentinels' password (requirepass, or the ACL user's)");
+    }
+
     /** Errors of a file with {@code head} before the upstreams and {@code upstreamKeys} under upstreams.api. */
     private List<String> problems(String head, String upstreamKeys) {
         String url = "    url: \"https://api.example.com\"\n";

@@ -2,6 +2,7 @@ package dev.rlproxy.server.store;
 
 import dev.rlproxy.core.metrics.StoreMetrics;
 import dev.rlproxy.core.time.Scheduler;
+import java.security.cert.CertificateException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.UnifiedJedis;
@@ -163,6 +165,26 @@ public final class RedisGateway implements AutoCloseable {
                 || message.startsWith("READONLY");
     }
 
+    /**
+     * Why Redis could not be reached, in words an operator can act on: a refused certificate says
+     * which check failed and what to configure (the TLS trust manager's message), a failed TLS
+     * handshake says why; anything else is named by its type and Jedis' message (which holds
+     * addresses, never credentials).
+     */
+    static String reason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof CertificateException) {
+                return t.getMessage();
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SSLException) {
+                return "TLS: " + t.getMessage();
+            }
+        }
+        return failure.getClass().getSimpleName() + (failure.getMessage() == null ? "" : ": " + failure.getMessage());
+    }
+
     private static Supplier<UnifiedJedis> connected(UnifiedJedis jedis) {
         Objects.requireNonNull(jedis, "jedis");
         return () -> jedis;
@@ -217,14 +239,14 @@ public final class RedisGateway implements AutoCloseable {
             countFailure();
             markUnavailable(what, e);
             result.completeExceptionally(new StoreUnavailableException(
-                    what + " failed: Redis at " + description + " did not answer (" + e.getClass().getSimpleName() + ")", e));
+                    what + " failed: Redis at " + description + " did not answer (" + reason(e) + ")", e));
         }
     }
 
     private void markUnavailable(String what, RuntimeException cause) {
         if (available.compareAndSet(true, false)) {
             LOG.warn("Redis at {} is unavailable ({} failed: {}); probing every {} ms", description, what,
-                    cause.toString(), TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos));
+                    reason(cause), TimeUnit.NANOSECONDS.toMillis(probeIntervalNanos));
             listeners.forEach(l -> l.accept(false));
         }
         scheduleProbe();

@@ -70,13 +70,14 @@ public final class StoreBackend implements AutoCloseable {
      * call it at start, not on an event loop.
      *
      * @param scheduler runs the gateway's availability probe
+     * @throws dev.rlproxy.server.tls.TlsFileException when a {@code store.redis.tls} file cannot be used
      */
     public static StoreBackend open(StoreConfig config, Clock clock, Scheduler scheduler, StoreMetrics metrics) {
         if (config.type() == StoreType.MEMORY) {
             return memory(clock);
         }
         RedisConfig redis = config.redis();
-        RedisGateway gateway = new RedisGateway(() -> RedisClients.create(redis), redis.redactedUri(), scheduler,
+        RedisGateway gateway = new RedisGateway(RedisClients.connector(redis), redis.redactedUri(), scheduler,
                 redis.threads(), MAX_QUEUED_CALLS, redis.probeInterval().toNanos(), metrics);
         StoreBackend backend = new StoreBackend(config, gateway, new RedisCredentialStore(gateway), scheduler);
         backend.checkAtStart();
@@ -107,7 +108,11 @@ public final class StoreBackend implements AutoCloseable {
         try {
             gateway.call("PING", UnifiedJedis::ping).get(wait.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("store: Redis at {} answers", gateway.description());
-        } catch (ExecutionException | TimeoutException e) {
+        } catch (ExecutionException e) {
+            LOG.warn("store: Redis at {} does not answer at start ({}); running in failure mode {} until it does "
+                    + "(probing every {} ms)", gateway.description(), e.getCause().getMessage(), failureModeName(),
+                    redis.probeInterval().toMillis());
+        } catch (TimeoutException e) {
             LOG.warn("store: Redis at {} does not answer at start; running in failure mode {} until it does "
                     + "(probing every {} ms)", gateway.description(), failureModeName(),
                     redis.probeInterval().toMillis());

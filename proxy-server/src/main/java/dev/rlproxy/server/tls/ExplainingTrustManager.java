@@ -1,6 +1,7 @@
 package dev.rlproxy.server.tls;
 
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
 import java.net.Socket;
 import java.security.cert.CertificateException;
@@ -11,22 +12,29 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Verifies an upstream's certificate with the JDK's PKIX validation and hostname check (the engine
- * carries endpoint identification "HTTPS"), and when it fails says which of the two failed in
- * words an operator can act on: the host and the names the certificate holds, or the issuer that
- * is not trusted and where a private CA is configured.
+ * Verifies a server's certificate (an upstream's, Redis') with the JDK's PKIX validation and
+ * hostname check (the engine or socket carries endpoint identification "HTTPS"), and when it fails
+ * says which of the two failed in words an operator can act on: the host and the names the
+ * certificate holds, or the issuer that is not trusted and where a private CA is configured.
  */
 final class ExplainingTrustManager extends DelegatingTrustManager {
 
     private final X509ExtendedTrustManager verifier;
-    private final String upstream;
+    private final String server;
     private final String trustDescription;
+    private final String serverNameKey;
 
-    /** @param trustDescription which CAs {@code verifier} trusts, for the messages */
-    ExplainingTrustManager(X509ExtendedTrustManager verifier, String upstream, String trustDescription) {
+    /**
+     * @param server           what the proxy connects to, for the messages ({@code upstream 'github'})
+     * @param trustDescription which CAs {@code verifier} trusts, for the messages
+     * @param serverNameKey    the configuration key that sets the name to verify
+     */
+    ExplainingTrustManager(X509ExtendedTrustManager verifier, String server, String trustDescription,
+                           String serverNameKey) {
         this.verifier = verifier;
-        this.upstream = upstream;
+        this.server = server;
         this.trustDescription = trustDescription;
+        this.serverNameKey = serverNameKey;
     }
 
     @Override
@@ -50,7 +58,7 @@ final class ExplainingTrustManager extends DelegatingTrustManager {
         try {
             verifier.checkServerTrusted(chain, authType, socket);
         } catch (CertificateException failed) {
-            throw explained(chain, authType, String.valueOf(socket.getInetAddress()), failed);
+            throw explained(chain, authType, peerHost(socket), failed);
         }
     }
 
@@ -61,14 +69,23 @@ final class ExplainingTrustManager extends DelegatingTrustManager {
         try {
             verifier.checkServerTrusted(chain, authType);
         } catch (CertificateException untrusted) {
-            return new UntrustedCertificateException("upstream '" + upstream + "': the certificate of " + host
+            return new UntrustedCertificateException(server + ": the certificate of " + host
                     + " (" + leaf.getSubjectX500Principal().getName() + ", issued by "
                     + leaf.getIssuerX500Principal().getName() + ") is not signed by a CA the proxy trusts ("
                     + trustDescription + "): " + untrusted.getMessage(), untrusted);
         }
-        return new HostnameMismatchException("upstream '" + upstream + "': host name '" + host
+        return new HostnameMismatchException(server + ": host name '" + host
                 + "' does not match the certificate's names " + names(leaf)
-                + " (set upstreams." + upstream + ".tls.serverName to the name the certificate is for)", failed);
+                + " (set " + serverNameKey + " to the name the certificate is for)", failed);
+    }
+
+    /** The name the client asked for (what hostname verification checks), else the address. */
+    private static String peerHost(Socket socket) {
+        if (socket instanceof SSLSocket ssl && ssl.getHandshakeSession() != null
+                && ssl.getHandshakeSession().getPeerHost() != null) {
+            return ssl.getHandshakeSession().getPeerHost();
+        }
+        return String.valueOf(socket.getInetAddress());
     }
 
     /** The DNS and IP names of the certificate, or its subject when it has none. */

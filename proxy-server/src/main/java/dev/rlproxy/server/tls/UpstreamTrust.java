@@ -40,7 +40,8 @@ public final class UpstreamTrust {
         }
         try {
             return SslContextBuilder.forClient()
-                    .trustManager(new ExplainingTrustManager(TrustStores.trusting(authorities), upstream, description))
+                    .trustManager(new ExplainingTrustManager(TrustStores.trusting(authorities), "upstream '" + upstream + "'",
+                            description, "upstreams." + upstream + ".tls.serverName"))
                     .endpointIdentificationAlgorithm("HTTPS")
                     .protocols(ListenerContexts.PROTOCOLS)
                     .build();

@@ -11,13 +11,13 @@ import org.slf4j.LoggerFactory;
 import java.util.List;
 
 /** Every log line (root logger at DEBUG) while open, rendered with stack traces and MDC, for secrecy checks. */
-final class CapturedLogs implements AutoCloseable {
+public final class CapturedLogs implements AutoCloseable {
 
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
     private final ch.qos.logback.classic.Logger root;
     private final Level rootLevel;
 
-    CapturedLogs() {
+    public CapturedLogs() {
         LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
         root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         rootLevel = root.getLevel();
@@ -27,7 +27,7 @@ final class CapturedLogs implements AutoCloseable {
         root.setLevel(Level.DEBUG);
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(appender.list).stream().map(CapturedLogs::render).toList();
     }
 

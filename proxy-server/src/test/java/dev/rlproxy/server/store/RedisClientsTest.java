@@ -8,6 +8,8 @@ import dev.rlproxy.core.config.RedisConfig;
 import dev.rlproxy.core.metrics.StoreMetrics;
 import dev.rlproxy.core.time.ManualClock;
 import dev.rlproxy.core.time.ManualScheduler;
+import dev.rlproxy.server.tls.RedisTrust;
+import dev.rlproxy.server.tls.RedisTrust.ClientTls;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +24,6 @@ import redis.clients.jedis.util.SafeEncoder;
 
 /** Each client form {@code store.redis.uri} names, against real {@code redis-server} processes. */
 class RedisClientsTest {
-
-    private static final int SLOTS = 16384;
 
     @Test
     void standaloneWithAnAclUserAndPasswordAndADatabase() throws Exception {
@@ -92,14 +92,8 @@ class RedisClientsTest {
 
     @Test
     void clusterOfThreeNodesRunsAMultiKeyScriptOnHashTaggedKeys() throws Exception {
-        List<RedisServerProcess> nodes = new ArrayList<>();
-        try {
-            for (int i = 0; i < 3; i++) {
-                nodes.add(RedisServerProcess.withArgs(List.of("--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000")));
-            }
-            formCluster(nodes);
-            String seeds = "127.0.0.1:" + nodes.get(0).port() + ",127.0.0.1:" + nodes.get(1).port();
+        try (RedisClusterProcesses nodes = RedisClusterProcesses.start(3)) {
+            String seeds = "127.0.0.1:" + nodes.nodes().get(0).port() + ",127.0.0.1:" + nodes.nodes().get(1).port();
             RedisScript script = RedisScript.fromResource("test-echo-keys");
             try (UnifiedJedis cluster = RedisClients.create(config("redis-cluster://" + seeds))) {
                 assertThat(cluster).isInstanceOf(RedisClusterClient.class);
@@ -109,14 +103,12 @@ class RedisClientsTest {
                     List<String> keys = List.of("rlproxy:{" + tag + "}:one", "rlproxy:{" + tag + "}:two");
                     assertThat(script.eval(cluster, keys, List.of(tag))).isEqualTo(List.of(2L, tag));
                     cluster.set(keys.get(0), tag);
-                    ports.add(owner(nodes, keys.get(0)));
+                    ports.add(nodes.owner(keys.get(0)));
                 }
                 assertThat(ports).as("the six tags land on all three nodes")
-                        .containsOnly(nodes.stream().map(RedisServerProcess::port).toArray(Integer[]::new))
+                        .containsOnly(nodes.nodes().stream().map(RedisServerProcess::port).toArray(Integer[]::new))
                         .satisfies(p -> assertThat(p.stream().distinct().count()).isEqualTo(3));
             }
-        } finally {
-            nodes.forEach(RedisServerProcess::close);
         }
     }
 
@@ -124,55 +116,25 @@ class RedisClientsTest {
     void tlsCredentialsDatabaseAndTimeoutsReachTheClientConfig() {
         RedisConfig config = new RedisConfig("rediss://app:pw@redis.example.com:6380/2", null, 1,
                 Duration.ofMillis(300), Duration.ofMillis(700), 3, null);
-        var dataNodes = RedisClients.dataNodes(config, config.parsedUri());
+        ClientTls tls = RedisTrust.client(config.tls());
+        var dataNodes = RedisClients.dataNodes(config, config.parsedUri(), tls);
         assertThat(dataNodes.isSsl()).isTrue();
+        assertThat(dataNodes.getSslSocketFactory()).isSameAs(tls.socketFactory());
+        assertThat(dataNodes.getSslParameters().getEndpointIdentificationAlgorithm())
+                .as("hostname verification").isEqualTo("HTTPS");
         assertThat(dataNodes.getUser()).isEqualTo("app");
         assertThat(dataNodes.getPassword()).isEqualTo("pw");
         assertThat(dataNodes.getDatabase()).isEqualTo(2);
         assertThat(dataNodes.getSocketTimeoutMillis()).isEqualTo(300);
         assertThat(dataNodes.getConnectionTimeoutMillis()).isEqualTo(700);
-        var sentinels = RedisClients.sentinels(config, config.parsedUri());
+        var sentinels = RedisClients.sentinels(config, tls);
         assertThat(sentinels.getPassword()).as("sentinels are asked without the data nodes' password").isNull();
-        assertThat(RedisClients.dataNodes(config("redis://h"), config("redis://h").parsedUri()).isSsl()).isFalse();
+        assertThat(sentinels.isSsl()).isTrue();
+        assertThat(RedisClients.dataNodes(config("redis://h"), config("redis://h").parsedUri(), null).isSsl()).isFalse();
     }
 
     private static RedisConfig config(String uri) {
         return new RedisConfig(uri, null, 1, Duration.ofSeconds(2), Duration.ofSeconds(2), 2, null);
-    }
-
-    /** Gives each node a third of the slots, introduces them, and waits until all say cluster_state:ok. */
-    private static void formCluster(List<RedisServerProcess> nodes) {
-        int per = SLOTS / nodes.size();
-        for (int i = 0; i < nodes.size(); i++) {
-            int first = i * per;
-            int last = i == nodes.size() - 1 ? SLOTS - 1 : first + per - 1;
-            try (Jedis node = new Jedis(nodes.get(i).host(), nodes.get(i).port())) {
-                node.clusterAddSlotsRange(first, last);
-                if (i > 0) {
-                    node.clusterMeet(nodes.get(0).host(), nodes.get(0).port());
-                }
-            }
-        }
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> nodes.stream()
-                .allMatch(n -> {
-                    try (Jedis node = new Jedis(n.host(), n.port())) {
-                        return node.clusterInfo().contains("cluster_state:ok")
-                                && node.clusterNodes().lines().count() == nodes.size();
-                    }
-                }));
-    }
-
-    /** The port of the node holding {@code key}, asked directly (no redirects). */
-    private static int owner(List<RedisServerProcess> nodes, String key) {
-        for (RedisServerProcess n : nodes) {
-            try (Jedis node = new Jedis(n.host(), n.port())) {
-                int slot = (int) node.clusterKeySlot(key);
-                if (node.clusterCountKeysInSlot(slot) > 0) {
-                    return n.port();
-                }
-            }
-        }
-        throw new AssertionError("no node holds " + key);
     }
 
     private static String read(RedisServerProcess node, String key) {

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The binary is {@code redis-server} from {@code PATH} when there is one, else the Linux binary
  * shipped inside the {@code com.github.codemonstur:embedded-redis} test dependency (extracted once
  * per JVM). Persistence is off unless a test asks for it with {@link #withArgs}. {@link #sentinel}
- * starts the same binary in Sentinel mode, watching a data node.
+ * starts the same binary in Sentinel mode, watching a data node. {@link #withTls} adds a TLS port
+ * next to the plain one (which this fixture uses to see that the server is up).
  */
 public final class RedisServerProcess implements AutoCloseable {
 
@@ -34,11 +35,28 @@ public final class RedisServerProcess implements AutoCloseable {
     /** Sentinel mode: the config file it starts from and rewrites; {@code null} for a data node. */
     private final Path sentinelConfig;
     private final Path dir;
+    /** {@code null} for a plain server. */
+    private final Tls tls;
     private int port;
+    private int tlsPort;
     private Process process;
 
-    private RedisServerProcess(List<String> extraArgs, List<String> sentinelDirectives) throws IOException {
+    /**
+     * The server's TLS files (PEM).
+     *
+     * @param caFile the CAs whose client certificates it accepts (Redis requires this file even
+     *               when {@code --tls-auth-clients no})
+     */
+    public record Tls(Path certFile, Path keyFile, Path caFile) {
+
+        List<String> directives() {
+            return List.of("tls-cert-file " + certFile, "tls-key-file " + keyFile, "tls-ca-cert-file " + caFile);
+        }
+    }
+
+    private RedisServerProcess(List<String> extraArgs, List<String> sentinelDirectives, Tls tls) throws IOException {
         this.extraArgs = List.copyOf(extraArgs);
+        this.tls = tls;
         this.dir = Files.createTempDirectory("rlproxy-redis-");
         if (sentinelDirectives == null) {
             this.sentinelConfig = null;
@@ -54,7 +72,15 @@ public final class RedisServerProcess implements AutoCloseable {
 
     /** Starts a server with extra {@code redis-server} arguments, e.g. {@code --cluster-enabled yes}. */
     public static RedisServerProcess withArgs(List<String> extraArgs) throws IOException {
-        return launchOnFreePort(new RedisServerProcess(extraArgs, null));
+        return launchOnFreePort(new RedisServerProcess(extraArgs, null, null));
+    }
+
+    /**
+     * Starts a server that also listens for TLS on {@link #tlsPort()} with {@code tls}'s files, with
+     * extra arguments such as {@code --tls-auth-clients no}.
+     */
+    public static RedisServerProcess withTls(Tls tls, List<String> extraArgs) throws IOException {
+        return launchOnFreePort(new RedisServerProcess(extraArgs, null, tls));
     }
 
     /**
@@ -63,19 +89,37 @@ public final class RedisServerProcess implements AutoCloseable {
      */
     public static RedisServerProcess sentinel(RedisServerProcess master, String masterName, String masterPassword)
             throws IOException {
+        return sentinel(master, masterName, masterPassword, List.of(), null);
+    }
+
+    /**
+     * As {@link #sentinel(RedisServerProcess, String, String)}, with more sentinel.conf directives
+     * (its own {@code requirepass}, ACL {@code user}s); with {@code tls}, the sentinel listens for
+     * TLS on {@link #tlsPort()} too and watches the master over TLS, at the master's TLS port.
+     */
+    public static RedisServerProcess sentinel(RedisServerProcess master, String masterName, String masterPassword,
+                                              List<String> extraDirectives, Tls tls) throws IOException {
+        int masterPort = tls == null ? master.port() : master.tlsPort();
         List<String> directives = new ArrayList<>(List.of(
-                "sentinel monitor " + masterName + " " + master.host() + " " + master.port() + " 1",
+                "sentinel monitor " + masterName + " " + master.host() + " " + masterPort + " 1",
                 "sentinel down-after-milliseconds " + masterName + " 2000"));
         if (masterPassword != null) {
             directives.add("sentinel auth-pass " + masterName + " " + masterPassword);
         }
-        return launchOnFreePort(new RedisServerProcess(List.of(), directives));
+        if (tls != null) {
+            directives.addAll(tls.directives());
+            directives.add("tls-replication yes"); // how a sentinel reaches the data nodes
+            directives.add("tls-auth-clients no");
+        }
+        directives.addAll(extraDirectives);
+        return launchOnFreePort(new RedisServerProcess(List.of(), directives, tls));
     }
 
     private static RedisServerProcess launchOnFreePort(RedisServerProcess redis) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) {
             redis.port = freePort();
+            redis.tlsPort = redis.tls == null ? 0 : freePort();
             try {
                 redis.launch();
                 return redis;
@@ -93,6 +137,11 @@ public final class RedisServerProcess implements AutoCloseable {
 
     public String host() {
         return "127.0.0.1";
+    }
+
+    /** The TLS port of a server started {@link #withTls}, 0 for a plain one. */
+    public int tlsPort() {
+        return tlsPort;
     }
 
     /** {@code redis://127.0.0.1:PORT}. */
@@ -171,6 +220,12 @@ public final class RedisServerProcess implements AutoCloseable {
         }
         command.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
                 "--protected-mode", "no", "--loglevel", "warning"));
+        if (tls != null) {
+            command.addAll(List.of("--tls-port", Integer.toString(tlsPort)));
+            if (sentinelConfig == null) { // the sentinel has them in its file
+                tls.directives().forEach(directive -> command.addAll(List.of(("--" + directive).split(" ", 2))));
+            }
+        }
         command.addAll(extraArgs);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
