@@ -182,6 +182,11 @@ public final class LocalRateLimiter implements RateLimiter {
         return configured.size();
     }
 
+    /** How often the sweep replaced the configured buckets' map by a smaller copy (for tests). */
+    int configuredMapReplacements() {
+        return configured.replacements();
+    }
+
     /** Requests in flight in the in-flight cap {@code key} (e.g. {@code github/inflight/token=sha256:…}). */
     public int inFlight(String key) {
         return inFlight.inFlight(key);
