@@ -47,6 +47,11 @@ final class ConfiguredBucket extends Bucket {
         return limit;
     }
 
+    /** Whether its limit is {@code l} already. Call with the lock held. */
+    boolean hasLimit(BucketLimit l) {
+        return l == limit || l.equals(limit);
+    }
+
     @Override
     long refreshEarliestNanos(long now, int cost) {
         if (isRetired()) {
@@ -117,7 +122,7 @@ final class ConfiguredBucket extends Bucket {
      * @return whether the limit changed
      */
     boolean ensureLimit(BucketLimit newLimit, long now) {
-        if (newLimit == limit || newLimit.equals(limit)) {
+        if (hasLimit(newLimit)) {
             return false;
         }
         AdmissionWindow old = window;

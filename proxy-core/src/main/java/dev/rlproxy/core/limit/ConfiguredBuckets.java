@@ -3,6 +3,7 @@ package dev.rlproxy.core.limit;
 import java.util.Comparator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.StampedLock;
 
 /**
  * The configured buckets by key: created on first use, dropped when idle. A dropped bucket is
@@ -15,10 +16,26 @@ import java.util.concurrent.atomic.AtomicInteger;
  * idle, the new key is refused with {@link TicketRefusedException.Reason#TOO_MANY_KEYS} until the
  * earliest key turns idle; the group is not scanned again before then, so a flood of new keys costs
  * one scan per such moment, not one per request.
+ *
+ * <p>A {@code ConcurrentHashMap}'s table never shrinks: after a million keys turned idle and went,
+ * it would keep 8 MiB. So when the periodic sweep leaves only a few keys of many, the map is
+ * replaced by a copy of the live ones. Creating and dropping buckets hold {@link #table}'s read lock
+ * and the copy its write lock, so no bucket is created in, or dropped from, a map being replaced;
+ * looking a key up takes no lock (a bucket is the same object in the old and the new map).
  */
 final class ConfiguredBuckets {
 
-    private final ConcurrentHashMap<String, ConfiguredBucket> byKey = new ConcurrentHashMap<>();
+    /** The sweep copies the map once it had at least this many keys ... */
+    static final int SHRINK_FROM_KEYS = 8_192;
+    /** ... and no more than this many are left (a copy short enough to hold up no one). */
+    static final int SHRINK_TO_KEYS = 1_024;
+
+    private volatile ConcurrentHashMap<String, ConfiguredBucket> byKey = new ConcurrentHashMap<>();
+    /** Read: creating or dropping buckets. Write: replacing {@link #byKey}. */
+    private final StampedLock table = new StampedLock();
+    /** The most keys seen since the map was last replaced; the sweep's own. */
+    private int peakKeys;
+    private int replacements;
     private final ConcurrentHashMap<String, KeyGroup> groups = new ConcurrentHashMap<>();
     /** Null when this process alone decides. */
     private final SharedCapacity shared;
@@ -45,8 +62,13 @@ final class ConfiguredBuckets {
                             + "retry in " + Math.max(1, retryAfter / 1_000_000L) + " ms");
         }
         ConfiguredBucket[] created = new ConfiguredBucket[1];
-        bucket = byKey.computeIfAbsent(ref.key(),
-                k -> created[0] = new ConfiguredBucket(k, group, ref.limit(), now, shared));
+        long stamp = table.readLock();
+        try {
+            bucket = byKey.computeIfAbsent(ref.key(),
+                    k -> created[0] = new ConfiguredBucket(k, group, ref.limit(), now, shared));
+        } finally {
+            table.unlockRead(stamp);
+        }
         if (created[0] == null) {
             group.keys.decrementAndGet(); // another request created it first
         }
@@ -55,9 +77,36 @@ final class ConfiguredBuckets {
 
     /** Drops idle buckets of every group: nothing in their window, nothing reserved, nobody waiting. */
     void evictIdle(long now) {
-        for (ConfiguredBucket bucket : byKey.values()) {
-            dropIfIdle(bucket, now);
+        peakKeys = Math.max(peakKeys, byKey.size());
+        long stamp = table.readLock();
+        try {
+            for (ConfiguredBucket bucket : byKey.values()) {
+                dropIfIdle(bucket, now);
+            }
+        } finally {
+            table.unlockRead(stamp);
         }
+        shrinkIfMostlyGone();
+    }
+
+    /** Replaces the map by a copy of its few live keys when it once held many, giving its table back. */
+    private void shrinkIfMostlyGone() {
+        if (peakKeys < SHRINK_FROM_KEYS || byKey.size() > SHRINK_TO_KEYS) {
+            return;
+        }
+        long stamp = table.writeLock();
+        try {
+            byKey = new ConcurrentHashMap<>(byKey);
+            replacements++;
+        } finally {
+            table.unlockWrite(stamp);
+        }
+        peakKeys = byKey.size();
+    }
+
+    /** How often the map was replaced by a smaller copy (for tests). */
+    int replacements() {
+        return replacements;
     }
 
     int size() {
@@ -104,16 +153,22 @@ final class ConfiguredBuckets {
                 return false;
             }
             long nextIdle = Long.MAX_VALUE;
-            for (ConfiguredBucket bucket : byKey.values()) {
-                if (bucket.group == group && !dropIfIdle(bucket, now)) {
-                    nextIdle = Math.min(nextIdle, bucket.idleFromNanos());
+            long stamp = table.readLock();
+            try {
+                for (ConfiguredBucket bucket : byKey.values()) {
+                    if (bucket.group == group && !dropIfIdle(bucket, now)) {
+                        nextIdle = Math.min(nextIdle, bucket.idleFromNanos());
+                    }
                 }
+            } finally {
+                table.unlockRead(stamp);
             }
             group.nextScanNanos = nextIdle == Long.MAX_VALUE ? now : nextIdle;
             return true;
         }
     }
 
+    /** Call with {@link #table}'s read lock held. */
     private boolean dropIfIdle(ConfiguredBucket bucket, long now) {
         bucket.lock();
         try {

@@ -93,9 +93,16 @@ public final class LocalRateLimiter implements RateLimiter {
     public CompletableFuture<Ticket> acquire(TicketRequest request) {
         Objects.requireNonNull(request, "request");
         ensureSweepScheduled();
+        BucketRef sole = soleConfiguredBucket(request);
         while (true) {
             RequestBuckets buckets;
             try {
+                if (sole != null) {
+                    GrantedTicket ticket = acquireNow(sole, request);
+                    if (ticket != null) {
+                        return ticket;
+                    }
+                }
                 buckets = resolve(request, clock.nanoTime());
             } catch (IllegalArgumentException | TicketRefusedException e) {
                 return CompletableFuture.failedFuture(e);
@@ -112,7 +119,7 @@ public final class LocalRateLimiter implements RateLimiter {
                 limitsChanged = buckets.reconcileLimits(now);
                 if (!buckets.anyWaiters() && buckets.allAdmitNow(now, request.cost())) {
                     buckets.admitAll(now, request.cost(), request.stampAtSend());
-                    return CompletableFuture.completedFuture(settlement.ticket(buckets, request, now));
+                    return settlement.ticket(buckets, request, now);
                 }
                 refusal = new TicketRefusedException[1];
                 waiter = queue.enqueueLocked(buckets, request, now, refusal);
@@ -127,6 +134,41 @@ public final class LocalRateLimiter implements RateLimiter {
             }
             queue.started(waiter);
             return waiter.future;
+        }
+    }
+
+    /** The ref of a request in one configured (rate) bucket and nothing else, the common case; else null. */
+    private static BucketRef soleConfiguredBucket(TicketRequest request) {
+        if (request.learned() != null || request.buckets().size() != 1) {
+            return null;
+        }
+        BucketRef ref = request.buckets().get(0);
+        return ref.isInFlightCap() ? null : ref;
+    }
+
+    /**
+     * The go-now path of a request in one configured bucket: its lock, its check and its ticket,
+     * and nothing else allocated. Null when it cannot go now (or the bucket was just dropped, or its
+     * limit changes): then the general path decides, queues or refuses.
+     */
+    private GrantedTicket acquireNow(BucketRef ref, TicketRequest request) {
+        checkCost(request, ref);
+        ConfiguredBucket bucket = configured.get(ref, clock.nanoTime());
+        bucket.lock();
+        try {
+            long now = clock.nanoTime();
+            if (bucket.isRetired() || bucket.hasWaiters() || !bucket.hasLimit(ref.limit())
+                    || bucket.refreshEarliestNanos(now, request.cost()) > now) {
+                return null;
+            }
+            if (request.stampAtSend()) {
+                bucket.reserve(now, request.cost());
+            } else {
+                bucket.admit(now, request.cost());
+            }
+            return settlement.ticket(bucket, request, now);
+        } finally {
+            bucket.unlock();
         }
     }
 
@@ -146,6 +188,11 @@ public final class LocalRateLimiter implements RateLimiter {
     /** Configured buckets currently held (for tests and status). */
     int configuredBucketCount() {
         return configured.size();
+    }
+
+    /** How often the sweep replaced the configured buckets' map by a smaller copy (for tests). */
+    int configuredMapReplacements() {
+        return configured.replacements();
     }
 
     /** Requests in flight in the in-flight cap {@code key} (e.g. {@code github/inflight/token=sha256:…}). */
@@ -176,11 +223,7 @@ public final class LocalRateLimiter implements RateLimiter {
         int caps = 0;
         for (int i = 0; i < refs.size(); i++) {
             BucketRef ref = refs.get(i);
-            long capacity = ref.isInFlightCap() ? ref.maxInFlight() : ref.limit().limit();
-            if (request.cost() > capacity) {
-                throw new IllegalArgumentException("cost " + request.cost() + " exceeds the limit "
-                        + capacity + " of bucket '" + ref.key() + "': it could never be admitted");
-            }
+            checkCost(request, ref);
             for (int j = 0; j < i; j++) {
                 if (refs.get(j).key().equals(ref.key())) {
                     throw new IllegalArgumentException("bucket '" + ref.key() + "' is named twice in one request");
@@ -188,28 +231,34 @@ public final class LocalRateLimiter implements RateLimiter {
             }
             caps += ref.isInFlightCap() ? 1 : 0;
         }
-        ConfiguredBucket[] buckets = new ConfiguredBucket[refs.size() - caps];
-        BucketLimit[] limits = new BucketLimit[buckets.length];
-        InFlightBucket[] capBuckets = new InFlightBucket[caps];
-        int[] maxes = new int[caps];
+        int rates = refs.size() - caps;
+        ConfiguredBucket[] buckets = rates == 0 ? RequestBuckets.NO_CONFIGURED : new ConfiguredBucket[rates];
+        InFlightBucket[] capBuckets = caps == 0 ? RequestBuckets.NO_IN_FLIGHT : new InFlightBucket[caps];
         int b = 0;
         int c = 0;
-        for (BucketRef ref : refs) {
+        for (int i = 0; i < refs.size(); i++) {
+            BucketRef ref = refs.get(i);
             if (ref.isInFlightCap()) {
-                capBuckets[c] = inFlight.get(ref);
-                maxes[c++] = ref.maxInFlight();
+                capBuckets[c++] = inFlight.get(ref);
             } else {
-                buckets[b] = configured.get(ref, now);
-                limits[b++] = ref.limit();
+                buckets[b++] = configured.get(ref, now);
             }
         }
         LearnedRef learnedRef = request.learned();
         if (learnedRef == null) {
-            return new RequestBuckets(buckets, limits, capBuckets, maxes, null, null, null);
+            return new RequestBuckets(refs, buckets, capBuckets, null, null, null);
         }
         LearnedScope scope = learned.get(learnedRef.scope(), now);
         LearnedBucket route = scope.forRoute(learnedRef.route(), learnedRef.assumedLimit(), now);
-        return new RequestBuckets(buckets, limits, capBuckets, maxes, scope, learnedRef, route);
+        return new RequestBuckets(refs, buckets, capBuckets, scope, learnedRef, route);
+    }
+
+    private static void checkCost(TicketRequest request, BucketRef ref) {
+        long capacity = ref.isInFlightCap() ? ref.maxInFlight() : ref.limit().limit();
+        if (request.cost() > capacity) {
+            throw new IllegalArgumentException("cost " + request.cost() + " exceeds the limit "
+                    + capacity + " of bucket '" + ref.key() + "': it could never be admitted");
+        }
     }
 
     /** A shared window's answer came: its bucket's waiters may go now. */

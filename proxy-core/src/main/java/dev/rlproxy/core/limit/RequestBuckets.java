@@ -1,5 +1,7 @@
 package dev.rlproxy.core.limit;
 
+import java.util.List;
+
 /**
  * Every bucket one request must pass, resolved from its {@link TicketRequest}: the configured ones
  * (with the limits the request names for them), its in-flight caps, and, if it has a
@@ -8,10 +10,15 @@ package dev.rlproxy.core.limit;
  */
 final class RequestBuckets {
 
+    static final ConfiguredBucket[] NO_CONFIGURED = new ConfiguredBucket[0];
+    static final InFlightBucket[] NO_IN_FLIGHT = new InFlightBucket[0];
+
+    /** The request's configured buckets, in the order of its refs. */
     final ConfiguredBucket[] configured;
-    private final BucketLimit[] wantedLimits;
+    /** Its in-flight caps, in the order of its refs. */
     final InFlightBucket[] inFlight;
-    private final int[] wantedMaxInFlight;
+    /** The refs, which name the limit and cap each bucket is to have (see {@link #reconcileLimits}). */
+    private final List<BucketRef> refs;
     /** Null when the request has no learned position; then {@link #route} and {@link #global} are too. */
     final LearnedScope scope;
     final LearnedRef learnedRef;
@@ -20,12 +27,11 @@ final class RequestBuckets {
     /** All buckets, distinct, ascending {@link Bucket#id}. */
     final Bucket[] ordered;
 
-    RequestBuckets(ConfiguredBucket[] configured, BucketLimit[] wantedLimits, InFlightBucket[] inFlight,
-                   int[] wantedMaxInFlight, LearnedScope scope, LearnedRef learnedRef, LearnedBucket route) {
+    RequestBuckets(List<BucketRef> refs, ConfiguredBucket[] configured, InFlightBucket[] inFlight,
+                   LearnedScope scope, LearnedRef learnedRef, LearnedBucket route) {
+        this.refs = refs;
         this.configured = configured;
-        this.wantedLimits = wantedLimits;
         this.inFlight = inFlight;
-        this.wantedMaxInFlight = wantedMaxInFlight;
         this.scope = scope;
         this.learnedRef = learnedRef;
         this.route = route;
@@ -63,11 +69,15 @@ final class RequestBuckets {
     /** Brings each configured bucket to the limit this request names. Call with all locked. */
     boolean reconcileLimits(long now) {
         boolean changed = false;
-        for (int i = 0; i < configured.length; i++) {
-            changed |= configured[i].ensureLimit(wantedLimits[i], now);
-        }
-        for (int i = 0; i < inFlight.length; i++) {
-            changed |= inFlight[i].ensureMax(wantedMaxInFlight[i]);
+        int c = 0;
+        int f = 0;
+        for (int i = 0; i < refs.size(); i++) {
+            BucketRef ref = refs.get(i);
+            if (ref.isInFlightCap()) {
+                changed |= inFlight[f++].ensureMax(ref.maxInFlight());
+            } else {
+                changed |= configured[c++].ensureLimit(ref.limit(), now);
+            }
         }
         return changed;
     }

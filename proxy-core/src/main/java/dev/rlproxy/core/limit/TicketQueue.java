@@ -96,11 +96,39 @@ final class TicketQueue {
         tryGrant(w, null);
     }
 
-    /** Something changed in these buckets (capacity came back, a head left): let their heads try. */
+    /**
+     * Something changed in these buckets (capacity came back, a head left): let their heads try.
+     * Most buckets have nobody waiting; then this allocates nothing.
+     */
     void wake(Bucket... buckets) {
-        ArrayDeque<Bucket> work = new ArrayDeque<>(buckets.length * 2);
-        Collections.addAll(work, buckets);
-        drain(work);
+        for (int i = 0; i < buckets.length; i++) {
+            if (hasHead(buckets[i])) {
+                ArrayDeque<Bucket> work = new ArrayDeque<>((buckets.length - i) * 2);
+                for (int j = i; j < buckets.length; j++) {
+                    work.add(buckets[j]);
+                }
+                drain(work);
+                return;
+            }
+        }
+    }
+
+    /** {@link #wake(Bucket...)} for one bucket. */
+    void wake(Bucket bucket) {
+        if (hasHead(bucket)) {
+            ArrayDeque<Bucket> work = new ArrayDeque<>(2);
+            work.add(bucket);
+            drain(work);
+        }
+    }
+
+    private static boolean hasHead(Bucket b) {
+        b.lock();
+        try {
+            return b.hasWaiters();
+        } finally {
+            b.unlock();
+        }
     }
 
     private void drain(ArrayDeque<Bucket> work) {

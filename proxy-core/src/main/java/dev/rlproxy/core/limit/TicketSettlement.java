@@ -25,9 +25,14 @@ final class TicketSettlement {
         this.queue = queue;
     }
 
-    Ticket ticket(RequestBuckets buckets, TicketRequest request, long admittedAtNanos) {
+    GrantedTicket ticket(RequestBuckets buckets, TicketRequest request, long admittedAtNanos) {
         boolean reserved = request.stampAtSend() && buckets.configured.length > 0;
-        return new GrantedTicket(this, buckets, request.cost(), admittedAtNanos, reserved);
+        return new RequestBucketsTicket(this, buckets, request.cost(), admittedAtNanos, reserved);
+    }
+
+    /** The ticket of a request whose only bucket is {@code bucket}, admitted (or reserved) at once. */
+    GrantedTicket ticket(ConfiguredBucket bucket, TicketRequest request, long admittedAtNanos) {
+        return new SingleBucketTicket(this, bucket, request.cost(), admittedAtNanos, request.stampAtSend());
     }
 
     /**
@@ -37,14 +42,24 @@ final class TicketSettlement {
     void stamp(RequestBuckets buckets, int cost) {
         long now = clock.nanoTime();
         for (ConfiguredBucket bucket : buckets.configured) {
-            bucket.lock();
-            try {
-                bucket.stamp(now, cost);
-            } finally {
-                bucket.unlock();
-            }
+            stamp(bucket, cost, now);
         }
         queue.wake(buckets.configured);
+    }
+
+    /** {@link #stamp(RequestBuckets, int)} for a request in one configured bucket only. */
+    void stamp(ConfiguredBucket bucket, int cost) {
+        stamp(bucket, cost, clock.nanoTime());
+        queue.wake(bucket);
+    }
+
+    private static void stamp(ConfiguredBucket bucket, int cost, long now) {
+        bucket.lock();
+        try {
+            bucket.stamp(now, cost);
+        } finally {
+            bucket.unlock();
+        }
     }
 
     /** @param counted false when the upstream may not have counted the request (a 304): reports are trusted as they are */
@@ -103,16 +118,7 @@ final class TicketSettlement {
         long wallNow = clock.wallMillis();
         if (!maybeSent) {
             for (ConfiguredBucket bucket : buckets.configured) {
-                bucket.lock();
-                try {
-                    if (reserved) {
-                        bucket.cancelReservation(cost);
-                    } else {
-                        bucket.giveBack(admittedAtNanos, cost);
-                    }
-                } finally {
-                    bucket.unlock();
-                }
+                giveBack(bucket, cost, admittedAtNanos, reserved);
             }
         }
         if (buckets.scope != null) {
@@ -126,6 +132,28 @@ final class TicketSettlement {
             }
         }
         queue.wake(buckets.ordered);
+    }
+
+    /** {@link #abandon(RequestBuckets, int, long, boolean, boolean)} for a request in one configured bucket only. */
+    void abandon(ConfiguredBucket bucket, int cost, long admittedAtNanos, boolean maybeSent, boolean reserved) {
+        if (!maybeSent) {
+            giveBack(bucket, cost, admittedAtNanos, reserved);
+        }
+        queue.wake(bucket);
+    }
+
+    /** The request never reached the upstream: its reservation or admission goes back. */
+    private static void giveBack(ConfiguredBucket bucket, int cost, long admittedAtNanos, boolean reserved) {
+        bucket.lock();
+        try {
+            if (reserved) {
+                bucket.cancelReservation(cost);
+            } else {
+                bucket.giveBack(admittedAtNanos, cost);
+            }
+        } finally {
+            bucket.unlock();
+        }
     }
 
     /** Frees the request's slots in its in-flight caps and wakes their queues. */

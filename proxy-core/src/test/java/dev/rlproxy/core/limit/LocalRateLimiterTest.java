@@ -211,6 +211,27 @@ class LocalRateLimiterTest {
     }
 
     @Test
+    void onceManyKeysHaveGoneTheSweepShrinksTheMapAndKeepsTheLiveKeysWithTheirHistory() {
+        for (int i = 0; i < ConfiguredBuckets.SHRINK_FROM_KEYS; i++) {
+            assertThat(limiter.acquire(request(0, ref("user-" + i, ONE_PER_SECOND)))).isCompleted();
+        }
+        clock.advanceNanos(SECOND);
+        limiter.acquire(request(0, ref("live", ONE_PER_SECOND))).join();
+
+        limiter.evictIdle();
+
+        assertThat(limiter.configuredBucketCount()).isEqualTo(1);
+        assertThat(limiter.configuredMapReplacements()).as("the map of 8192 keys was replaced by a copy").isEqualTo(1);
+        assertThat(refusal(limiter.acquire(request(0, ref("live", ONE_PER_SECOND)))).retryAfterNanos())
+                .as("the live key's admission still counts in the copy").isEqualTo(SECOND);
+        assertThat(limiter.acquire(request(0, ref("user-0", ONE_PER_SECOND)))).isCompleted();
+        assertThat(limiter.acquire(request(0, ref("user-0", ONE_PER_SECOND)))).isCompletedExceptionally();
+
+        limiter.evictIdle();
+        assertThat(limiter.configuredMapReplacements()).as("a small map is left alone").isEqualTo(1);
+    }
+
+    @Test
     void burstSpacesAdmissions() {
         BucketLimit tenPerSecondBurstTwo = new BucketLimit(10, Duration.ofSeconds(1), 2);
         assertThat(limiter.acquire(request(0, ref("a", tenPerSecondBurstTwo)))).isCompleted();

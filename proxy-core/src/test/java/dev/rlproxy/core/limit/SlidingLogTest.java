@@ -78,4 +78,30 @@ class SlidingLogTest {
     void aCostAboveTheLimitIsAnError() {
         assertThatThrownBy(() -> log.earliestNanos(0, 4)).hasMessageContaining("exceeds the limit 3");
     }
+
+    @Test
+    void holdsNoArrayForOneEntryAndDropsItsRingOnceEverythingLeftTheWindow() {
+        SlidingLog big = new SlidingLog(100, 100);
+        big.record(0, 1);
+        assertThat(big.capacity()).as("one entry lives in a field").isEqualTo(1);
+        big.record(10, 5);
+        assertThat(big.capacity()).isEqualTo(8);
+        assertThat(big.earliestNanos(10, 95)).isEqualTo(100);
+
+        big.record(110, 1);
+
+        assertThat(big.capacity()).as("the six older entries left the window: the ring goes").isEqualTo(1);
+        assertThat(big.used(110)).isEqualTo(1);
+        assertThat(big.earliestNanos(110, 100)).isEqualTo(210);
+        assertThat(big.earliestNanos(110, 99)).isEqualTo(110);
+    }
+
+    @Test
+    void anEntryRecordedAfterALaterOneCountsFromTheLaterTime() {
+        SlidingLog one = new SlidingLog(1, 100);
+        one.record(100, 1);
+        one.record(90, 1); // a stamp whose time was read before a later stamp took the lock
+
+        assertThat(one.earliestNanos(150, 1)).as("the admission at 100 still holds the slot").isEqualTo(200);
+    }
 }
