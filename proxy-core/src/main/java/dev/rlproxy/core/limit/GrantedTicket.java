@@ -37,7 +37,16 @@ final class GrantedTicket implements Ticket {
         if (settled.compareAndSet(false, true)) {
             stampIfReserved();
             settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos,
-                    true);
+                    true, false);
+        }
+    }
+
+    @Override
+    public void completeServerError(RateLimitObservation observation) {
+        if (settled.compareAndSet(false, true)) {
+            stampIfReserved();
+            settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos,
+                    true, true);
         }
     }
 
@@ -46,7 +55,7 @@ final class GrantedTicket implements Ticket {
         if (settled.compareAndSet(false, true)) {
             stampIfReserved();
             settlement.complete(buckets, observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos,
-                    false);
+                    false, false);
         }
     }
 
