@@ -48,6 +48,7 @@ final class ClientTimeouts extends ChannelDuplexHandler {
     /** The one scheduled task, or null; it runs at {@code timerAtNanos}. */
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
+    private final Runnable timerTask = this::timerRan;
 
     ClientTimeouts(ClientLimits limits) {
         this.limits = limits;
@@ -133,7 +134,7 @@ final class ClientTimeouts extends ChannelDuplexHandler {
 
     private void schedule(long now) {
         timerAtNanos = deadlineNanos;
-        timer = ctx.executor().schedule(this::timerRan, deadlineNanos - now, TimeUnit.NANOSECONDS);
+        timer = ctx.executor().schedule(timerTask, deadlineNanos - now, TimeUnit.NANOSECONDS);
     }
 
     private void timerRan() {
