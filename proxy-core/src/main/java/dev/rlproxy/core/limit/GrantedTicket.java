@@ -46,8 +46,13 @@ abstract class GrantedTicket extends CompletableFuture<Ticket> implements Ticket
     /** A reserved request counts from now in its configured buckets. */
     abstract void stamp();
 
-    /** The upstream answered: feed what it said to the learned buckets. */
-    abstract void answered(RateLimitObservation observation, long admittedAtNanos, boolean counted);
+    /**
+     * The upstream answered: feed what it said to the learned buckets.
+     *
+     * @param serverError a 5xx, which without rate-limit headers does not show the upstream is silent
+     */
+    abstract void answered(RateLimitObservation observation, long admittedAtNanos, boolean counted,
+                           boolean serverError);
 
     /** No answer came: give back what the request did not use (the reservation is already settled). */
     abstract void abandoned(long admittedAtNanos, boolean maybeSent, boolean stillReserved);
@@ -66,21 +71,27 @@ abstract class GrantedTicket extends CompletableFuture<Ticket> implements Ticket
 
     @Override
     public final void complete(RateLimitObservation observation) {
-        completeWith(observation, true);
+        completeWith(observation, true, false);
+    }
+
+    @Override
+    public final void completeServerError(RateLimitObservation observation) {
+        completeWith(observation, true, true);
     }
 
     @Override
     public final void completeNotModified(RateLimitObservation observation) {
-        completeWith(observation, false);
+        completeWith(observation, false, false);
     }
 
-    private void completeWith(RateLimitObservation observation, boolean counted) {
+    private void completeWith(RateLimitObservation observation, boolean counted, boolean serverError) {
         if (set(SETTLED)) {
             // An answer came, so the request arrived by now at the latest: a reservation becomes an admission now.
             if (clear(RESERVED)) {
                 stamp();
             }
-            answered(observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos, counted);
+            answered(observation == null ? RateLimitObservation.EMPTY : observation, admittedAtNanos, counted,
+                    serverError);
         }
     }
 

@@ -14,7 +14,9 @@ import java.util.function.Consumer;
  *
  * <p>Before the first report a route bucket lets exactly one request fly at a time (or follows the
  * assumed limit if the route has one); the scope-wide global bucket lets everything through until
- * the upstream says otherwise.
+ * the upstream says otherwise. A route bucket whose upstream answers without any rate-limit
+ * information is {@linkplain #heardNothing() silent}: it then lets everything through too, until
+ * headers appear (its windows then limit it) or a throttled answer makes it probe one at a time again.
  */
 final class LearnedBucket extends Bucket {
 
@@ -23,6 +25,8 @@ final class LearnedBucket extends Bucket {
     private final BucketLimit assumedLimit;
     private final List<ReportedWindow> windows = new ArrayList<>(2);
     private int inFlight;
+    /** An answer without rate-limit information came and no throttled one since: no one-at-a-time rule. */
+    private boolean silent;
     /** For throttled answers without Retry-After and without windows. */
     private final ThrottleBackoff backoff = new ThrottleBackoff();
     private long blockedUntilNanos = Long.MIN_VALUE;
@@ -61,7 +65,7 @@ final class LearnedBucket extends Bucket {
         }
         LocalWindowShares shares = localSharesNow(now);
         long known = now;
-        boolean untilRelease = windows.isEmpty() && oneAtATimeUntilHeard && inFlight > 0;
+        boolean untilRelease = windows.isEmpty() && oneAtATimeUntilHeard && !silent && inFlight > 0;
         for (int i = 0; i < windows.size(); i++) {
             ReportedWindow w = windows.get(i);
             long e = w.earliestNanos(now, inFlight);
@@ -144,6 +148,17 @@ final class LearnedBucket extends Bucket {
 
     int inFlight() {
         return inFlight;
+    }
+
+    /**
+     * The upstream answered a request of this bucket normally and said nothing about rate limits: it
+     * does not report them, so waiting for a report before letting a second request fly would hold
+     * every request to one at a time for good. Only configured buckets limit it from now on, until a
+     * report arrives (its windows then apply) or a throttled answer comes (then the back-off, and
+     * one probe at a time again). Call with the lock held.
+     */
+    void heardNothing() {
+        silent = true;
     }
 
     /**
@@ -240,6 +255,7 @@ final class LearnedBucket extends Bucket {
             shared.reported(observation, applyWindows, applyThrottle);
         }
         if (applyThrottle) {
+            silent = false; // it does limit: probe one at a time once the back-off is over
             long backoffNanos = backoff.throttled();
             long waitNanos = observation.retryAfterMillis() >= 0
                     ? cappedNanos(observation.retryAfterMillis(), maxWaitNanos) + resetMarginNanos
@@ -292,6 +308,6 @@ final class LearnedBucket extends Bucket {
 
     @Override
     public String toString() {
-        return "LearnedBucket" + windows + "[inFlight=" + inFlight + "]";
+        return "LearnedBucket" + windows + "[inFlight=" + inFlight + (silent ? ", silent" : "") + "]";
     }
 }

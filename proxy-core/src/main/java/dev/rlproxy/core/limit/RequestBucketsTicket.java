@@ -19,8 +19,8 @@ final class RequestBucketsTicket extends GrantedTicket {
     }
 
     @Override
-    void answered(RateLimitObservation observation, long admittedAtNanos, boolean counted) {
-        settlement.complete(buckets, observation, admittedAtNanos, counted);
+    void answered(RateLimitObservation observation, long admittedAtNanos, boolean counted, boolean serverError) {
+        settlement.complete(buckets, observation, admittedAtNanos, counted, serverError);
     }
 
     @Override

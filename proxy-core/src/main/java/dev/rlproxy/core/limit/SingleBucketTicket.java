@@ -24,7 +24,7 @@ final class SingleBucketTicket extends GrantedTicket {
     }
 
     @Override
-    void answered(RateLimitObservation observation, long admittedAtNanos, boolean counted) {
+    void answered(RateLimitObservation observation, long admittedAtNanos, boolean counted, boolean serverError) {
         // a configured admission stays spent; there is nothing to learn
     }
 

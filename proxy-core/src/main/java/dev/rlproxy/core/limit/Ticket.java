@@ -39,6 +39,15 @@ public interface Ticket {
     }
 
     /**
+     * The upstream answered with a server error (5xx). Counted like any answer, but an error page
+     * without rate-limit headers (often a gateway's) does not show that the upstream never sends
+     * them, so it does not stop a bucket never heard from probing one request at a time.
+     */
+    default void completeServerError(RateLimitObservation observation) {
+        complete(observation);
+    }
+
+    /**
      * No answer came (connect failure, timeout, reset, client gone before sending): the in-flight
      * reservation is returned. A configured-bucket admission stays spent if the request may have
      * reached the upstream ({@code maybeSent}), and is given back otherwise.

@@ -62,8 +62,13 @@ final class TicketSettlement {
         }
     }
 
-    /** @param counted false when the upstream may not have counted the request (a 304): reports are trusted as they are */
-    void complete(RequestBuckets buckets, RateLimitObservation observation, long admittedAtNanos, boolean counted) {
+    /**
+     * @param counted      false when the upstream may not have counted the request (a 304): reports are trusted as they are
+     * @param serverError  the answer was a 5xx: without rate-limit headers it does not show that the
+     *                     upstream never sends them (a gateway's error page), so it marks no bucket silent
+     */
+    void complete(RequestBuckets buckets, RateLimitObservation observation, long admittedAtNanos, boolean counted,
+                  boolean serverError) {
         if (buckets.scope == null) {
             return; // configured admissions stay spent; nothing else to learn or wake
         }
@@ -90,6 +95,9 @@ final class TicketSettlement {
                     resetMarginNanos);
             if (target == charged) {
                 charged.apply(observation, true, throttleHere, now, wallNow, resetMarginNanos, maxResetWaitNanos);
+                if (observation.isEmpty() && !serverError) {
+                    charged.heardNothing();
+                }
             }
         } finally {
             charged.unlock();

@@ -30,6 +30,10 @@ import java.util.concurrent.CompletionException;
  */
 public final class UpstreamQuotas {
 
+    /** Shared: a completed future cannot be changed by its holders (cancel is a no-op). */
+    private static final CompletableFuture<QuotaReservation> NOTHING_TO_COUNT =
+            CompletableFuture.completedFuture(QuotaReservation.NONE);
+
     private final String upstream;
     private final UsageMeter meter;
     private final Clock clock;
@@ -68,7 +72,7 @@ public final class UpstreamQuotas {
     public CompletableFuture<QuotaReservation> admit(String fingerprint, long egressBytes) {
         List<QuotaConfig> current = quotas;
         if (current.isEmpty()) {
-            return CompletableFuture.completedFuture(QuotaReservation.NONE);
+            return NOTHING_TO_COUNT;
         }
         long now = clock.wallMillis();
         List<Check> checks = checks(current, fingerprint, now);
@@ -113,10 +117,20 @@ public final class UpstreamQuotas {
     /** Where the bytes of {@code metric} of one exchange are counted. */
     public UsageTap tap(QuotaMetric metric, String fingerprint) {
         List<QuotaConfig> current = quotas;
-        if (current.stream().noneMatch(q -> q.metric() == metric)) {
+        if (!measures(current, metric)) {
             return UsageTap.NONE;
         }
         return new UsageTap(distinctCounters(checks(current, fingerprint, clock.wallMillis()), metric));
+    }
+
+    /** A plain loop: this runs twice per request, where a stream would allocate. */
+    private static boolean measures(List<QuotaConfig> quotas, QuotaMetric metric) {
+        for (int i = 0; i < quotas.size(); i++) {
+            if (quotas.get(i).metric() == metric) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Each quota's standing in the current period. */

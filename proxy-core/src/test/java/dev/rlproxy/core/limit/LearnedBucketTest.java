@@ -51,6 +51,34 @@ class LearnedBucketTest {
     }
 
     @Test
+    void aSilentBucketLetsEveryRequestGoUntilAThrottledAnswer() {
+        bucket.admit(0, 1);
+        bucket.settle(true, RateLimitObservation.EMPTY, true, 0, 0, 0, MARGIN);
+        bucket.apply(RateLimitObservation.EMPTY, true, false, 0, 0, MARGIN, MAX_WAIT);
+        bucket.heardNothing();
+
+        assertThat(availableAt(0)).as("no one-at-a-time rule (capped by this test at 1000)").isEqualTo(1_000);
+
+        bucket.admit(0, 1);
+        RateLimitObservation throttled = new RateLimitObservation(null, List.of(), true, false, -1);
+        bucket.apply(throttled, true, true, 0, 0, MARGIN, MAX_WAIT);
+        assertThat(bucket.refreshEarliestNanos(0, 1)).as("the back-off first").isEqualTo(1_000 * MS);
+        assertThat(bucket.refreshEarliestNanos(1_000 * MS, 1)).as("then one at a time: one is in flight")
+                .isEqualTo(Bucket.UNTIL_RELEASE);
+    }
+
+    @Test
+    void aBucketThatStartsWithAnAssumedLimitIgnoresSilence() {
+        LearnedBucket assumed = new LearnedBucket(true, BucketLimit.of(2, java.time.Duration.ofSeconds(10)), 0);
+        assumed.heardNothing();
+        for (int i = 0; i < 2; i++) {
+            assertThat(assumed.refreshEarliestNanos(0, 1)).isZero();
+            assumed.admit(0, 1);
+        }
+        assertThat(assumed.refreshEarliestNanos(0, 1)).as("the assumed window still limits").isGreaterThan(0);
+    }
+
+    @Test
     void availableIsRemainingMinusInFlightThenTheDeadline() {
         completeOne(0, report(2, 1_000));
         assertThat(availableAt(0)).isEqualTo(2);

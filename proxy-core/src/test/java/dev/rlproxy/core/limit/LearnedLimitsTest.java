@@ -39,15 +39,79 @@ class LearnedLimitsTest {
     }
 
     @Test
-    void aBucketNeverHeardFromSendsOneRequestAtATime() {
+    void aBucketNeverHeardFromProbesWithOneRequestAtATime() {
         Ticket first = acquire("s", "GET /a").join();
         CompletableFuture<Ticket> second = acquire("s", "GET /a");
         assertThat(second).isNotDone();
 
-        first.complete(RateLimitObservation.EMPTY);
+        first.complete(report(null, 10, 9, 10_000));
+
+        assertThat(second).as("the probe's answer frees the slot").isCompleted();
+    }
+
+    @Test
+    void anAnswerWithoutRateLimitInformationMakesTheBucketSilentAndLetsEveryRequestGo() {
+        Ticket probe = acquire("s", "GET /a").join();
+        List<CompletableFuture<Ticket>> queued = List.of(acquire("s", "GET /a"), acquire("s", "GET /a"),
+                acquire("s", "GET /a"));
+        assertThat(queued).as("the probe goes alone").noneMatch(CompletableFuture::isDone);
+
+        probe.complete(RateLimitObservation.EMPTY);
+
+        assertThat(queued).as("silent upstream: the queue goes at once").allMatch(CompletableFuture::isDone);
+        assertThat(acquire("s", "GET /a")).as("and so does anything after, with 3 in flight").isCompleted();
+        Ticket otherRoute = acquire("s", "GET /b").join();
+        assertThat(acquire("s", "GET /b")).as("another route is a bucket of its own, still unheard").isNotDone();
+        otherRoute.abandon(false);
+    }
+
+    @Test
+    void aServerErrorWithoutHeadersDoesNotMakeABucketSilent() {
+        Ticket probe = acquire("s", "r").join();
+        CompletableFuture<Ticket> second = acquire("s", "r");
+
+        probe.completeServerError(RateLimitObservation.EMPTY);
 
         assertThat(second).isCompleted();
-        assertThat(acquire("s", "GET /a")).as("still unheard: one at a time").isNotDone();
+        assertThat(acquire("s", "r")).as("a gateway's error page proves nothing: still one at a time").isNotDone();
+    }
+
+    @Test
+    void aSilentBucketFollowsHeadersOnceTheyAppear() {
+        acquire("s", "r").join().complete(RateLimitObservation.EMPTY);
+        Ticket a = acquire("s", "r").join();
+        Ticket b = acquire("s", "r").join();
+
+        a.complete(report(null, 10, 1, 10_000)); // one left, and b is in flight
+
+        assertThat(acquire("s", "r")).as("remaining minus in flight: nothing").isNotDone();
+        scheduler.advanceNanos(10_500 * MS);
+        assertThat(limiter.queueDepth()).as("the reset restores the reported limit").isZero();
+        b.abandon(false);
+    }
+
+    @Test
+    void aThrottledAnswerWithoutHeadersBacksOffAndThenProbesAloneAgain() {
+        acquire("s", "r").join().complete(RateLimitObservation.EMPTY);
+        Ticket a = acquire("s", "r").join();
+        Ticket b = acquire("s", "r").join();
+
+        a.complete(new RateLimitObservation(null, List.of(), true, false, 2_000)); // 429, Retry-After: 2
+
+        CompletableFuture<Ticket> next = acquire("s", "r");
+        scheduler.advanceNanos(2_500 * MS - 1);
+        assertThat(next).as("Retry-After plus margin").isNotDone();
+        scheduler.advanceNanos(1);
+        assertThat(next).as("b is still in flight: one at a time again").isNotDone();
+        b.abandon(false);
+        assertThat(next).isCompleted();
+        CompletableFuture<Ticket> after = acquire("s", "r");
+        assertThat(after).as("next is the probe").isNotDone();
+
+        next.join().complete(RateLimitObservation.EMPTY);
+
+        assertThat(after).as("silent again").isCompleted();
+        assertThat(acquire("s", "r")).isCompleted();
     }
 
     @Test

@@ -19,7 +19,11 @@ import java.util.concurrent.TimeUnit;
  *       for more (a body the proxy holds back while it waits for quota never times out here);</li>
  *   <li>busy — the exchange is with the upstream; its own timeouts apply.</li>
  * </ul>
- * Timers run on the connection's event loop; nothing sleeps.
+ * Timers run on the connection's event loop; nothing sleeps. A connection has at most one scheduled
+ * task: arming moves a deadline and cancelling clears it, and the task, when it runs, either expires
+ * the phase, re-schedules itself for a deadline that moved on, or finds nothing armed. Every request
+ * arms and cancels two timers, which otherwise cost a scheduled task and a queue insert and removal
+ * each.
  */
 final class ClientTimeouts extends ChannelDuplexHandler {
 
@@ -38,7 +42,13 @@ final class ClientTimeouts extends ChannelDuplexHandler {
     private Expiry expiry;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.HEAD;
+    /** The phase whose timeout is armed, or null. */
+    private Phase armed;
+    private long deadlineNanos;
+    /** The one scheduled task, or null; it runs at {@code timerAtNanos}. */
     private ScheduledFuture<?> timer;
+    private long timerAtNanos;
+    private final Runnable timerTask = this::timerRan;
 
     ClientTimeouts(ClientLimits limits) {
         this.limits = limits;
@@ -55,7 +65,7 @@ final class ClientTimeouts extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        arm(limits.headerTimeout(), () -> expiry.headTimedOut());
+        arm(limits.headerTimeout());
         ctx.fireChannelActive();
     }
 
@@ -63,7 +73,7 @@ final class ClientTimeouts extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (phase == Phase.IDLE) {
             phase = Phase.HEAD;
-            arm(limits.headerTimeout(), () -> expiry.headTimedOut());
+            arm(limits.headerTimeout());
         } else if (phase == Phase.BODY) {
             cancel(); // re-armed when the proxy asks for more
         }
@@ -72,8 +82,8 @@ final class ClientTimeouts extends ChannelDuplexHandler {
 
     @Override
     public void read(ChannelHandlerContext ctx) {
-        if (phase == Phase.BODY && timer == null) {
-            arm(limits.bodyTimeout(), () -> expiry.bodyTimedOut());
+        if (phase == Phase.BODY && armed == null) {
+            arm(limits.bodyTimeout());
         }
         ctx.read();
     }
@@ -81,13 +91,17 @@ final class ClientTimeouts extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancel();
+        if (timer != null) {
+            timer.cancel(false); // nothing will re-arm it: let the closed connection go now
+            timer = null;
+        }
         ctx.fireChannelInactive();
     }
 
     /** A response is done and the connection stays open for another request. */
     void awaitNextRequest() {
         phase = Phase.IDLE;
-        arm(limits.idleTimeout(), () -> expiry.idleTimedOut());
+        arm(limits.idleTimeout());
     }
 
     /** A request head arrived; {@code bodyFollows}: the proxy will read a body next. */
@@ -104,18 +118,46 @@ final class ClientTimeouts extends ChannelDuplexHandler {
         }
     }
 
-    private void arm(Duration timeout, Runnable onExpiry) {
-        cancel();
-        timer = ctx.executor().schedule(() -> {
+    /** Arms the current phase's timeout, {@code timeout} from now. */
+    private void arm(Duration timeout) {
+        long now = ctx.executor().ticker().nanoTime();
+        armed = phase;
+        deadlineNanos = now + timeout.toNanos();
+        if (timer != null && timerAtNanos - deadlineNanos > 0) {
+            timer.cancel(false); // it would run too late for the new deadline
             timer = null;
-            onExpiry.run();
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (timer == null) {
+            schedule(now);
+        }
+    }
+
+    private void schedule(long now) {
+        timerAtNanos = deadlineNanos;
+        timer = ctx.executor().schedule(timerTask, deadlineNanos - now, TimeUnit.NANOSECONDS);
+    }
+
+    private void timerRan() {
+        timer = null;
+        if (armed == null) {
+            return;
+        }
+        long now = ctx.executor().ticker().nanoTime();
+        if (deadlineNanos - now > 0) {
+            schedule(now); // re-armed since this was scheduled
+            return;
+        }
+        Phase expired = armed;
+        armed = null;
+        switch (expired) {
+            case HEAD -> expiry.headTimedOut();
+            case IDLE -> expiry.idleTimedOut();
+            case BODY -> expiry.bodyTimedOut();
+            default -> throw new IllegalStateException("no timeout in phase " + expired);
+        }
     }
 
     private void cancel() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        armed = null;
     }
 }

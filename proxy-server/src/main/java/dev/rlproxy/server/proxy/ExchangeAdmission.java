@@ -182,6 +182,8 @@ final class ExchangeAdmission {
     void answered(int status, RateLimitObservation observation) {
         if (status == 304) {
             ticket.completeNotModified(observation); // uncounted by GitHub: its headers, not a count, decide
+        } else if (status >= 500) {
+            ticket.completeServerError(observation); // a bare error page does not show the upstream is silent
         } else {
             ticket.complete(observation);
         }

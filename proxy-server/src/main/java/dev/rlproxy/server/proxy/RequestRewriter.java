@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AttributeKey;
 
 import java.net.InetSocketAddress;
 
@@ -29,10 +30,18 @@ final class RequestRewriter {
                 || m.equals(HttpMethod.PUT) || m.equals(HttpMethod.DELETE);
     }
 
-    /** The client's IP address for the forwarding headers. */
+    private static final AttributeKey<String> CLIENT_ADDRESS = AttributeKey.valueOf("rlproxy.clientAddress");
+
+    /** The client's IP address for the forwarding headers; formatted once per connection. */
     static String clientAddress(Channel client) {
-        return client.remoteAddress() instanceof InetSocketAddress address
-                ? address.getAddress().getHostAddress() : "unknown";
+        String known = client.attr(CLIENT_ADDRESS).get();
+        if (known != null) {
+            return known;
+        }
+        String address = client.remoteAddress() instanceof InetSocketAddress socket
+                ? socket.getAddress().getHostAddress() : "unknown";
+        client.attr(CLIENT_ADDRESS).set(address);
+        return address;
     }
 
     /**

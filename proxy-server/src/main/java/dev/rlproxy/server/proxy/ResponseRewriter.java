@@ -21,13 +21,16 @@ final class ResponseRewriter {
     }
 
     /**
+     * The upstream's head, rewritten in place: its headers are taken over rather than copied (a
+     * copy per response was a tenth of the proxy's allocation), so read nothing from
+     * {@code upstream} afterwards.
+     *
      * @param rewritingBody the body is rewritten on the way (see {@link #bodyRewriter}): its length
      *                      changes, so it is re-framed as chunks
      */
     static HttpResponse relayHead(HttpResponse upstream, HttpMethod requestMethod, boolean clientKeepAlive,
                                   ProxyUrls urls, boolean rewritingBody) {
-        HttpResponse head = new DefaultHttpResponse(upstream.protocolVersion(), upstream.status());
-        head.headers().set(upstream.headers());
+        HttpResponse head = new DefaultHttpResponse(upstream.protocolVersion(), upstream.status(), upstream.headers());
         HopByHopHeaders.strip(head.headers());
         rewriteUrls(head.headers(), urls);
         if (rewritingBody) {

@@ -56,6 +56,9 @@ public record Route(String pathPrefix, String host, Upstream upstream, boolean p
         if (pathPrefix == null) {
             return uri;
         }
+        if (pathPrefix.length() == 1 && uri.startsWith(pathPrefix)) {
+            return uri; // the "/" route: nothing to strip, no copy to make
+        }
         // "/github" and "/github?q" reach the "/github/" route too (Router): they are its root.
         return "/" + uri.substring(uri.startsWith(pathPrefix) ? pathPrefix.length() : pathPrefix.length() - 1);
     }

@@ -36,6 +36,6 @@ public record UpstreamTarget(String name, boolean tls, String host, int port, St
         if (pathAndQuery.isEmpty() || pathAndQuery.charAt(0) != '/') {
             pathAndQuery = "/" + pathAndQuery;
         }
-        return basePath + pathAndQuery;
+        return basePath.isEmpty() ? pathAndQuery : basePath + pathAndQuery;
     }
 }

@@ -105,6 +105,20 @@ class ClientTimeoutsTest {
     }
 
     @Test
+    void eachAnswerStartsTheIdleTimeoutAfreshThoughTheEarlierDeadlineIsStillScheduled() {
+        EmbeddedChannel ch = channel();
+        assertThat(send(ch, "GET /nowhere HTTP/1.1\r\nHost: p\r\n\r\n")).startsWith("HTTP/1.1 404");
+        assertThat(after(ch, 1_999)).isEmpty();
+        assertThat(send(ch, "GET /again HTTP/1.1\r\nHost: p\r\n\r\n")).startsWith("HTTP/1.1 404");
+
+        assertThat(after(ch, 1_999)).isEmpty();
+        assertThat(ch.isOpen()).as("2 s after the second answer, not the first").isTrue();
+        assertThat(after(ch, 1)).isEmpty();
+        assertThat(ch.isOpen()).isFalse();
+        assertThat(ch.finish()).isFalse();
+    }
+
+    @Test
     void unexpectedConnectionErrorsAreLoggedAtWarnAndResetsAtDebug() {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         ch.qos.logback.classic.Logger logger =

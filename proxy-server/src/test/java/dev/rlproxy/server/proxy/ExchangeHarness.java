@@ -218,6 +218,12 @@ final class ExchangeHarness implements AutoCloseable {
             }
 
             @Override
+            public void completeServerError(RateLimitObservation observation) {
+                events.add("completeServerError");
+                real.completeServerError(observation);
+            }
+
+            @Override
             public void abandon(boolean maybeSent) {
                 events.add("abandon(" + maybeSent + ")");
                 real.abandon(maybeSent);

@@ -65,6 +65,19 @@ class ProxyExchangeTest {
     // ---- the happy path ------------------------------------------------------------------------
 
     @Test
+    void aServerErrorIsReportedToTheLimiterAsOneSoItMarksNoBucketSilent() {
+        h.clientSends(GET);
+        EmbeddedChannel upstream = h.connections.connect(false);
+        upstreamReceived(upstream);
+
+        upstreamAnswers(upstream, "HTTP/1.1 502 Bad Gateway\r\nContent-Length: 2\r\n\r\nno");
+
+        assertThat(h.clientReceived()).startsWith("HTTP/1.1 502 Bad Gateway").endsWith("no");
+        assertThat(h.limiter.events).containsExactly("completeServerError", "release");
+        clientLeaves();
+    }
+
+    @Test
     void relaysTheAnswerThenGivesTicketTokenAndConnectionBack() {
         h.clientSends(GET);
         EmbeddedChannel upstream = h.connections.connect(false);
