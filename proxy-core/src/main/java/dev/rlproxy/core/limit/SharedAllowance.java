@@ -253,8 +253,10 @@ final class SharedAllowance {
                 leaseId = lease.id();
                 granted = lease.granted();
                 usableUntil = sentAt + shared.validityNanos;
-                if (lease.retryAfterNanos() > 0) { // also with a lease that leaves the bucket nearly full: not before then
-                    retryPending = true;
+                if (request.wanted() > 0) {
+                    // A hint also comes with a lease that took the last slots: once it runs out, not before then.
+                    // No hint: capacity is left, so an older hint no longer holds.
+                    retryPending = lease.retryAfterNanos() > 0;
                     retryAt = now + lease.retryAfterNanos();
                 }
                 if (leaseId != 0) {
