@@ -5,7 +5,8 @@
 --
 -- KEYS: 1 open leases (hash id -> "grantedAt:count:expiresAt"), 2 used slots of closed leases
 --       (sorted set, score = when, member "lease:chunk:count"), 3 lease id sequence, 4 retry
---       times promised to replicas that got nothing (sorted set, score = when).
+--       times promised to replicas (sorted set, score = when, member = the lease id they got, or
+--       an id of their own if none).
 -- ARGV: 1 limit, 2 per (us), 3 validity (us), 4 grace (us), 5 wanted, 6 carried, 7 previous lease
 --       id (0: none), then pairs: offset from the previous lease's grant (us), sends in that chunk.
 -- Returns {lease id (0: none), granted (carried + fresh), fresh, retry after (us)}.
@@ -35,6 +36,7 @@ if previous ~= '0' then
     base = tonumber(string.match(record, '^(%d+):'))
     redis.call('HDEL', KEYS[1], previous)
   end
+  redis.call('ZREM', KEYS[4], previous) -- its replica is back: no longer waited for
   for i = 8, #ARGV - 1, 2 do
     local at = base + tonumber(ARGV[i])
     if at > horizon then
@@ -63,22 +65,29 @@ for i = 1, #used, 2 do
   held = held + tonumber(string.match(used[i], ':(%d+)$'))
 end
 
--- LeaseSizing.fresh: what is wanted, at most half of what is left, at least an eighth of the limit.
+-- LeaseSizing.fresh: what is wanted, at most half of what is left, at least an eighth of the limit,
+-- and all that is left rather than a rest smaller than that eighth.
 local left = limit - held - carried
 local minUseful = math.max(1, math.min(wanted, math.floor((limit + 7) / 8)))
 local fresh = 0
 if wanted > 0 and left > 0 then
-  fresh = math.min(wanted, left, math.max(math.floor((left + 1) / 2), minUseful))
+  local share = math.max(math.floor((left + 1) / 2), minUseful)
+  if left - share < minUseful then
+    share = left
+  end
+  fresh = math.min(wanted, left, share)
 end
 
--- Nothing fresh: when enough used slots will have left the window to be worth asking again, behind
--- the replicas already told to come back (half a useful share more for each, so they do not all
--- come back for the same slots; a whole share each would leave slots unclaimed for longer).
+-- Less than a useful share left (nothing fresh, or the last slots): when enough used slots will
+-- have left the window to be worth asking again, behind the replicas already told to come back
+-- (half a useful share more for each, so they do not all come back for the same slots; a whole
+-- share each would leave slots unclaimed for longer). A grant's hint is at most one validity and
+-- one window: its lease, exhausted and held open until then, costs no capacity.
 local retry = 0
 redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', int(now))
-if fresh == 0 and wanted > 0 then
+if wanted > 0 and left - fresh < minUseful then
   local need = minUseful + math.floor(minUseful * redis.call('ZCARD', KEYS[4]) / 2)
-  local free = left
+  local free = left - fresh
   retry = -1
   for i = 1, #used, 2 do
     free = free + tonumber(string.match(used[i], ':(%d+)$'))
@@ -87,11 +96,14 @@ if fresh == 0 and wanted > 0 then
       break
     end
   end
-  if retry < 0 or (openLeases > 0 and retry > validity) then
+  if fresh > 0 then
+    if retry < 0 or retry > math.min(validity, per) then
+      retry = math.min(validity, per)
+    end
+  elseif retry < 0 or (openLeases > 0 and retry > validity) then
     retry = validity -- open leases usually close within their validity
   end
   retry = math.max(1, retry)
-  redis.call('ZADD', KEYS[4], int(now + retry), redis.call('INCR', KEYS[3]))
 end
 
 local granted = carried + fresh
@@ -99,6 +111,9 @@ local id = 0
 if granted > 0 then
   id = redis.call('INCR', KEYS[3])
   redis.call('HSET', KEYS[1], id, int(now) .. ':' .. granted .. ':' .. int(now + validity + grace))
+end
+if retry > 0 then
+  redis.call('ZADD', KEYS[4], int(now + retry), id ~= 0 and id or redis.call('INCR', KEYS[3]))
 end
 local ttl = int(math.ceil((per + validity + grace) / 1000) + 1000)
 for k = 1, 4 do

@@ -44,6 +44,9 @@ final class SharedAllowance {
     private int admittedSinceRequest;
     /** Admissions per nanosecond between the last two requests that saw any (a retry after an empty answer sees none). */
     private double demandPerNano;
+    /** Whether the current lease's slots were all taken, and when: demand outran it from then on. */
+    private boolean ranOut;
+    private long ranOutAt;
 
     /** Reservations made on local terms (store gone) and not yet stamped. */
     private int localReserved;
@@ -99,6 +102,7 @@ final class SharedAllowance {
         if (leaseCovers(now, cost)) {
             used += cost;
             chunks.add(now - requestedAt, cost);
+            noteRunOut(now);
         } else {
             recordLocal(now, cost);
         }
@@ -108,6 +112,7 @@ final class SharedAllowance {
         admittedSinceRequest += cost;
         if (leaseCovers(now, cost)) {
             leasedReserved += cost;
+            noteRunOut(now);
         } else {
             localReserved += cost;
         }
@@ -135,6 +140,13 @@ final class SharedAllowance {
     /** No lease to close, no request in flight, nothing reserved: forgetting the bucket loses nothing. */
     boolean isIdle() {
         return leaseId == 0 && !requesting && leasedReserved == 0 && localReserved == 0;
+    }
+
+    private void noteRunOut(long now) {
+        if (!ranOut && used + leasedReserved >= granted) {
+            ranOut = true;
+            ranOutAt = now;
+        }
     }
 
     private boolean leaseCovers(long now, int cost) {
@@ -183,11 +195,13 @@ final class SharedAllowance {
 
     /**
      * Slots to ask for: the tickets waiting now, or the recent rate over one validity, whichever is
-     * more. Call once per request: it moves the rate on.
+     * more. The rate is measured until the lease ran out, if it did: a replica that waited for a
+     * retry hint since then admitted as fast as it was let, not as fast as it was asked. Call once
+     * per request: it moves the rate on.
      */
     private int wanted(long now, int cost) {
         long limit = bucket.limit().limit();
-        long elapsed = Math.max(1_000_000L, now - requestedAt);
+        long elapsed = Math.max(1_000_000L, (ranOut ? ranOutAt : now) - requestedAt);
         if (admittedSinceRequest > 0 || elapsed > shared.validityNanos) {
             demandPerNano = (double) admittedSinceRequest / elapsed;
         }
@@ -208,6 +222,7 @@ final class SharedAllowance {
         used = 0;
         requestedAt = now;
         admittedSinceRequest = 0;
+        ranOut = false;
         requesting = true;
         CompletableFuture<Lease> answer;
         try {
@@ -238,8 +253,10 @@ final class SharedAllowance {
                 leaseId = lease.id();
                 granted = lease.granted();
                 usableUntil = sentAt + shared.validityNanos;
-                if (request.wanted() > 0 && lease.fresh() == 0) {
-                    retryPending = true;
+                if (request.wanted() > 0) {
+                    // A hint also comes with a lease that took the last slots: once it runs out, not before then.
+                    // No hint: capacity is left, so an older hint no longer holds.
+                    retryPending = lease.retryAfterNanos() > 0;
                     retryAt = now + lease.retryAfterNanos();
                 }
                 if (leaseId != 0) {

@@ -41,6 +41,7 @@ public final class InMemoryBucketLeases implements BucketLeases {
         Shared b = buckets.computeIfAbsent(r.bucketKey(), k -> new Shared());
         if (r.previousLeaseId() != 0) {
             Open previous = b.open.remove(r.previousLeaseId());
+            b.promised.remove(r.previousLeaseId()); // its replica is back: no longer waited for
             long base = previous == null ? now : previous.grantedAt; // forgotten: counted from now, never earlier
             LeaseUsage usage = r.usage();
             for (int i = 0; i < usage.chunks(); i++) {
@@ -49,7 +50,7 @@ public final class InMemoryBucketLeases implements BucketLeases {
         }
         b.open.values().removeIf(l -> l.expiresAt - horizon <= 0);
         b.used.removeIf(u -> u.at - horizon <= 0);
-        b.promised.removeIf(at -> at - now <= 0);
+        b.promised.values().removeIf(at -> at - now <= 0);
         long held = 0;
         for (Open l : b.open.values()) {
             held += l.count;
@@ -59,26 +60,31 @@ public final class InMemoryBucketLeases implements BucketLeases {
         }
         long left = r.limit() - held - r.carried();
         int fresh = LeaseSizing.fresh(r.wanted(), left, r.limit());
-        long retryAfter = fresh == 0 && r.wanted() > 0 ? retryAfter(b, now, left, r) : 0;
+        long useful = LeaseSizing.minUseful(r.limit(), r.wanted());
+        long retryAfter = r.wanted() > 0 && left - fresh < useful ? retryAfter(b, now, left - fresh, useful, fresh, r) : 0;
         int granted = r.carried() + fresh;
-        if (granted == 0) {
-            if (b.open.isEmpty() && b.used.isEmpty() && b.promised.isEmpty()) {
-                buckets.remove(r.bucketKey());
-            }
-            return CompletableFuture.completedFuture(new Lease(0, 0, 0, retryAfter));
+        long id = granted > 0 ? nextId++ : 0;
+        if (granted > 0) {
+            b.open.put(id, new Open(now, granted, now + validityNanos + graceNanos));
         }
-        long id = nextId++;
-        b.open.put(id, new Open(now, granted, now + validityNanos + graceNanos));
+        if (retryAfter > 0) {
+            b.promised.put(id != 0 ? id : nextId++, now + retryAfter);
+        }
+        if (b.open.isEmpty() && b.used.isEmpty() && b.promised.isEmpty()) {
+            buckets.remove(r.bucketKey());
+        }
         return CompletableFuture.completedFuture(new Lease(id, granted, fresh, retryAfter));
     }
 
     /**
      * Until enough used slots leave the window, behind the replicas already told to come back (half
      * a useful share more for each, so they do not all come back for the same slots); open leases
-     * usually close within their validity.
+     * usually close within their validity. A grant that leaves less than a useful share gets the
+     * same hint, so its replica does not come back for an empty answer when the lease runs out, but
+     * at most one validity and one window later: an exhausted lease held open until then costs no
+     * capacity, as its sends would not have left the window sooner.
      */
-    private long retryAfter(Shared b, long now, long left, LeaseRequest r) {
-        long useful = LeaseSizing.minUseful(r.limit(), r.wanted());
+    private long retryAfter(Shared b, long now, long left, long useful, int fresh, LeaseRequest r) {
         long need = useful + useful * b.promised.size() / 2;
         List<Used> byTime = new ArrayList<>(b.used);
         byTime.sort(Comparator.comparingLong(Used::at));
@@ -91,12 +97,12 @@ public final class InMemoryBucketLeases implements BucketLeases {
                 break;
             }
         }
-        if (!b.open.isEmpty() || wait == Long.MAX_VALUE) {
+        if (fresh > 0) {
+            wait = Math.min(wait, Math.min(validityNanos, r.perNanos()));
+        } else if (!b.open.isEmpty() || wait == Long.MAX_VALUE) {
             wait = Math.min(wait, validityNanos);
         }
-        wait = Math.max(1, wait);
-        b.promised.add(now + wait);
-        return wait;
+        return Math.max(1, wait);
     }
 
     @Override
@@ -117,8 +123,8 @@ public final class InMemoryBucketLeases implements BucketLeases {
     private static final class Shared {
         final Map<Long, Open> open = new LinkedHashMap<>();
         final List<Used> used = new ArrayList<>();
-        /** Retry times promised to callers that got nothing. */
-        final List<Long> promised = new ArrayList<>();
+        /** Retry times promised to callers, by the lease id they got (or one of their own if none). */
+        final Map<Long, Long> promised = new HashMap<>();
     }
 
     private record Open(long grantedAt, int count, long expiresAt) {

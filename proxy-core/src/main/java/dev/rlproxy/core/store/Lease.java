@@ -6,8 +6,9 @@ package dev.rlproxy.core.store;
  * @param id              names the lease when it is closed; 0 when nothing was granted or carried
  * @param granted         slots the caller may use: the carried reservations plus the fresh slots
  * @param fresh           of {@code granted}, the slots newly taken from the bucket
- * @param retryAfterNanos when nothing fresh was granted although some was wanted: how long until
- *                        enough capacity has left the window to be worth asking again; else 0
+ * @param retryAfterNanos when the answer leaves the bucket with less than a useful share (nothing
+ *                        fresh although some was wanted, or the last slots): how long until enough
+ *                        capacity has left the window to be worth asking again; else 0
  */
 public record Lease(long id, int granted, int fresh, long retryAfterNanos) {
 

@@ -87,7 +87,44 @@ class SharedBucketsTest {
         assertThat(late).as("sends in 19 s of 200 per second").isGreaterThanOrEqualTo((long) (0.95 * 19 * 200));
         int requests = views.stream().mapToInt(v -> v.requests).sum();
         assertThat((double) requests / sends.size()).as("store round trips per send (3 replicas, all saturated)")
-                .isLessThan(0.15);
+                .isLessThanOrEqualTo(0.1);
+    }
+
+    /**
+     * The round-trip goal, measured deterministically: 3 replicas, 200 per second, 30 clients each
+     * sending at once whenever admitted, 20 s. Leases of about an eighth of the limit, and a replica
+     * whose lease took the last slots waits for the hint instead of asking again for nothing.
+     */
+    @Test
+    void aTenthOfARoundTripPerSendAtMostAtTwoHundredPerSecondWithThreeSaturatedReplicas() {
+        List<SwitchableLeases> views = new ArrayList<>();
+        for (int r = 0; r < 3; r++) {
+            SwitchableLeases view = new SwitchableLeases(store);
+            views.add(view);
+            LocalRateLimiter limiter = replica(view, FailureMode.LOCAL_SHARE, 3);
+            for (int i = 0; i < 30; i++) {
+                sendAtOnce(limiter);
+            }
+        }
+        for (int ms = 0; ms < 20_000; ms++) {
+            scheduler.advanceNanos(MS);
+        }
+
+        assertThat(WindowCheck.violation(sends, 200, SECOND)).isNull();
+        assertThat(sends.size()).as("sends in 20 s of 200 per second").isGreaterThanOrEqualTo((int) (0.95 * 20 * 200));
+        int requests = views.stream().mapToInt(v -> v.requests).sum();
+        assertThat((double) requests / sends.size()).as("store round trips per send").isLessThanOrEqualTo(0.1);
+    }
+
+    private void sendAtOnce(LocalRateLimiter limiter) {
+        limiter.acquire(request(TWO_HUNDRED_PER_SECOND, false, 30 * SECOND)).whenComplete((ticket, error) -> {
+            if (ticket != null) {
+                ticket.sent();
+                sends.add(clock.nanoTime());
+                ticket.complete(RateLimitObservation.EMPTY);
+            }
+            scheduler.schedule(() -> sendAtOnce(limiter), 0);
+        });
     }
 
     @Test

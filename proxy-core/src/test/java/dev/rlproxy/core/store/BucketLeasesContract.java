@@ -55,9 +55,36 @@ public abstract class BucketLeasesContract {
     void aLeaseTakesAtMostHalfOfWhatIsLeftSoOthersFindSome() {
         assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).isEqualTo(50);
         assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).isEqualTo(25);
-        assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).isEqualTo(13);
-        assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).as("an eighth of the limit at least").isEqualTo(12);
+        assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).as("all, rather than a rest under an eighth")
+                .isEqualTo(25);
         assertThat(ask("contract/half", 100, MINUTE, 1_000).fresh()).isZero();
+    }
+
+    @Test
+    void lessWantedIsLessGivenAndTheLastSlotsGoTogether() {
+        assertThat(ask("contract/rest", 100, MINUTE, 80).fresh()).isEqualTo(50);
+        assertThat(ask("contract/rest", 100, MINUTE, 13).fresh()).isEqualTo(13);
+        assertThat(ask("contract/rest", 100, MINUTE, 1).fresh()).isEqualTo(1);
+        assertThat(ask("contract/rest", 100, MINUTE, 1_000).fresh()).as("half of 36").isEqualTo(18);
+        assertThat(ask("contract/rest", 100, MINUTE, 1_000).fresh()).as("an eighth, and the rest of 5 with it")
+                .isEqualTo(18);
+        assertThat(ask("contract/rest", 100, MINUTE, 1).fresh()).isZero();
+    }
+
+    @Test
+    void aGrantThatLeavesLessThanAUsefulShareSaysWhenToComeBackAndOneThatLeavesMoreDoesNot() {
+        long per = TimeUnit.MILLISECONDS.toNanos(400);
+        Lease first = ask("contract/hint", 10, per, 4);
+        assertThat(first.fresh()).isEqualTo(4);
+        assertThat(first.retryAfterNanos()).as("6 left, more than an eighth").isZero();
+        close("contract/hint", 10, per, first, 0, 0, new LeaseUsage(new long[] {0}, new int[] {4}));
+        Lease half = ask("contract/hint", 10, per, 100);
+        assertThat(half.fresh()).isEqualTo(3);
+        assertThat(half.retryAfterNanos()).isZero();
+        Lease last = ask("contract/hint", 10, per, 100);
+        assertThat(last.fresh()).isEqualTo(3);
+        assertThat(last.retryAfterNanos()).as("nothing left: back when the closed sends leave the window")
+                .isBetween(1L, per);
     }
 
     @Test
