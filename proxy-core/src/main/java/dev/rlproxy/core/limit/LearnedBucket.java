@@ -82,8 +82,9 @@ final class LearnedBucket extends Bucket {
         // A known time comes first: when it passes, the release (if still needed) is waited for.
         long local = known > now ? known : untilRelease ? UNTIL_RELEASE : now;
         // Only a request the local windows let go asks the shared window (which may cost a sync);
-        // one sent on the local share after the store came back must not lease (see localSharesNow).
-        return shared == null || local != now || drainingShares ? local : shared.earliestNanos(now);
+        // one sent on the local share after the store came back must not lease (see localSharesNow),
+        // and a silent bucket has no window to lease from (the store would hold it to one probe at a time).
+        return shared == null || local != now || drainingShares || silentNow() ? local : shared.earliestNanos(now);
     }
 
     /** Of two earliest times: a known later time first, else a wait for a release, else now. */
@@ -128,7 +129,12 @@ final class LearnedBucket extends Bucket {
 
     /** Whether the store is away, the mode is fail-closed, and no leased credit is left. Call with the lock held. */
     boolean storeRefuses() {
-        return shared != null && !isRetired() && shared.refuses();
+        return shared != null && !isRetired() && !silentNow() && shared.refuses();
+    }
+
+    /** Silent and still without a window: nothing learned to share, so the shared window is not asked. */
+    private boolean silentNow() {
+        return silent && windows.isEmpty();
     }
 
     @Override

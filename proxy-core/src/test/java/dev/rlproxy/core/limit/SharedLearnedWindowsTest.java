@@ -120,6 +120,36 @@ class SharedLearnedWindowsTest {
         }
     }
 
+    /**
+     * An upstream that never reports a limit: once a replica's probe is answered without any
+     * rate-limit information its bucket is silent, and the shared window (which has nothing to
+     * lease but one probe at a time, cluster-wide) is no longer asked.
+     */
+    @Test
+    void aSilentUpstreamIsNotHeldToOneRequestAtATimeAcrossReplicas() {
+        for (int round = 0; round < 10; round++) {
+            for (int r = 0; r < replicas.size(); r++) {
+                int replica = r;
+                for (int k = 0; k < 10; k++) {
+                    replicas.get(r).acquire(new TicketRequest(List.of(), ROUTE, 1, 5_000 * MS))
+                            .whenComplete((ticket, error) -> {
+                                if (error == null) {
+                                    admittedBy[replica]++;
+                                    scheduler.schedule(() -> ticket.complete(RateLimitObservation.EMPTY), 20 * MS);
+                                }
+                            });
+                }
+            }
+            scheduler.advanceNanos(100 * MS);
+        }
+        scheduler.advanceNanos(1_000 * MS);
+
+        long admitted = admittedBy[0] + admittedBy[1] + admittedBy[2];
+        assertThat(admitted).as("all 300 requests admitted within 2 s (one at a time cluster-wide could not)")
+                .isEqualTo(300);
+        assertThat(syncs.get()).as("store round trips: the probes and batched completions only").isLessThan(60);
+    }
+
     /** The store fails without a probe saying so: each replica notices by its own failing sync. */
     @Test
     void aStoreThatFailsLeavesEachReplicaOnItsLocalShareAndRecoversWithoutViolations() {
