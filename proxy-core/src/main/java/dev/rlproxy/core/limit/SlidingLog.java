@@ -58,8 +58,14 @@ final class SlidingLog implements AdmissionWindow {
 
     @Override
     public void record(long at, int cost) {
-        if (size > 0 && entry(newest) + spanNanos <= at) {
-            forgetAll(); // everything has left the window: no entry matters any more
+        if (size > 0) {
+            // A stamp reads its time before taking the lock, so it may come after a later one: it
+            // counts from the newest time then. Later is the safe direction, and the log stays in
+            // order, which the one-look check and forgetting rely on.
+            at = Math.max(at, entry(newest));
+            if (entry(newest) + spanNanos <= at) {
+                forgetAll(); // everything has left the window: no entry matters any more
+            }
         }
         for (int i = 0; i < cost; i++) {
             if (size == capacity() && size < limit) {

@@ -95,4 +95,13 @@ class SlidingLogTest {
         assertThat(big.earliestNanos(110, 100)).isEqualTo(210);
         assertThat(big.earliestNanos(110, 99)).isEqualTo(110);
     }
+
+    @Test
+    void anEntryRecordedAfterALaterOneCountsFromTheLaterTime() {
+        SlidingLog one = new SlidingLog(1, 100);
+        one.record(100, 1);
+        one.record(90, 1); // a stamp whose time was read before a later stamp took the lock
+
+        assertThat(one.earliestNanos(150, 1)).as("the admission at 100 still holds the slot").isEqualTo(200);
+    }
 }
