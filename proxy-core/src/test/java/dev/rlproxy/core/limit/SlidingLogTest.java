@@ -104,4 +104,15 @@ class SlidingLogTest {
 
         assertThat(one.earliestNanos(150, 1)).as("the admission at 100 still holds the slot").isEqualTo(200);
     }
+
+    @Test
+    void anEntryRecordedOutOfOrderDoesNotMakeTheLogForgetEntriesStillInTheWindow() {
+        log.record(10, 1);
+        log.record(20, 1);
+        log.record(5, 1); // late: if 5 counted as the newest, the record at 110 would drop 20 too
+        log.record(110, 1);
+        log.record(115, 1);
+
+        assertThat(log.earliestNanos(116, 1)).as("20, 110 and 115 fill the window until 120").isEqualTo(120);
+    }
 }
