@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -52,7 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * headers; and how many streams each connection carried at once.
  *
  * <p>Paths: {@code /slow} answers after 300 ms; {@code /reset} resets the stream ({@code RST_STREAM
- * INTERNAL_ERROR}; over HTTP/1.1 it closes the connection); anything else answers 200 "h2 says hi"
+ * INTERNAL_ERROR}; over HTTP/1.1 it closes the connection); {@code /refuse-once} resets its first
+ * stream with {@code REFUSED_STREAM}; {@code /close-once} closes the connection of its first stream;
+ * anything else answers 200 "h2 says hi"
  * ("h1 says hi" over HTTP/1.1). Every answer carries GitHub-style rate-limit headers: 4000 of 5000
  * left, or none left for a minute on {@code /limited}.
  */
@@ -60,10 +63,12 @@ final class Http2Upstream implements AutoCloseable {
 
     /** One request as it arrived. */
     record Arrival(String protocol, String connection, int streamId, String method, String path, String authority,
-                   Map<String, String> headers, String body) {
+                   Map<String, String> headers, String body, long nanoTime) {
     }
 
     final List<Arrival> arrivals = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean refusedOnce = new AtomicBoolean();
+    private final AtomicBoolean closedOnce = new AtomicBoolean();
     private final Map<String, AtomicInteger> openStreams = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> mostStreamsAtOnce = new ConcurrentHashMap<>();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
@@ -172,9 +177,18 @@ final class Http2Upstream implements AutoCloseable {
             headers.forEach(h -> plain.put(h.getKey().toString(), h.getValue().toString()));
             String path = headers.path().toString();
             arrivals.add(new Arrival("h2", stream.parent().id().asShortText(), stream.stream().id(),
-                    headers.method().toString(), path, String.valueOf(headers.authority()), plain, body.toString()));
+                    headers.method().toString(), path, String.valueOf(headers.authority()), plain, body.toString(),
+                    System.nanoTime()));
             if (path.startsWith("/reset")) {
                 ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.INTERNAL_ERROR));
+                return;
+            }
+            if (path.startsWith("/refuse-once") && refusedOnce.compareAndSet(false, true)) {
+                ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.REFUSED_STREAM));
+                return;
+            }
+            if (path.startsWith("/close-once") && closedOnce.compareAndSet(false, true)) {
+                stream.parent().close();
                 return;
             }
             Http2Headers head = new DefaultHttp2Headers().status("200");
@@ -203,7 +217,7 @@ final class Http2Upstream implements AutoCloseable {
                 request.headers().forEach(h -> plain.put(h.getKey().toLowerCase(java.util.Locale.ROOT), h.getValue()));
                 arrivals.add(new Arrival("http/1.1", ctx.channel().id().asShortText(), 0, request.method().name(),
                         request.uri(), request.headers().get("Host"), plain,
-                        request.content().toString(StandardCharsets.UTF_8)));
+                        request.content().toString(StandardCharsets.UTF_8), System.nanoTime()));
                 if (request.uri().startsWith("/reset")) {
                     ctx.close();
                     return;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -122,6 +123,48 @@ class Http2UpstreamIntegrationTest {
     }
 
     @Test
+    void aStreamTheUpstreamRefusedIsSentAgain() throws Exception {
+        Http2Upstream upstream = upstream(true, 100);
+        RunningProxy proxy = proxy(upstream.port(), "auto", "");
+
+        HttpResponse<String> response = proxy.get("/api/refuse-once");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(upstream.arrivals).extracting(Http2Upstream.Arrival::path).containsExactly("/refuse-once", "/refuse-once");
+    }
+
+    @Test
+    void anIdempotentRequestOnAConnectionThatServedBeforeIsResentWhenTheConnectionCloses() throws Exception {
+        Http2Upstream upstream = upstream(true, 100);
+        RunningProxy proxy = proxy(upstream.port(), "auto", "");
+
+        assertThat(proxy.get("/api/first").statusCode()).isEqualTo(200);
+        HttpResponse<String> response = proxy.get("/api/close-once");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(upstream.arrivals).extracting(Http2Upstream.Arrival::path)
+                .containsExactly("/first", "/close-once", "/close-once");
+        assertThat(upstream.connections()).as("sent again on a new connection").isEqualTo(2);
+    }
+
+    @Test
+    void aConfiguredBucketHoldsAtTheUpstreamOverH2() throws Exception {
+        Http2Upstream upstream = upstream(true, 100);
+        RunningProxy proxy = proxy(upstream.port(), "auto",
+                ", buckets: [{ name: b, limit: 4, per: 2s }]");
+
+        ConcurrentLoad load = ConcurrentLoad.run(proxy.client, proxy.url("/api/x/"), 12, 12);
+
+        assertThat(load.count(200)).isEqualTo(12);
+        List<Long> arrivals = upstream.arrivals.stream().map(Http2Upstream.Arrival::nanoTime).sorted().toList();
+        assertThat(upstream.arrivals).allSatisfy(a -> assertThat(a.protocol()).isEqualTo("h2"));
+        for (int i = 0; i + 4 < arrivals.size(); i++) {
+            assertThat(arrivals.get(i + 4) - arrivals.get(i)).as("5 arrivals at the upstream within 2 s")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(2).toNanos());
+        }
+    }
+
+    @Test
     void noResponseHeadWithinTheResponseTimeoutIsA504() throws Exception {
         Http2Upstream upstream = upstream(true, 100);
         RunningProxy proxy = proxy(upstream.port(), "auto", ", responseTimeout: 100ms");
@@ -229,7 +272,7 @@ class Http2UpstreamIntegrationTest {
         Path caFile = TestPki.writeCertificates(dir.resolve("ca.pem"), CA.certificate());
         RunningProxy proxy = RunningProxy.start("""
                 server: { listen: "127.0.0.1:0" }
-                queue: { maxWait: 5s }
+                queue: { maxWait: 30s }
                 upstreams:
                   api: { url: "https://localhost:%d", http2: %s, dialect: github, tls: { caFile: "%s" }%s }
                 routes:
