@@ -1,13 +1,16 @@
 package dev.rlproxy.server.upstream;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2SettingsFrame;
 import io.netty.handler.codec.http2.Http2Stream;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -21,24 +24,31 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
 
     private final Channel channel;
     private final Http2LoopPool pool;
+    private final Http2StreamChannelBootstrap streams;
     /** The codec's view: a stream the proxy closed stays active there until its RST_STREAM is written. */
     private final io.netty.handler.codec.http2.Http2Connection.Endpoint<?> local;
     private boolean ready;
     private boolean goingAway;
     private int maxStreams = Integer.MAX_VALUE;
-    private int streams;
+    private int open;
     private boolean carriedStream;
 
-    Http2Connection(Channel channel, Http2FrameCodec codec, Http2LoopPool pool) {
+    /** @param streamHandler the pipeline of each stream it opens */
+    Http2Connection(Channel channel, Http2FrameCodec codec, Http2LoopPool pool, ChannelHandler streamHandler) {
         this.channel = channel;
         this.pool = pool;
+        // Streams read as their exchanges ask (flow control holds the upstream back meanwhile).
+        this.streams = new Http2StreamChannelBootstrap(channel).option(ChannelOption.AUTO_READ, false)
+                .handler(streamHandler);
         this.local = codec.connection().local();
         // The codec's count drops after the stream channel has closed (a reset is written first):
         // those who wait are served then.
         codec.connection().addListener(new Http2ConnectionAdapter() {
             @Override
             public void onStreamClosed(Http2Stream stream) {
-                channel.eventLoop().execute(pool::roomChanged);
+                if (pool.hasWaiting()) {
+                    channel.eventLoop().execute(pool::roomChanged); // not from within the codec's bookkeeping
+                }
             }
         });
     }
@@ -56,7 +66,7 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
      * (some may not have sent their HEADERS yet) and open in the codec (some may still be closing).
      */
     boolean hasRoom() {
-        return ready && !goingAway && channel.isActive() && streams < maxStreams
+        return ready && !goingAway && channel.isActive() && open < maxStreams
                 && local.numActiveStreams() < maxStreams;
     }
 
@@ -70,14 +80,19 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
      * request on it then goes over a connection that has waited open, as a pooled HTTP/1.1 one.
      */
     boolean streamOpened() {
-        streams++;
+        open++;
         boolean reused = carriedStream;
         carriedStream = true;
         return reused;
     }
 
     void streamClosed() {
-        streams--;
+        open--;
+    }
+
+    /** Opens new streams on this connection. */
+    Http2StreamChannelBootstrap streams() {
+        return streams;
     }
 
     @Override

@@ -5,14 +5,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
-import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslHandler;
@@ -49,7 +47,8 @@ final class Http2LoopPool {
     private static final ChannelHandler STREAM = new ChannelInitializer<Channel>() {
         @Override
         protected void initChannel(Channel stream) {
-            stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(false));
+            // Headers are validated once, by the HTTP/2 codec's decoder.
+            stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(false, false));
             stream.pipeline().addLast("h2-adapter", new Http2StreamAdapter());
             stream.pipeline().addLast("relay", new UpstreamRelayHandler());
         }
@@ -211,7 +210,7 @@ final class Http2LoopPool {
                 // the codec when the next one starts, its HEADERS wait for it instead of failing.
                 .encoderEnforceMaxConcurrentStreams(true)
                 .build();
-        Http2Connection connection = new Http2Connection(ch, codec, this);
+        Http2Connection connection = new Http2Connection(ch, codec, this, STREAM);
         connections.add(connection);
         ch.pipeline().addLast("h2", codec);
         ch.pipeline().addLast("h2-streams", new Http2MultiplexHandler(NO_PUSH));
@@ -246,6 +245,11 @@ final class Http2LoopPool {
         connectIfNeeded();
     }
 
+    /** Whether acquires are waiting for a stream. */
+    boolean hasWaiting() {
+        return !pending.isEmpty();
+    }
+
     /** A connection got ready, more or less room, or is going away: serve who waits. */
     void roomChanged() {
         Http2Connection room;
@@ -268,9 +272,7 @@ final class Http2LoopPool {
 
     private void openStream(Http2Connection connection, Promise<Channel> promise) {
         boolean reused = connection.streamOpened();
-        new Http2StreamChannelBootstrap(connection.channel())
-                .option(ChannelOption.AUTO_READ, false)
-                .handler(STREAM)
+        connection.streams()
                 .open()
                 .addListener(f -> {
                     if (!f.isSuccess()) {

@@ -62,7 +62,7 @@ class Http2UpstreamIntegrationTest {
             assertThat(arrival.protocol()).isEqualTo("h2");
             assertThat(arrival.authority()).isEqualTo("localhost:" + upstream.port());
             assertThat(arrival.headers()).doesNotContainKeys("connection", "keep-alive", "x-hop", "upgrade",
-                    "transfer-encoding", "host", "te");
+                    "transfer-encoding", "host", "te", "x-http2-scheme");
         });
         Http2Upstream.Arrival post = upstream.arrivals.get(0);
         assertThat(post.method()).isEqualTo("POST");
