@@ -149,7 +149,8 @@ def first_request_ms(port, path, deadline_s=60):
 
 # ---------------------------------------------------------------- servers
 
-def nginx_conf(work, name, port, body, upstream_port=None, workers=1):
+def nginx_conf(work, name, port, body, upstream_port=None, workers=1, tls=None):
+    """tls: (port, certificate, key) for a second listener with TLS and HTTP/2 (ALPN h2, http/1.1)."""
     root = os.path.join(work, name)
     os.makedirs(os.path.join(root, "logs"), exist_ok=True)
     if upstream_port is None:
@@ -158,6 +159,11 @@ def nginx_conf(work, name, port, body, upstream_port=None, workers=1):
     else:
         upstream = f"upstream backend {{ server 127.0.0.1:{upstream_port}; keepalive 64; }}"
         location = 'proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";'
+    tls_server = ""
+    if tls is not None:
+        tls_port, cert, key = tls
+        tls_server = (f"server {{ listen 127.0.0.1:{tls_port} ssl http2 backlog=4096; ssl_certificate {cert}; "
+                      f"ssl_certificate_key {key}; location / {{ {location} }} }}")
     conf = f"""daemon off;
 master_process on;
 worker_processes {workers};
@@ -172,6 +178,7 @@ http {{
   keepalive_timeout 300s;
   {upstream}
   server {{ listen 127.0.0.1:{port} backlog=4096; location / {{ {location} }} }}
+  {tls_server}
 }}
 """
     path = os.path.join(root, "nginx.conf")
@@ -180,12 +187,38 @@ http {{
     return root, path
 
 
-def proxy_yaml(port, admin_port, upstream_port, mode, redis_port=None):
-    """The proxy's configuration for one mode; pools big enough that 256 connections never wait for one."""
+def test_certificate(work):
+    """A throwaway CA and a certificate for localhost signed by it (openssl); returns (ca, cert, key)."""
+    d = os.path.join(work, "tls")
+    os.makedirs(d, exist_ok=True)
+    ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+    run = lambda argv: subprocess.run(argv, check=True, capture_output=True, cwd=d)
+    run(["openssl", "req", "-x509", *ec, "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=bench CA"])
+    run(["openssl", "req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"])
+    with open(os.path.join(d, "ext.cnf"), "w") as f:
+        f.write("subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\n")
+    run(["openssl", "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial",
+         "-out", "server.pem", "-days", "2", "-extfile", "ext.cnf"])
+    return tuple(os.path.join(d, n) for n in ("ca.pem", "server.pem", "server.key"))
+
+
+# rlproxy modes against the upstream's TLS + HTTP/2 listener: as memory, with http2 off or auto.
+TLS_MODES = {"tls-h1": "off", "tls-h2": "auto"}
+
+
+def proxy_yaml(port, admin_port, upstream_port, mode, redis_port=None, tls_upstream=None):
+    """The proxy's configuration for one mode; pools big enough that 256 connections never wait for one.
+
+    tls_upstream: (port, ca file) of the upstream's TLS listener, for the TLS_MODES."""
     buckets = "buckets: []"
     tokens = ""
     store = "store: { type: memory }"
-    if mode in ("memory", "redis"):
+    url = f"http://127.0.0.1:{upstream_port}"
+    tls = ""
+    if mode in TLS_MODES:
+        url = f"https://localhost:{tls_upstream[0]}"
+        tls = f'tls: {{ caFile: "{tls_upstream[1]}" }}\n    http2: "{TLS_MODES[mode]}"'
+    if mode in ("memory", "redis") or mode in TLS_MODES:
         # A token pool and a bucket far above the load: the whole admission path runs, nothing ever queues.
         buckets = "buckets:\n      - { name: generous, limit: 1000000000, per: 1s, scope: upstream }"
         tokens = ('tokens:\n      static: ["bench-token-1", "bench-token-2"]\n'
@@ -199,8 +232,9 @@ admin: {{ listen: "127.0.0.1:{admin_port}" }}
 {store}
 upstreams:
   bench:
-    url: "http://127.0.0.1:{upstream_port}"
+    url: "{url}"
     pool: {{ maxConnections: 512, minIdle: 64 }}
+    {tls}
     {tokens}
     {buckets}
 routes:
@@ -486,7 +520,9 @@ def main():
     p.add_argument("--connections", default="1,32,256", help="wrk connection counts (1,32,256)")
     p.add_argument("--warmup", type=int, default=20, help="seconds of wrk against each target first (20)")
     p.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (1; never more than connections)")
-    p.add_argument("--modes", default="unlimited,memory,redis", help="rlproxy modes (unlimited,memory,redis)")
+    p.add_argument("--modes", default="unlimited,memory,redis",
+                   help="rlproxy modes (unlimited,memory,redis); also tls-h1,tls-h2: to nginx's TLS + HTTP/2 listener "
+                        "with http2 off / auto")
     p.add_argument("--pin", action="store_true",
                    help="wrk on the last CPU, the servers on the others (taskset); off by default")
     p.add_argument("--variant", action="append", default=[], metavar="LABEL=JVM_FLAGS",
@@ -536,7 +572,12 @@ def main():
 
         # -- servers
         up_port, np_port = free_port(), free_port()
-        up_root, up_conf = nginx_conf(args.work, "upstream", up_port, body)
+        tls_upstream, nginx_tls = None, None
+        if any(m in TLS_MODES for m in modes):
+            ca, cert, key = test_certificate(args.work)
+            tls_upstream = (free_port(), ca)
+            nginx_tls = (tls_upstream[0], cert, key)
+        up_root, up_conf = nginx_conf(args.work, "upstream", up_port, body, tls=nginx_tls)
         np_root, np_conf = nginx_conf(args.work, "nginx-proxy", np_port, body, upstream_port=up_port)
         targets = {}
         for name, root, conf, port in (("direct", up_root, up_conf, up_port), ("nginx-proxy", np_root, np_conf, np_port)):
@@ -556,7 +597,9 @@ def main():
         elif args.footprint:
             modes = ["memory"]
         notes = {"unlimited": "no token pool, no bucket", "memory": "2-token pool + bucket of 10^9/s, memory store",
-                 "redis": "as memory, Redis store"}
+                 "redis": "as memory, Redis store",
+                 "tls-h1": "as memory, to nginx over TLS, http2: off (HTTP/1.1 pool)",
+                 "tls-h2": "as memory, to nginx over TLS, http2: auto (nginx picks h2)"}
         proxies = [(f"rlproxy-{mode}", mode, JAR, args.java_opts, notes[mode]) for mode in modes]
         if not (args.profile or args.footprint):
             for variant in args.variant:
@@ -583,7 +626,7 @@ def main():
                 wait_for_port(redis_port, rp, os.path.join(args.work, "redis.log"), "redis-server")
             yaml = os.path.join(args.work, f"{name}.yaml")
             with open(yaml, "w") as f:
-                f.write(proxy_yaml(port, free_port(), up_port, mode, redis_port))
+                f.write(proxy_yaml(port, free_port(), up_port, mode, redis_port, tls_upstream))
             logfile = os.path.join(args.work, f"{name}.log")
             argv = ["java"] + java_opts.split() + ["-jar", jar, "run", "--config", yaml]
             if not args.access_log:

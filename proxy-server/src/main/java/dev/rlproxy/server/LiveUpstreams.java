@@ -153,7 +153,8 @@ final class LiveUpstreams {
     private static boolean sameConnections(UpstreamConfig a, UpstreamConfig b) {
         return a.url().equals(b.url()) && a.connectTimeout().equals(b.connectTimeout())
                 && a.responseTimeout().equals(b.responseTimeout()) && a.pool().equals(b.pool())
-                && Objects.equals(a.tls(), b.tls()) && Objects.equals(a.egressProxy(), b.egressProxy());
+                && Objects.equals(a.tls(), b.tls()) && Objects.equals(a.egressProxy(), b.egressProxy())
+                && a.http2() == b.http2();
     }
 
     /** Both have tokens, and the pool was set up with what is configured now. */

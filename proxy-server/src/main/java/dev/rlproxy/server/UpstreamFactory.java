@@ -5,6 +5,7 @@ import dev.rlproxy.core.config.CommandConfig;
 import dev.rlproxy.core.config.CustomDialectConfig;
 import dev.rlproxy.core.config.EgressProxy;
 import dev.rlproxy.core.config.GitHubAppConfig;
+import dev.rlproxy.core.config.Http2Mode;
 import dev.rlproxy.core.config.OAuth2Config;
 import dev.rlproxy.core.config.RouteConfig;
 import dev.rlproxy.core.config.TokenMode;
@@ -141,7 +142,8 @@ final class UpstreamFactory {
                 config.pool().maxConnections(), config.pool().minIdle(), config.pool().maxConnectsPerSecond(),
                 MAX_PENDING_ACQUIRES_PER_LOOP);
         UpstreamTarget target = UpstreamTarget.of(config.name(), config.url());
-        UpstreamTls tls = target.tls() ? new UpstreamTls(UpstreamTrust.context(config.name(), config.tls()),
+        UpstreamTls tls = target.tls() ? new UpstreamTls(UpstreamTrust.context(config.name(), config.tls(), false),
+                config.http2() == Http2Mode.AUTO ? UpstreamTrust.context(config.name(), config.tls(), true) : null,
                 config.tls() != null && config.tls().serverName() != null ? config.tls().serverName() : target.host())
                 : null;
         return new UpstreamConnections(target, settings, tls, egressProxy(config, target), channelType, resolver);

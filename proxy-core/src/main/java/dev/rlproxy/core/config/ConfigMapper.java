@@ -49,6 +49,7 @@ final class ConfigMapper {
         values.addDeserializer(QuotaMetric.class, ScalarDeserializer.forEnum(QuotaMetric.class));
         values.addDeserializer(QuotaPeriod.class, ScalarDeserializer.forEnum(QuotaPeriod.class));
         values.addDeserializer(TrustMode.class, ScalarDeserializer.forEnum(TrustMode.class));
+        values.addDeserializer(Http2Mode.class, new ScalarDeserializer<>(Http2Mode.class, Http2Mode.EXPECTED, Http2Mode::parse));
         values.addDeserializer(EgressProxy.class,
                 new ScalarDeserializer<>(EgressProxy.class, EgressProxy.EXPECTED, EgressProxy::parse));
         values.addDeserializer(QuotaScope.class, ScalarDeserializer.forEnum(QuotaScope.class));

@@ -37,6 +37,7 @@ import java.util.stream.Stream;
  * @param tls             extra CAs and the name to verify for an https upstream; null means the
  *                        JDK's default CAs and the url's host
  * @param egressProxy     the HTTP proxy the upstream is reached through; null means directly
+ * @param http2           whether an https upstream is offered HTTP/2 by ALPN (default off)
  */
 @JsonIgnoreProperties("name") // the map key; a "name:" key in the file is refused (FAIL_ON_IGNORED_PROPERTIES)
 public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUTE, useInput = OptBoolean.FALSE)
@@ -46,7 +47,7 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
                              List<BucketConfig> buckets, List<QuotaConfig> quotas, Duration windowMargin,
                              ForwardedHeaders forwardedHeaders, Duration maxResetWait,
                              Boolean rewriteBodyUrls, PoolConfig pool, UpstreamTlsConfig tls,
-                             EgressProxy egressProxy) {
+                             EgressProxy egressProxy, Http2Mode http2) {
 
     /** The values {@code dialect} accepts: the built-in dialects, then {@code custom}. */
     public static final List<String> DIALECTS =
@@ -73,6 +74,7 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
         maxResetWait = maxResetWait == null ? DEFAULT_MAX_RESET_WAIT : maxResetWait;
         rewriteBodyUrls = rewriteBodyUrls != null && rewriteBodyUrls;
         pool = pool == null ? PoolConfig.defaults() : pool;
+        http2 = http2 == null ? Http2Mode.OFF : http2;
         Violations v = new Violations();
         v.check(Names.isIdentifier(name), "name", "upstream name " + Names.IDENTIFIER_RULE);
         String urlProblem = HttpUrls.problem(url);
@@ -109,14 +111,14 @@ public record UpstreamConfig(@JacksonInject(value = UpstreamConfig.NAME_ATTRIBUT
     }
 
     /**
-     * An upstream with the defaults of {@code forwardedHeaders}, {@code maxResetWait}, {@code rewriteBodyUrls}
-     * and {@code pool}, reached directly with the default trust.
+     * An upstream with the defaults of {@code forwardedHeaders}, {@code maxResetWait}, {@code rewriteBodyUrls},
+     * {@code pool} and {@code http2}, reached directly with the default trust.
      */
     public UpstreamConfig(String name, URI url, String dialect, CustomDialectConfig custom, Duration connectTimeout,
                           Duration responseTimeout, RetryConfig retry, TokensConfig tokens, List<BucketConfig> buckets,
                           List<QuotaConfig> quotas, Duration windowMargin) {
         this(name, url, dialect, custom, connectTimeout, responseTimeout, retry, tokens, buckets, quotas, windowMargin,
-                null, null, null, null, null, null);
+                null, null, null, null, null, null, null);
     }
 
     /** Whether forwarded requests get a pooled token. */

@@ -12,7 +12,7 @@ import static dev.rlproxy.core.config.ConfigFiles.errors;
 import static dev.rlproxy.core.config.ConfigFiles.located;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Listener TLS, upstream trust and egress proxy keys: read, defaulted, and refused at their lines. */
+/** Listener TLS, upstream trust, egress proxy and HTTP/2 keys: read, defaulted, and refused at their lines. */
 class NetworkConfigTest {
 
     @TempDir
@@ -113,6 +113,21 @@ class NetworkConfigTest {
                     sentinel: { user: watcher }
                 """, "")).containsExactly(
                 "4:5: store.redis.sentinel.password: required: the sentinels' password (requirepass, or the ACL user's)");
+    }
+
+    @Test
+    void http2IsOffUnlessAutoAndABareOffReadsAsOff() throws Exception {
+        String upstreams = "upstreams:\n  a: { url: \"https://a.example\" }\n  b: { url: \"https://b.example\", http2: auto }\n"
+                + "  c: { url: \"https://c.example\", http2: off }\n  d: { url: \"https://d.example\", http2: \"off\" }\n"
+                + "routes:\n  - match: { pathPrefix: \"/\" }\n    upstream: a\n";
+        Map<String, UpstreamConfig> loaded = ConfigFiles.load(dir, upstreams, Map.of()).upstreams();
+
+        assertThat(loaded.get("a").http2()).isEqualTo(Http2Mode.OFF);
+        assertThat(loaded.get("b").http2()).isEqualTo(Http2Mode.AUTO);
+        assertThat(loaded.get("c").http2()).as("YAML 1.1 reads a bare off as false").isEqualTo(Http2Mode.OFF);
+        assertThat(loaded.get("d").http2()).isEqualTo(Http2Mode.OFF);
+        assertThat(problems("", "    http2: on\n")).containsExactly("4:12: upstreams.api.http2: expected auto | off, got 'true'");
+        assertThat(problems("", "    http2: h2c\n")).containsExactly("4:12: upstreams.api.http2: expected auto | off, got 'h2c'");
     }
 
     /** Errors of a file with {@code head} before the upstreams and {@code upstreamKeys} under upstreams.api. */

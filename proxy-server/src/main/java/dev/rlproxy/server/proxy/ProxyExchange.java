@@ -7,6 +7,7 @@ import dev.rlproxy.core.limit.Ticket;
 import dev.rlproxy.core.tokens.TokenLease;
 import dev.rlproxy.core.usage.UsageTap;
 import dev.rlproxy.server.upstream.MalformedResponseException;
+import dev.rlproxy.server.upstream.StreamResetException;
 import dev.rlproxy.server.upstream.UpstreamChannels;
 import dev.rlproxy.server.upstream.UpstreamConnections;
 import dev.rlproxy.server.upstream.UpstreamListener;
@@ -266,9 +267,11 @@ final class ProxyExchange implements UpstreamListener {
         if (state == ExchangeState.SENDING) {
             // Resent only when a keep-alive connection that had waited in the pool failed before any
             // response byte: the upstream closed it while idle and most likely never saw the request.
-            // Never after a malformed answer (the upstream did see the request) or on a fresh connection.
-            boolean stale = connection != null && UpstreamConnections.waitedInPool(connection)
-                    && !(cause instanceof MalformedResponseException);
+            // Never after a malformed answer or an HTTP/2 stream reset (the upstream did see the
+            // request) or on a fresh connection; always when HTTP/2 says the request was not processed.
+            boolean unprocessed = cause instanceof StreamResetException reset && reset.unprocessed();
+            boolean stale = unprocessed || connection != null && UpstreamConnections.waitedInPool(connection)
+                    && !(cause instanceof MalformedResponseException) && !(cause instanceof StreamResetException);
             cancelResponseTimer();
             dropConnection();
             admission.giveBack(true);

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.proxy.HttpProxyHandler;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.resolver.AddressResolverGroup;
 
@@ -15,8 +16,9 @@ import java.net.InetSocketAddress;
 /**
  * Pipeline of a new upstream connection: the connect gate (pacing, ready only after the tunnel and
  * the TLS handshake), for an https upstream through an egress proxy the CONNECT tunnel, TLS with
- * SNI and hostname verification, HTTP/1.1 codec (requests in absolute form to a plain-http
- * upstream through an egress proxy), relay.
+ * SNI and hostname verification (offering {@code h2} by ALPN when the upstream's {@code http2} is
+ * {@code auto}), then for HTTP/1.1 the codec (requests in absolute form to a plain-http upstream
+ * through an egress proxy) and the relay.
  */
 final class UpstreamChannelInitializer {
 
@@ -47,7 +49,25 @@ final class UpstreamChannelInitializer {
         return egress != null && target.tls();
     }
 
+    /** An HTTP/1.1 connection: the stages up to TLS (without ALPN), then the HTTP/1.1 codec and the relay. */
     void initialize(Channel ch) {
+        ChannelPipeline pipeline = connectionStages(ch, tls == null ? null : tls.context());
+        pipeline.addLast("http", new HttpClientCodec());
+        if (egress != null && !target.tls()) {
+            pipeline.addLast("absolute-form", new AbsoluteFormRequests(target, egress));
+        }
+        pipeline.addLast("relay", new UpstreamRelayHandler());
+    }
+
+    /**
+     * A connection that offers HTTP/2 by ALPN: only the stages up to TLS. What follows depends on
+     * the protocol the upstream picks in the handshake ({@link Http2LoopPool}).
+     */
+    void initializeNegotiating(Channel ch) {
+        connectionStages(ch, tls.http2Context());
+    }
+
+    private ChannelPipeline connectionStages(Channel ch, SslContext context) {
         ChannelPipeline pipeline = ch.pipeline();
         if (tunnels()) {
             pipeline.addLast("resolve", new ProxyAddressResolver(resolver));
@@ -62,7 +82,7 @@ final class UpstreamChannelInitializer {
             pipeline.addLast("egress", tunnel);
         }
         if (target.tls()) {
-            SslHandler ssl = tls.context().newHandler(ch.alloc(), tls.serverName(), target.port());
+            SslHandler ssl = context.newHandler(ch.alloc(), tls.serverName(), target.port());
             ssl.setHandshakeTimeoutMillis(handshakeTimeoutMillis);
             SSLEngine engine = ssl.engine();
             SSLParameters params = engine.getSSLParameters();
@@ -70,10 +90,6 @@ final class UpstreamChannelInitializer {
             engine.setSSLParameters(params);
             pipeline.addLast("tls", ssl);
         }
-        pipeline.addLast("http", new HttpClientCodec());
-        if (egress != null && !target.tls()) {
-            pipeline.addLast("absolute-form", new AbsoluteFormRequests(target, egress));
-        }
-        pipeline.addLast("relay", new UpstreamRelayHandler());
+        return pipeline;
     }
 }

@@ -27,6 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * only once ready for a request (TLS handshake done, {@link ConnectGate}). Pending acquires are
  * bounded too; past that the acquire fails at once (502). Through an egress proxy, the pool holds
  * connections to the proxy (tunnels for an https upstream), still one pool per upstream.
+ *
+ * <p>With {@code http2: auto}, an https upstream's connections offer {@code h2} by ALPN: while the
+ * upstream picks it, each loop's {@link Http2LoopPool} hands out streams multiplexed over few
+ * connections; the first handshake that picks {@code http/1.1} switches every loop to the
+ * HTTP/1.1 pools for good.
  */
 public final class UpstreamConnections implements UpstreamChannels, AutoCloseable {
 
@@ -41,6 +46,11 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
     /** Where the sockets connect: the upstream, or the egress proxy for absolute-form requests. */
     private final InetSocketAddress remote;
     private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
+    /** With {@code http2: auto} on an https upstream: the HTTP/2 connections per loop; otherwise empty. */
+    private final Map<EventLoop, Http2LoopPool> http2Pools = new ConcurrentHashMap<>();
+    private final boolean offersHttp2;
+    /** Set once a handshake picked HTTP/1.1 over h2: the HTTP/1.1 pools serve from then on. */
+    private volatile boolean http1Picked;
 
     /**
      * @param tls    null for a plain-http upstream
@@ -51,6 +61,7 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
         this.target = target;
         this.settings = settings;
         this.channelType = channelType;
+        this.offersHttp2 = tls != null && tls.offersHttp2();
         this.initializer = new UpstreamChannelInitializer(target, tls, egress, resolver,
                 new ConnectPacer(settings.maxConnectsPerSecond(), System::nanoTime),
                 settings.connectTimeout().toMillis());
@@ -79,14 +90,32 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
             int maxShare = Math.max(1, share(settings.maxConnections(), loops.size(), i));
             LoopPool pool = newPool(loops.get(i), maxShare, Math.min(maxShare, share(settings.minIdle(), loops.size(), i)));
             pools.put(loops.get(i), pool);
-            pool.keepWarm();
+            if (!offersHttp2) {
+                pool.keepWarm();
+            } else {
+                Http2LoopPool http2 = newHttp2Pool(loops.get(i), maxShare);
+                http2Pools.put(loops.get(i), http2);
+                if (share(settings.minIdle(), loops.size(), i) > 0) {
+                    http2.keepWarm();
+                }
+            }
         }
     }
 
-    /** A connected, idle channel on {@code loop}, ready for a request; completes on that loop. */
+    /**
+     * A connected, idle channel on {@code loop}, ready for a request, or with HTTP/2 a new stream on a
+     * connection of that loop; completes on that loop.
+     */
     @Override
     public Future<Channel> acquire(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> newPool(l, settings.maxConnections(), 0)).acquire();
+        if (offersHttp2 && !http1Picked) {
+            return http2Pools.computeIfAbsent(loop, l -> newHttp2Pool(l, settings.maxConnections())).acquire();
+        }
+        return http1Pool(loop).acquire();
+    }
+
+    private LoopPool http1Pool(EventLoop loop) {
+        return pools.computeIfAbsent(loop, l -> newPool(l, settings.maxConnections(), 0));
     }
 
     /**
@@ -97,9 +126,16 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
         return Boolean.TRUE.equals(channel.attr(WAITED_IN_POOL).get());
     }
 
-    /** Returns a channel after a complete exchange; a closed one is dropped by the pool. */
+    /**
+     * Returns a channel after a complete exchange; a closed one is dropped by the pool. An HTTP/2
+     * stream carries one request: it is closed, which frees its place on the connection.
+     */
     @Override
     public void release(Channel channel) {
+        if (channel.parent() != null) {
+            channel.close();
+            return;
+        }
         LoopPool pool = pools.get(channel.eventLoop());
         if (pool != null) {
             pool.release(channel);
@@ -108,7 +144,10 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
         }
     }
 
-    /** Closes a channel that cannot be reused (mid-response failure, retry) and frees its slot. */
+    /**
+     * Closes a channel that cannot be reused (mid-response failure, retry) and frees its slot. For an
+     * HTTP/2 stream still open that is a {@code RST_STREAM}; the connection and its other streams stay.
+     */
     @Override
     public void discard(Channel channel) {
         channel.close();
@@ -116,7 +155,13 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
     }
 
     private LoopPool newPool(EventLoop loop, int maxConnections, int warmTarget) {
-        Bootstrap bootstrap = new Bootstrap()
+        return new LoopPool(target.name(), loop, bootstrap(loop), initializer, maxConnections, warmTarget,
+                settings.connectTimeout().toMillis() + settings.responseTimeout().toMillis(),
+                settings.maxPendingAcquires());
+    }
+
+    private Bootstrap bootstrap(EventLoop loop) {
+        return new Bootstrap()
                 .group(loop)
                 .channel(channelType)
                 .resolver(resolver) // non-blocking DNS: the JDK's lookup would block the event loop
@@ -126,9 +171,36 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
-        return new LoopPool(target.name(), loop, bootstrap, initializer, maxConnections, warmTarget,
+    }
+
+    private Http2LoopPool newHttp2Pool(EventLoop loop, int maxConnections) {
+        return new Http2LoopPool(target.name(), loop, bootstrap(loop), initializer, maxConnections,
                 settings.connectTimeout().toMillis() + settings.responseTimeout().toMillis(),
-                settings.maxPendingAcquires());
+                settings.connectTimeout().toMillis(), settings.maxPendingAcquires(), this::http1Picked);
+    }
+
+    /**
+     * A handshake picked HTTP/1.1: every loop's waiting and later acquires go to its HTTP/1.1 pool,
+     * which keeps its warm connections from now on.
+     */
+    private synchronized void http1Picked() {
+        if (http1Picked) {
+            return;
+        }
+        http1Picked = true;
+        http2Pools.forEach((loop, http2) -> loop.execute(() -> {
+            LoopPool http1 = http1Pool(loop);
+            http2.useHttp1(promise -> http1.acquire().addListener(f -> {
+                if (f.isSuccess()) {
+                    if (!promise.trySuccess((Channel) f.getNow())) {
+                        http1.release((Channel) f.getNow());
+                    }
+                } else {
+                    promise.tryFailure(f.cause());
+                }
+            }));
+            http1.keepWarm();
+        }));
     }
 
     /** The {@code index}-th of {@code parts} near-equal shares of {@code total}. */
@@ -140,5 +212,7 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
     public void close() {
         pools.values().forEach(LoopPool::close);
         pools.clear();
+        http2Pools.values().forEach(Http2LoopPool::close);
+        http2Pools.clear();
     }
 }

@@ -11,8 +11,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 
 /**
- * The last handler on an upstream connection: hands every response part to the exchange that
- * currently holds the connection. An idle pooled connection has no listener; anything it receives
+ * The last handler on an upstream connection (or HTTP/2 stream): hands every response part to the
+ * exchange that currently holds the connection. An idle pooled connection has no listener; anything it receives
  * (or its closing) is dropped, and the pool's health check discards it.
  */
 public final class UpstreamRelayHandler extends ChannelInboundHandlerAdapter {
@@ -26,12 +26,18 @@ public final class UpstreamRelayHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Whether the upstream has answered on this connection before. Only then is a write known to
-     * reach the upstream within network latency: on a fresh connection the first request may still
-     * wait behind handshakes or a relay the proxy cannot see.
+     * Whether the upstream has answered on this connection before (for an HTTP/2 stream: on its
+     * connection). Only then is a write known to reach the upstream within network latency: on a
+     * fresh connection the first request may still wait behind handshakes or a relay the proxy
+     * cannot see.
      */
     public static boolean hasAnswered(Channel channel) {
-        return channel.hasAttr(ANSWERED);
+        return connectionOf(channel).hasAttr(ANSWERED);
+    }
+
+    /** The connection itself, or for an HTTP/2 stream the connection it is multiplexed on. */
+    private static Channel connectionOf(Channel channel) {
+        return channel.parent() != null ? channel.parent() : channel;
     }
 
     /** Unbinds before returning the connection to the pool. */
@@ -53,7 +59,7 @@ public final class UpstreamRelayHandler extends ChannelInboundHandlerAdapter {
                 fail(ctx, new MalformedResponseException(response.decoderResult().cause()));
                 return;
             }
-            ctx.channel().attr(ANSWERED).set(Boolean.TRUE);
+            connectionOf(ctx.channel()).attr(ANSWERED).set(Boolean.TRUE);
             listener.onResponse(response);
         }
         if (msg instanceof HttpContent content) {
