@@ -14,7 +14,6 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,20 +43,11 @@ public final class RedisTrust {
      * @throws TlsFileException when a file holds no readable certificate or key, or the key does not match
      */
     public static ClientTls client(RedisTlsConfig tls) {
-        List<X509Certificate> authorities = new ArrayList<>();
-        String description = "the JDK's default CAs; a private CA goes in store.redis.tls.caFile";
-        if (tls != null && tls.caFile() != null) {
-            boolean replace = tls.trust() == TrustMode.REPLACE;
-            description = replace ? "only the CAs of " + tls.caFile()
-                    : "the JDK's default CAs and those of " + tls.caFile();
-            if (!replace) {
-                authorities.addAll(TrustStores.jdkDefaultAuthorities());
-            }
-            authorities.addAll(PemFiles.certificates(tls.caFile()));
-        } else {
-            authorities.addAll(TrustStores.jdkDefaultAuthorities());
-        }
-        TrustManager trust = new ExplainingTrustManager(TrustStores.trusting(authorities), SERVER, description,
+        TrustedAuthorities trusted = tls == null
+                ? TrustedAuthorities.of(null, TrustMode.ADD, "store.redis.tls.caFile")
+                : TrustedAuthorities.of(tls.caFile(), tls.trust(), "store.redis.tls.caFile");
+        TrustManager trust = new ExplainingTrustManager(TrustStores.trusting(trusted.authorities()), SERVER,
+                trusted.description(),
                 SERVER_NAME_KEY);
         KeyManager[] keys = tls != null && tls.presentsCertificate() ? new KeyManager[] {clientKey(tls)} : null;
         try {

@@ -8,9 +8,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 
 import javax.net.ssl.SSLException;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The TLS client context for one https upstream: the JDK's default CAs, plus or instead of the
@@ -35,23 +32,14 @@ public final class UpstreamTrust {
      * @throws TlsFileException when {@code caFile} holds no readable certificate
      */
     public static SslContext context(String upstream, UpstreamTlsConfig tls, boolean offerHttp2) {
-        List<X509Certificate> authorities = new ArrayList<>();
-        String description = "the JDK's default CAs; a private CA goes in upstreams." + upstream + ".tls.caFile";
-        if (tls != null && tls.caFile() != null) {
-            boolean replace = tls.trust() == TrustMode.REPLACE;
-            description = replace ? "only the CAs of " + tls.caFile()
-                    : "the JDK's default CAs and those of " + tls.caFile();
-            if (!replace) {
-                authorities.addAll(TrustStores.jdkDefaultAuthorities());
-            }
-            authorities.addAll(PemFiles.certificates(tls.caFile()));
-        } else {
-            authorities.addAll(TrustStores.jdkDefaultAuthorities());
-        }
+        String caFileKey = "upstreams." + upstream + ".tls.caFile";
+        TrustedAuthorities trusted = tls == null
+                ? TrustedAuthorities.of(null, TrustMode.ADD, caFileKey)
+                : TrustedAuthorities.of(tls.caFile(), tls.trust(), caFileKey);
         try {
             SslContextBuilder builder = SslContextBuilder.forClient()
-                    .trustManager(new ExplainingTrustManager(TrustStores.trusting(authorities), "upstream '" + upstream + "'",
-                            description, "upstreams." + upstream + ".tls.serverName"))
+                    .trustManager(new ExplainingTrustManager(TrustStores.trusting(trusted.authorities()),
+                            "upstream '" + upstream + "'", trusted.description(), "upstreams." + upstream + ".tls.serverName"))
                     .endpointIdentificationAlgorithm("HTTPS")
                     .protocols(ListenerContexts.PROTOCOLS);
             if (offerHttp2) {
