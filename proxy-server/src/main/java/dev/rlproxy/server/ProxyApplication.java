@@ -121,7 +121,7 @@ public final class ProxyApplication implements AutoCloseable {
     public static ProxyApplication start(ProxyConfig config, Clock clock, Scheduler filePolls,
                                          Map<String, String> environment) throws InterruptedException {
         Transport transport = Transport.detect();
-        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(transport.ioHandlers());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(Transport.eventLoops(), transport.ioHandlers());
         EventExecutor chores = new DefaultEventExecutor(new DefaultThreadFactory("rlproxy-chores", true));
         StoreBackend store = null;
         try {
