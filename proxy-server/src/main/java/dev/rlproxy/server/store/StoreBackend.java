@@ -108,13 +108,10 @@ public final class StoreBackend implements AutoCloseable {
         try {
             gateway.call("PING", UnifiedJedis::ping).get(wait.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("store: Redis at {} answers", gateway.description());
-        } catch (ExecutionException e) {
-            LOG.warn("store: Redis at {} does not answer at start ({}); running in failure mode {} until it does "
-                    + "(probing every {} ms)", gateway.description(), e.getCause().getMessage(), failureModeName(),
-                    redis.probeInterval().toMillis());
-        } catch (TimeoutException e) {
-            LOG.warn("store: Redis at {} does not answer at start; running in failure mode {} until it does "
-                    + "(probing every {} ms)", gateway.description(), failureModeName(),
+        } catch (ExecutionException | TimeoutException e) {
+            String why = e instanceof ExecutionException ? " (" + e.getCause().getMessage() + ")" : "";
+            LOG.warn("store: Redis at {} does not answer at start{}; running in failure mode {} until it does "
+                    + "(probing every {} ms)", gateway.description(), why, failureModeName(),
                     redis.probeInterval().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,7 +1,6 @@
 package dev.rlproxy.server.tls;
 
 import dev.rlproxy.core.config.RedisTlsConfig;
-import dev.rlproxy.core.config.TrustMode;
 
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -43,9 +42,8 @@ public final class RedisTrust {
      * @throws TlsFileException when a file holds no readable certificate or key, or the key does not match
      */
     public static ClientTls client(RedisTlsConfig tls) {
-        TrustedAuthorities trusted = tls == null
-                ? TrustedAuthorities.of(null, TrustMode.ADD, "store.redis.tls.caFile")
-                : TrustedAuthorities.of(tls.caFile(), tls.trust(), "store.redis.tls.caFile");
+        TrustedAuthorities trusted = TrustedAuthorities.of(tls == null ? null : tls.caFile(),
+                tls == null ? null : tls.trust(), "store.redis.tls.caFile");
         TrustManager trust = new ExplainingTrustManager(TrustStores.trusting(trusted.authorities()), SERVER,
                 trusted.description(),
                 SERVER_NAME_KEY);

@@ -16,7 +16,7 @@ record TrustedAuthorities(List<X509Certificate> authorities, String description)
 
     /**
      * @param caFile     PEM CAs, or null for the JDK's defaults only
-     * @param trust      whether {@code caFile} is added to the defaults or replaces them
+     * @param trust      whether {@code caFile} is added to the defaults or replaces them; null: added
      * @param caFileKey  the configuration key of {@code caFile}, named when only the defaults are trusted
      * @throws TlsFileException when {@code caFile} holds no readable certificate
      */

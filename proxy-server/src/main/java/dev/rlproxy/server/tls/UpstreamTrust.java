@@ -1,6 +1,5 @@
 package dev.rlproxy.server.tls;
 
-import dev.rlproxy.core.config.TrustMode;
 import dev.rlproxy.core.config.UpstreamTlsConfig;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -32,10 +31,8 @@ public final class UpstreamTrust {
      * @throws TlsFileException when {@code caFile} holds no readable certificate
      */
     public static SslContext context(String upstream, UpstreamTlsConfig tls, boolean offerHttp2) {
-        String caFileKey = "upstreams." + upstream + ".tls.caFile";
-        TrustedAuthorities trusted = tls == null
-                ? TrustedAuthorities.of(null, TrustMode.ADD, caFileKey)
-                : TrustedAuthorities.of(tls.caFile(), tls.trust(), caFileKey);
+        TrustedAuthorities trusted = TrustedAuthorities.of(tls == null ? null : tls.caFile(),
+                tls == null ? null : tls.trust(), "upstreams." + upstream + ".tls.caFile");
         try {
             SslContextBuilder builder = SslContextBuilder.forClient()
                     .trustManager(new ExplainingTrustManager(TrustStores.trusting(trusted.authorities()),

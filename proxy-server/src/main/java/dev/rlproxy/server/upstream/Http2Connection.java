@@ -66,8 +66,7 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
      * (some may not have sent their HEADERS yet) and open in the codec (some may still be closing).
      */
     boolean hasRoom() {
-        return ready && !goingAway && channel.isActive() && open < maxStreams
-                && local.numActiveStreams() < maxStreams;
+        return usable() && open < maxStreams && local.numActiveStreams() < maxStreams;
     }
 
     /** Whether it can carry streams now or later (it is not closing). */
@@ -103,9 +102,7 @@ final class Http2Connection extends ChannelInboundHandlerAdapter {
                 if (max != null) {
                     maxStreams = (int) Math.min(Integer.MAX_VALUE, max);
                 }
-                if (!ready) {
-                    ready = true;
-                }
+                ready = true;
                 pool.roomChanged();
             } else if (msg instanceof Http2GoAwayFrame) {
                 goingAway = true;
