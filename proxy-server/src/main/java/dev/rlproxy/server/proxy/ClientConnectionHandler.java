@@ -22,7 +22,7 @@ import java.util.function.Function;
  * one wait in a small backlog (bounded by what one read delivers).
  */
 final class ClientConnectionHandler extends ChannelInboundHandlerAdapter implements ExchangeListener,
-        ClientTimeouts.Expiry {
+        ClientTimeouts.Expiry, Draining.Connection {
 
     private static final Logger log = LoggerFactory.getLogger(ClientConnectionHandler.class);
 
@@ -34,6 +34,8 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     private ChannelHandlerContext ctx;
     private ProxyExchange exchange;
     private RequestBody body;
+    /** The current exchange's upstream, for {@link Draining} on other threads; null between exchanges. */
+    private volatile Upstream busyWith;
 
     ClientConnectionHandler(ProxyRuntime runtime, ClientTimeouts timeouts) {
         this(runtime, timeouts, Upstream::connections);
@@ -49,6 +51,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        runtime.draining().add(this);
         ctx.read();
         ctx.fireChannelActive();
     }
@@ -119,7 +122,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
                 runtime.maxRequestBodyBytes(), ctx);
         exchange = new ProxyExchange(ctx, runtime, request, route, channels.apply(route.upstream()), body, this);
         runtime.inFlight().incrementAndGet();
-        runtime.draining().add(exchange);
+        busyWith = exchange.upstream();
         body.attach(exchange);
         exchange.start();
         if (mode == RequestBody.Mode.BUFFERED) {
@@ -146,7 +149,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             return;
         }
         runtime.inFlight().decrementAndGet();
-        runtime.draining().remove(exchange);
+        busyWith = null;
         exchange = null;
         body = null;
         if (!keepAlive) {
@@ -166,10 +169,11 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
     public void channelInactive(ChannelHandlerContext ctx) {
         if (exchange != null) {
             exchange.clientGone();
-            runtime.draining().remove(exchange);
+            busyWith = null;
             exchange = null;
             runtime.inFlight().decrementAndGet();
         }
+        runtime.draining().remove(this);
         pipelined.forEach(ReferenceCountUtil::release);
         pipelined.clear();
         ctx.fireChannelInactive();
@@ -185,6 +189,43 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             log.warn("client connection {} failed, closing it: {}", ctx.channel().remoteAddress(), cause.toString());
         }
         ctx.close();
+    }
+
+    @Override
+    public Upstream busyWith() {
+        return busyWith;
+    }
+
+    @Override
+    public void shutdown() {
+        if (ctx.executor().inEventLoop()) {
+            shutdownExchange();
+        } else {
+            ctx.executor().execute(this::shutdownExchange);
+        }
+    }
+
+    private void shutdownExchange() {
+        if (exchange != null) {
+            exchange.shutdown();
+        }
+    }
+
+    @Override
+    public void awaitResponse(long timeoutNanos) {
+        timeouts.awaitResponse(timeoutNanos);
+    }
+
+    @Override
+    public void responseArrived() {
+        timeouts.responseArrived();
+    }
+
+    @Override
+    public void responseTimedOut() {
+        if (exchange != null) {
+            exchange.responseTimedOut();
+        }
     }
 
     @Override

@@ -19,11 +19,14 @@ import java.util.concurrent.TimeUnit;
  *       for more (a body the proxy holds back while it waits for quota never times out here);</li>
  *   <li>busy — the exchange is with the upstream; its own timeouts apply.</li>
  * </ul>
+ * Independently of the phase, the exchange's {@code responseTimeout} (the upstream's time to send a
+ * response head, counted from the last progress of the request) runs on the same timer: a streamed
+ * body may be waiting for the client while the upstream is waited for.
  * Timers run on the connection's event loop; nothing sleeps. A connection has at most one scheduled
  * task: arming moves a deadline and cancelling clears it, and the task, when it runs, either expires
  * the phase, re-schedules itself for a deadline that moved on, or finds nothing armed. Every request
- * arms and cancels two timers, which otherwise cost a scheduled task and a queue insert and removal
- * each.
+ * arms and cancels three timers (head, idle, response), which otherwise cost a scheduled task and a
+ * queue insert and removal each.
  */
 final class ClientTimeouts extends ChannelDuplexHandler {
 
@@ -34,6 +37,8 @@ final class ClientTimeouts extends ChannelDuplexHandler {
         void idleTimedOut();
 
         void bodyTimedOut();
+
+        void responseTimedOut();
     }
 
     private enum Phase { HEAD, IDLE, BODY, BUSY }
@@ -45,6 +50,9 @@ final class ClientTimeouts extends ChannelDuplexHandler {
     /** The phase whose timeout is armed, or null. */
     private Phase armed;
     private long deadlineNanos;
+    /** Whether the upstream's response head is awaited, and until when. */
+    private boolean awaitingResponse;
+    private long responseDeadlineNanos;
     /** The one scheduled task, or null; it runs at {@code timerAtNanos}. */
     private ScheduledFuture<?> timer;
     private long timerAtNanos;
@@ -91,6 +99,7 @@ final class ClientTimeouts extends ChannelDuplexHandler {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         cancel();
+        awaitingResponse = false;
         if (timer != null) {
             timer.cancel(false); // nothing will re-arm it: let the closed connection go now
             timer = null;
@@ -118,42 +127,66 @@ final class ClientTimeouts extends ChannelDuplexHandler {
         }
     }
 
+    /** The request (or more of its body) went upstream: its response head is due within {@code timeoutNanos}. */
+    void awaitResponse(long timeoutNanos) {
+        long now = ctx.executor().ticker().nanoTime();
+        awaitingResponse = true;
+        responseDeadlineNanos = now + timeoutNanos;
+        runTimerBy(responseDeadlineNanos, now);
+    }
+
+    /** The response head arrived, or the exchange stopped waiting for it. */
+    void responseArrived() {
+        awaitingResponse = false;
+    }
+
     /** Arms the current phase's timeout, {@code timeout} from now. */
     private void arm(Duration timeout) {
         long now = ctx.executor().ticker().nanoTime();
         armed = phase;
         deadlineNanos = now + timeout.toNanos();
-        if (timer != null && timerAtNanos - deadlineNanos > 0) {
+        runTimerBy(deadlineNanos, now);
+    }
+
+    /** Makes sure the timer runs no later than {@code deadline}. */
+    private void runTimerBy(long deadline, long now) {
+        if (timer != null && timerAtNanos - deadline > 0) {
             timer.cancel(false); // it would run too late for the new deadline
             timer = null;
         }
         if (timer == null) {
-            schedule(now);
+            schedule(deadline, now);
         }
     }
 
-    private void schedule(long now) {
-        timerAtNanos = deadlineNanos;
-        timer = ctx.executor().schedule(timerTask, deadlineNanos - now, TimeUnit.NANOSECONDS);
+    private void schedule(long at, long now) {
+        timerAtNanos = at;
+        timer = ctx.executor().schedule(timerTask, at - now, TimeUnit.NANOSECONDS);
     }
 
     private void timerRan() {
         timer = null;
-        if (armed == null) {
-            return;
-        }
         long now = ctx.executor().ticker().nanoTime();
-        if (deadlineNanos - now > 0) {
-            schedule(now); // re-armed since this was scheduled
-            return;
+        if (awaitingResponse && responseDeadlineNanos - now <= 0) {
+            awaitingResponse = false;
+            expiry.responseTimedOut();
         }
-        Phase expired = armed;
-        armed = null;
-        switch (expired) {
-            case HEAD -> expiry.headTimedOut();
-            case IDLE -> expiry.idleTimedOut();
-            case BODY -> expiry.bodyTimedOut();
-            default -> throw new IllegalStateException("no timeout in phase " + expired);
+        if (armed != null && deadlineNanos - now <= 0) {
+            Phase expired = armed;
+            armed = null;
+            switch (expired) {
+                case HEAD -> expiry.headTimedOut();
+                case IDLE -> expiry.idleTimedOut();
+                case BODY -> expiry.bodyTimedOut();
+                default -> throw new IllegalStateException("no timeout in phase " + expired);
+            }
+        }
+        // Deadlines that moved on since this was scheduled, or were set by the expiries just run.
+        if (armed != null) {
+            runTimerBy(deadlineNanos, now);
+        }
+        if (awaitingResponse) {
+            runTimerBy(responseDeadlineNanos, now);
         }
     }
 

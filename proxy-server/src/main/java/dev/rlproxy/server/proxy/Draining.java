@@ -5,27 +5,39 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * Graceful shutdown for the request path: knows the live exchanges, and once draining begins
- * answers every request still waiting for a token or ticket (and every new one) with the proxy's
- * 503 {@code shutting_down}, while requests already sent upstream finish.
+ * Graceful shutdown for the request path: knows the open client connections and what each is busy
+ * with, and once draining begins answers every request still waiting for a token or ticket (and
+ * every new one) with the proxy's 503 {@code shutting_down}, while requests already sent upstream
+ * finish. Connections register once, not each request: a concurrent set insert and removal per
+ * request cost more than the rest of this bookkeeping together.
  */
 public final class Draining {
 
-    private final Set<ProxyExchange> live = ConcurrentHashMap.newKeySet();
-    private volatile boolean started;
+    /** A client connection as draining sees it; called from any thread. */
+    interface Connection {
+        /** The upstream of the exchange in progress, or null between exchanges. */
+        Upstream busyWith();
 
-    void add(ProxyExchange exchange) {
-        live.add(exchange);
+        /** Answers the exchange in progress with 503 if it still waits for admission (on the connection's loop). */
+        void shutdown();
     }
 
-    void remove(ProxyExchange exchange) {
-        live.remove(exchange);
+    private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean started;
+
+    void add(Connection connection) {
+        connections.add(connection);
+    }
+
+    void remove(Connection connection) {
+        connections.remove(connection);
     }
 
     /** Whether any live exchange goes to an upstream matching {@code test} (a reload retires those last). */
     public boolean anyLive(Predicate<Upstream> test) {
-        for (ProxyExchange exchange : live) {
-            if (test.test(exchange.upstream())) {
+        for (Connection connection : connections) {
+            Upstream upstream = connection.busyWith();
+            if (upstream != null && test.test(upstream)) {
                 return true;
             }
         }
@@ -39,8 +51,13 @@ public final class Draining {
     /** Starts draining; returns how many exchanges were live at that moment. */
     public int begin() {
         started = true;
-        int count = live.size();
-        live.forEach(ProxyExchange::shutdown);
+        int count = 0;
+        for (Connection connection : connections) {
+            if (connection.busyWith() != null) {
+                count++;
+                connection.shutdown();
+            }
+        }
         return count;
     }
 }

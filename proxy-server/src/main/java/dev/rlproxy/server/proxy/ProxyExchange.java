@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +77,6 @@ final class ProxyExchange implements UpstreamListener {
     private ExchangeState state = ExchangeState.AWAITING_BODY;
     private boolean resentAfterStaleConnection;
     private Channel connection;
-    private ScheduledFuture<?> responseTimer;
     private boolean responseKeepAlive;
     /** Rewrites the upstream's URLs in a JSON body ({@code rewriteBodyUrls}); null: relayed as it is. */
     private BodyUrlRewriter bodyRewriter;
@@ -172,9 +170,7 @@ final class ProxyExchange implements UpstreamListener {
         if (state != ExchangeState.SENDING) {
             return;
         }
-        cancelResponseTimer();
-        responseTimer = client.executor().schedule(this::onResponseTimeout,
-                upstream.responseTimeoutNanos(), TimeUnit.NANOSECONDS);
+        listener.awaitResponse(upstream.responseTimeoutNanos());
     }
 
     // ---- 5. response head: feedback first, then retry or relay ---------------------------------
@@ -291,7 +287,8 @@ final class ProxyExchange implements UpstreamListener {
         }
     }
 
-    private void onResponseTimeout() {
+    /** {@code responseTimeout} passed since the request last made progress, with no response head. */
+    void responseTimedOut() {
         if (state != ExchangeState.SENDING) {
             return;
         }
@@ -353,14 +350,15 @@ final class ProxyExchange implements UpstreamListener {
         listener.exchangeDone(keepAlive && body.fullyReceived());
     }
 
-    /** Graceful shutdown: a request still waiting for admission gets the proxy's 503 now; one already sent finishes. */
+    /**
+     * Graceful shutdown: a request still waiting for admission gets the proxy's 503 now; one already
+     * sent finishes. On the exchange's loop.
+     */
     void shutdown() {
-        onLoop(() -> {
-            if (state.admitting()) {
-                admission.giveBack(false);
-                fail(ProxyError.shuttingDown());
-            }
-        });
+        if (state.admitting()) {
+            admission.giveBack(false);
+            fail(ProxyError.shuttingDown());
+        }
     }
 
     /**
@@ -431,9 +429,6 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void cancelResponseTimer() {
-        if (responseTimer != null) {
-            responseTimer.cancel(false);
-            responseTimer = null;
-        }
+        listener.responseArrived();
     }
 }
