@@ -74,7 +74,7 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
 
     @Override
     public void grantToWrite(String upstream, long nanos) {
-        grantToWrite.computeIfAbsent(upstream, u -> registry.timer(MetricNames.GRANT_TO_WRITE + "." + MetricNames.segment(u)))
+        grantToWrite.computeIfAbsent(upstream, u -> RequestTimers.timer(registry, MetricNames.GRANT_TO_WRITE + "." + MetricNames.segment(u)))
                 .update(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
@@ -134,14 +134,14 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
 
         Timer queueWait() {
             if (queueWait == null) {
-                queueWait = registry.timer(MetricNames.QUEUE_WAIT + suffix);
+                queueWait = RequestTimers.timer(registry, MetricNames.QUEUE_WAIT + suffix);
             }
             return queueWait;
         }
 
         Timer upstreamLatency() {
             if (upstreamLatency == null) {
-                upstreamLatency = registry.timer(MetricNames.UPSTREAM_LATENCY + suffix);
+                upstreamLatency = RequestTimers.timer(registry, MetricNames.UPSTREAM_LATENCY + suffix);
             }
             return upstreamLatency;
         }

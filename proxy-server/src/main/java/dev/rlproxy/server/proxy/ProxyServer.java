@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpServerExpectContinueHandler;
 import dev.rlproxy.server.tls.HandshakeFailures;
@@ -67,8 +66,10 @@ public final class ProxyServer implements AutoCloseable {
                         }
                         ch.pipeline()
                                 .addLast("timeouts", timeouts)
-                                .addLast("http", new CombinedChannelDuplexHandler<>(
-                                        new StrictRequestDecoder(), new HttpResponseEncoder()))
+                                // Two handlers rather than one combined codec: each event then skips the
+                                // combined handler's delegating context (nothing is shared between them).
+                                .addLast("request-decoder", new StrictRequestDecoder())
+                                .addLast("response-encoder", new HttpResponseEncoder())
                                 .addLast("continue", new HttpServerExpectContinueHandler())
                                 .addLast("proxy", new ClientConnectionHandler(runtime, timeouts));
                     }

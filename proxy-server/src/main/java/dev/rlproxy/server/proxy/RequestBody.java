@@ -31,7 +31,8 @@ final class RequestBody {
     private final long maxBytes;
     private final ChannelHandlerContext client;
     private final CompositeByteBuf buffered;
-    private final ArrayDeque<HttpContent> waitingForUpstream = new ArrayDeque<>();
+    /** Streamed parts that arrived before the upstream connection; made on first use (streamed bodies only). */
+    private ArrayDeque<HttpContent> waitingForUpstream;
     private ProxyExchange exchange;
     private Channel upstream;
     private UsageTap sentBytes = UsageTap.NONE;
@@ -110,6 +111,9 @@ final class RequestBody {
             }
             case STREAMED -> {
                 if (upstream == null) {
+                    if (waitingForUpstream == null) {
+                        waitingForUpstream = new ArrayDeque<>();
+                    }
                     waitingForUpstream.add(content);
                 } else {
                     writeUpstream(content, true);
@@ -145,7 +149,7 @@ final class RequestBody {
         }
         this.upstream = upstream;
         this.sentBytes = sentBytes;
-        if (waitingForUpstream.isEmpty()) {
+        if (waitingForUpstream == null || waitingForUpstream.isEmpty()) {
             if (!received) {
                 client.read();
             }
@@ -182,7 +186,7 @@ final class RequestBody {
             buffered.release();
         }
         HttpContent content;
-        while ((content = waitingForUpstream.poll()) != null) {
+        while (waitingForUpstream != null && (content = waitingForUpstream.poll()) != null) {
             content.release();
         }
     }

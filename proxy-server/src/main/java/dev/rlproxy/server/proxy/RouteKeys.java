@@ -14,38 +14,48 @@ final class RouteKeys {
 
     static String of(String method, String path) {
         int query = path.indexOf('?');
-        String p = query >= 0 ? path.substring(0, query) : path;
-        StringBuilder key = new StringBuilder(method.length() + p.length() + 1).append(method).append(' ');
-        String previous = "";
+        int length = query >= 0 ? query : path.length();
+        StringBuilder key = new StringBuilder(method.length() + length + 1).append(method).append(' ');
+        int previousStart = 0;
+        int previousEnd = 0;
         int start = 0;
-        while (start <= p.length()) {
-            int slash = p.indexOf('/', start);
-            int end = slash < 0 ? p.length() : slash;
-            String segment = p.substring(start, end);
-            key.append(isId(segment) && !isMajor(previous) ? ":id" : segment);
-            if (slash < 0) {
+        while (start <= length) {
+            int slash = path.indexOf('/', start);
+            int end = slash < 0 || slash > length ? length : slash;
+            if (isId(path, start, end) && !isMajor(path, previousStart, previousEnd)) {
+                key.append(":id");
+            } else {
+                key.append(path, start, end);
+            }
+            if (end == length) {
                 break;
             }
             key.append('/');
-            previous = segment;
-            start = slash + 1;
+            previousStart = start;
+            previousEnd = end;
+            start = end + 1;
         }
         return key.toString();
     }
 
     // Also listed in simulator.DiscordRoute on purpose: the simulator is an independent oracle, shared code would hide a bug in both.
-    private static boolean isMajor(String segment) {
-        return segment.equals("channels") || segment.equals("guilds") || segment.equals("webhooks");
+    private static boolean isMajor(String path, int start, int end) {
+        return is(path, start, end, "channels") || is(path, start, end, "guilds") || is(path, start, end, "webhooks");
     }
 
-    private static boolean isId(String segment) {
-        if (segment.isEmpty()) {
+    private static boolean is(String path, int start, int end, String segment) {
+        return end - start == segment.length() && path.startsWith(segment, start);
+    }
+
+    /** Whether {@code path[start, end)} is an id; checked in place, without cutting the segment out. */
+    private static boolean isId(String path, int start, int end) {
+        if (start == end) {
             return false;
         }
         boolean allDigits = true;
-        boolean allHex = segment.length() >= 16;
-        for (int i = 0; i < segment.length(); i++) {
-            char c = segment.charAt(i);
+        boolean allHex = end - start >= 16;
+        for (int i = start; i < end; i++) {
+            char c = path.charAt(i);
             allDigits &= c >= '0' && c <= '9';
             allHex &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
         }
