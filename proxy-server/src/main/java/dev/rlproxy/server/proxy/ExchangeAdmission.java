@@ -114,8 +114,8 @@ final class ExchangeAdmission {
     private void onTicket(Ticket ticket) {
         exchange.moveTo(ExchangeState.AWAITING_CONNECTION);
         this.ticket = ticket;
-        recorder.admitted();
         this.ticketGrantedAtNanos = runtime.clock().nanoTime();
+        recorder.admitted(ticketGrantedAtNanos);
         connectRetries.reset();
         acquireConnection();
     }

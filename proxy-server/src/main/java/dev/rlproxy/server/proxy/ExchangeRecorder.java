@@ -50,12 +50,12 @@ final class ExchangeRecorder {
     }
 
     /** Every ticket is held: the queue wait (token and tickets) ends here. */
-    void admitted() {
-        admittedNanos = clock.nanoTime();
+    void admitted(long nowNanos) {
+        admittedNanos = nowNanos;
     }
 
-    void sent() {
-        sentNanos = clock.nanoTime();
+    void sent(long nowNanos) {
+        sentNanos = nowNanos;
     }
 
     void responseHead(int status, boolean throttled) {

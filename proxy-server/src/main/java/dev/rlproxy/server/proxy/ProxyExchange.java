@@ -151,9 +151,10 @@ final class ProxyExchange implements UpstreamListener {
         if (deliversPromptly) {
             sending.sent(); // ignored if the write already failed and gave the ticket back
         }
-        runtime.metrics().grantToWrite(upstream.name(), runtime.clock().nanoTime() - admission.ticketGrantedAtNanos());
+        long sentNanos = runtime.clock().nanoTime();
+        runtime.metrics().grantToWrite(upstream.name(), sentNanos - admission.ticketGrantedAtNanos());
         connection.read();
-        recorder.sent();
+        recorder.sent(sentNanos);
         restartResponseTimer();
     }
 

@@ -45,13 +45,13 @@ class ExchangeRecorderTest {
         ExchangeRecorder recorder = recorder();
         recorder.tokenCheckedOut("sha256:aaaa0000");
         clock.advance(Duration.ofMillis(40));
-        recorder.admitted();
-        recorder.sent();
+        recorder.admitted(clock.nanoTime());
+        recorder.sent(clock.nanoTime());
         clock.advance(Duration.ofMillis(120));
         recorder.responseHead(429, true);
         recorder.retried();
         recorder.tokenCheckedOut("sha256:bbbb1111");
-        recorder.sent();
+        recorder.sent(clock.nanoTime());
         clock.advance(Duration.ofMillis(30));
         recorder.responseHead(200, false);
         recorder.relayed(100);
