@@ -97,6 +97,7 @@ public final class TokenPool {
         if (maxWaitNanos < 0) {
             throw new IllegalArgumentException("maxWaitNanos must not be negative, was " + maxWaitNanos);
         }
+        // Set.copyOf of an empty Set.of() is that same set: no copy for a first attempt.
         Set<String> excluded = excludedFingerprints == null ? Set.of() : Set.copyOf(excludedFingerprints);
         CompletableFuture<TokenLease> answer;
         CheckoutWaiter resolved = null;

@@ -83,10 +83,10 @@ final class ResponseRewriter {
     }
 
     private static void rewriteEach(HttpHeaders headers, CharSequence name, UnaryOperator<String> rewrite) {
-        List<String> values = headers.getAll(name);
-        if (values.isEmpty()) {
-            return;
+        if (!headers.contains(name)) {
+            return; // the common case, without the list getAll builds
         }
+        List<String> values = headers.getAll(name);
         headers.remove(name);
         for (String value : values) {
             headers.add(name, rewrite.apply(value.strip()));

@@ -14,7 +14,8 @@ import java.util.Set;
  */
 final class TokenRetries {
 
-    private final Set<String> tried = new HashSet<>();
+    /** Made on the first retry: most requests never need one. */
+    private Set<String> tried = Set.of();
 
     /** Fingerprints to leave out of the next checkout. */
     Set<String> tried() {
@@ -29,6 +30,9 @@ final class TokenRetries {
         boolean aboutTheToken = observation.throttled() || status == 401;
         if (lease == null || !aboutTheToken || !canResend) {
             return false;
+        }
+        if (tried.isEmpty()) {
+            tried = new HashSet<>();
         }
         tried.add(lease.fingerprint());
         // Only when an untried token is in service: otherwise the client gets this upstream answer
