@@ -197,7 +197,9 @@ final class ProxyExchange implements UpstreamListener {
         moveTo(ExchangeState.RELAYING);
         receivedBytes = upstream.quotas().tap(QuotaMetric.INGRESS_BYTES, admission.fingerprint());
         responseKeepAlive = HttpUtil.isKeepAlive(response);
-        ProxyUrls urls = ProxyUrls.forRequest(route, request.headers().get(HttpHeaderNames.HOST));
+        // The client's view of the upstream's URLs, built only when a header or the body may carry one.
+        ProxyUrls urls = upstream.rewriteBodyUrls() || ResponseRewriter.carriesUrls(response.headers())
+                ? ProxyUrls.forRequest(route, request.headers().get(HttpHeaderNames.HOST)) : null;
         bodyRewriter = ResponseRewriter.bodyRewriter(upstream, response, request.method(), urls);
         // Written now, flushed when the upstream read that delivered it is done (onReadComplete): a
         // small response's head and body then leave in one write to the client instead of two.

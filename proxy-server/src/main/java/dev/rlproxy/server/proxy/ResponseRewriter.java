@@ -6,6 +6,7 @@ import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.AsciiString;
 
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -17,6 +18,8 @@ import java.util.function.UnaryOperator;
  */
 final class ResponseRewriter {
 
+    private static final AsciiString LINK = AsciiString.cached("link");
+
     private ResponseRewriter() {
     }
 
@@ -25,6 +28,8 @@ final class ResponseRewriter {
      * copy per response was a tenth of the proxy's allocation), so read nothing from
      * {@code upstream} afterwards.
      *
+     * @param urls          how to point the upstream's URLs through the proxy; null when the head
+     *                      carries none ({@link #carriesUrls})
      * @param rewritingBody the body is rewritten on the way (see {@link #bodyRewriter}): its length
      *                      changes, so it is re-framed as chunks
      */
@@ -32,7 +37,9 @@ final class ResponseRewriter {
                                   ProxyUrls urls, boolean rewritingBody) {
         HttpResponse head = new DefaultHttpResponse(upstream.protocolVersion(), upstream.status(), upstream.headers());
         HopByHopHeaders.strip(head.headers());
-        rewriteUrls(head.headers(), urls);
+        if (urls != null) {
+            rewriteUrls(head.headers(), urls);
+        }
         if (rewritingBody) {
             head.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
         }
@@ -75,11 +82,17 @@ final class ResponseRewriter {
         return type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
     }
 
+    /** Whether a head has any of the headers whose URLs {@link #rewriteUrls} points through the proxy. */
+    static boolean carriesUrls(HttpHeaders headers) {
+        return headers.contains(HttpHeaderNames.LOCATION) || headers.contains(HttpHeaderNames.CONTENT_LOCATION)
+                || headers.contains(LINK);
+    }
+
     /** Points the upstream's URLs in the headers that carry them back through the proxy. */
     static void rewriteUrls(HttpHeaders headers, ProxyUrls urls) {
         rewriteEach(headers, HttpHeaderNames.LOCATION, urls::rewrite);
         rewriteEach(headers, HttpHeaderNames.CONTENT_LOCATION, urls::rewrite);
-        rewriteEach(headers, "Link", value -> LinkHeader.rewrite(value, urls::rewrite));
+        rewriteEach(headers, LINK, value -> LinkHeader.rewrite(value, urls::rewrite));
     }
 
     private static void rewriteEach(HttpHeaders headers, CharSequence name, UnaryOperator<String> rewrite) {
