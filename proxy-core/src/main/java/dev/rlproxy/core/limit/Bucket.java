@@ -53,6 +53,11 @@ abstract class Bucket {
     private volatile int lockState;
     /** Waiting requests, oldest first; guarded by the lock. Null until the first one: most buckets never queue anyone. */
     private ArrayDeque<Waiter> waiters;
+    /**
+     * Whether {@link #waiters} holds anyone: written under the lock whenever that changes, read
+     * without it ({@link #hasWaitersUnlocked}) so a wake-up can pass a bucket nobody waits in.
+     */
+    private volatile boolean anyWaiting;
     /** No longer in its registry: requests that meet it look their buckets up again. */
     private boolean retired;
 
@@ -122,6 +127,14 @@ abstract class Bucket {
         return waiters != null && !waiters.isEmpty();
     }
 
+    /**
+     * {@link #hasWaiters} without the lock: whether anyone waited at the last change under it. See
+     * {@link TicketQueue#wake(Bucket)} for why a wake-up that trusts it loses no waiter.
+     */
+    final boolean hasWaitersUnlocked() {
+        return anyWaiting;
+    }
+
     final int waiterCount() {
         return waiters == null ? 0 : waiters.size();
     }
@@ -132,6 +145,7 @@ abstract class Bucket {
 
     final void addWaiter(Waiter w) {
         waiters().addLast(w);
+        waitersChanged();
     }
 
     private ArrayDeque<Waiter> waiters() {
@@ -150,6 +164,7 @@ abstract class Bucket {
         }
         waiters.addLast(w);
         waiters.addAll(younger);
+        waitersChanged();
     }
 
     final void removeWaiter(Waiter w) {
@@ -160,6 +175,15 @@ abstract class Bucket {
             waiters.pollFirst();
         } else {
             waiters.remove(w);
+        }
+        waitersChanged();
+    }
+
+    /** Call with the lock held, after changing {@link #waiters}; a volatile write only when the answer changes. */
+    private void waitersChanged() {
+        boolean any = !waiters.isEmpty();
+        if (anyWaiting != any) {
+            anyWaiting = any;
         }
     }
 

@@ -33,10 +33,13 @@ final class LearnedBucket extends Bucket {
     private long lastActivityNanos;
     /** This bucket's share of the window the replicas share, or null when windows are only local. */
     private final SharedWindow shared;
-    /** This replica's share of each window while the store is away under local-share; null otherwise. */
+    /** Where each check's {@link SharedWindow#check} writes a lease's time; null when windows are only local. */
+    private final SharedWindow.Lease lease;
+    /**
+     * This replica's share of each window, made when the replica notices the store is away under
+     * local-share and kept while it {@linkplain SharedWindow.Mode#DRAINING drains}; null otherwise.
+     */
     private LocalWindowShares localShares;
-    /** The store is back but a window the local share applied to is still in progress: no lease yet. */
-    private boolean drainingShares;
 
     LearnedBucket(boolean oneAtATimeUntilHeard, BucketLimit assumedLimit, long nowNanos) {
         this(oneAtATimeUntilHeard, assumedLimit, nowNanos, null, null, null, null);
@@ -53,6 +56,7 @@ final class LearnedBucket extends Bucket {
         this.assumedLimit = assumedLimit;
         this.lastActivityNanos = nowNanos;
         this.shared = sharing == null ? null : sharing.open(scope, id, assumedLimit, this, boundElsewhere);
+        this.lease = shared == null ? null : new SharedWindow.Lease();
     }
 
     @Override
@@ -63,7 +67,34 @@ final class LearnedBucket extends Bucket {
         for (int i = 0; i < windows.size(); i++) {
             windows.get(i).refresh(now);
         }
-        LocalWindowShares shares = localSharesNow(now);
+        long own = ownEarliestNanos(now, null);
+        if (shared == null) {
+            return own;
+        }
+        // Only a request the local windows let go asks for a lease (which may cost a sync), and a
+        // silent bucket has no window to lease from (the store would hold it to one probe at a time).
+        boolean wantsLease = own == now && !silentNow();
+        return switch (shared.check(now, wantsLease, windows, lease)) {
+            case LEASE -> {
+                localShares = null;
+                yield wantsLease ? lease.earliestNanos : own;
+            }
+            case DRAINING -> ownEarliestNanos(now, localShares());
+            case LOCAL_SHARE -> onLocalShare(now);
+        };
+    }
+
+    /** The store is away under local-share: the local share decides, and a request it lets go may retry the store. */
+    private long onLocalShare(long now) {
+        long earliest = ownEarliestNanos(now, localShares());
+        if (earliest == now && !silentNow()) {
+            shared.localShareLetsOneGo(now);
+        }
+        return earliest;
+    }
+
+    /** What this bucket's windows (each within its local share, if {@code shares}) and its own rules allow. Call after refreshing the windows. */
+    private long ownEarliestNanos(long now, LocalWindowShares shares) {
         long known = now;
         boolean untilRelease = windows.isEmpty() && oneAtATimeUntilHeard && !silent && inFlight > 0;
         for (int i = 0; i < windows.size(); i++) {
@@ -80,11 +111,7 @@ final class LearnedBucket extends Bucket {
         }
         known = Math.max(known, blockedUntilNanos);
         // A known time comes first: when it passes, the release (if still needed) is waited for.
-        long local = known > now ? known : untilRelease ? UNTIL_RELEASE : now;
-        // Only a request the local windows let go asks the shared window (which may cost a sync);
-        // one sent on the local share after the store came back must not lease (see localSharesNow),
-        // and a silent bucket has no window to lease from (the store would hold it to one probe at a time).
-        return shared == null || local != now || drainingShares || silentNow() ? local : shared.earliestNanos(now);
+        return known > now ? known : untilRelease ? UNTIL_RELEASE : now;
     }
 
     /** Of two earliest times: a known later time first, else a wait for a release, else now. */
@@ -93,38 +120,12 @@ final class LearnedBucket extends Bucket {
         return known > now ? known : a == UNTIL_RELEASE || b == UNTIL_RELEASE ? UNTIL_RELEASE : now;
     }
 
-    /**
-     * The local shares, made when the replica notices the store is away under local-share, else
-     * null. They outlive the outage until every window in progress when the store came back is
-     * over: other replicas may have sent their shares in it, which the store learns only from their
-     * next reports, so a lease in it could add to them. Call after refreshing the windows.
-     */
-    private LocalWindowShares localSharesNow(long now) {
-        drainingShares = false;
-        if (shared == null) {
-            return null;
-        }
-        if (!shared.sharesLocally()) {
-            long recoveredAt = shared.recoveredAtNanos();
-            if (recoveredAt == Long.MIN_VALUE || !anyInProgressSince(recoveredAt, now)) {
-                localShares = null;
-                return null;
-            }
-            drainingShares = true;
-        }
+    /** The local shares, made at the first check that needs them (the store away under local-share, or draining). */
+    private LocalWindowShares localShares() {
         if (localShares == null) {
             localShares = new LocalWindowShares(shared.sharing());
         }
         return localShares;
-    }
-
-    private boolean anyInProgressSince(long sinceNanos, long now) {
-        for (int i = 0; i < windows.size(); i++) {
-            if (windows.get(i).inProgressSince(sinceNanos, now)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** Whether the store is away, the mode is fail-closed, and no leased credit is left. Call with the lock held. */

@@ -82,22 +82,68 @@ final class SharedWindow {
         this.boundElsewhere = boundElsewhere;
     }
 
+    /** How a learned bucket may admit now, as {@link #check} tells it. */
+    enum Mode {
+        /**
+         * From leased credits (with the store away under {@code fail-closed}, only from those left;
+         * see {@link #refuses}): {@link Lease#earliestNanos} says when, if the bucket asked.
+         */
+        LEASE,
+        /** The store is away under {@code local-share}: the bucket admits from its local share of each window. */
+        LOCAL_SHARE,
+        /**
+         * The store is back, but a window of the bucket that was in progress when it came back still
+         * is: other replicas may have sent their local shares in it, which the store learns only from
+         * their next reports, so a lease in it could add to them. The local share still decides.
+         */
+        DRAINING
+    }
+
     /**
-     * When this replica may admit one more: now (a credit, or the store is away and {@code local-share}
-     * lets the bucket's local share decide), after a sync, or at a known time.
+     * When a lease lets one more go, as the last {@link #check} in {@link Mode#LEASE} wrote it. The
+     * bucket keeps one and reuses it under its lock, so a check allocates nothing.
      */
-    synchronized long earliestNanos(long now) {
+    static final class Lease {
+        long earliestNanos;
+    }
+
+    /**
+     * One check of the bucket, under this window's monitor once: how it may admit now, and in
+     * {@link Mode#LEASE}, if it {@code wantsLease}, when a lease lets one more go into {@code lease}:
+     * now (a credit; or this window is closed), after a sync (which this may start), or at a known time.
+     *
+     * @param wantsLease whether the bucket's own windows let one more go now; only then is a lease
+     *                   asked for, since it may cost a sync
+     * @param bucketWindows the bucket's windows, refreshed: whether one is still in progress since
+     *                      the store came back decides {@link Mode#DRAINING}
+     */
+    synchronized Mode check(long now, boolean wantsLease, List<ReportedWindow> bucketWindows, Lease lease) {
+        boolean away = !closed && storeAway();
+        if (away) {
+            noticeOutage();
+            if (sharingLocally) {
+                return Mode.LOCAL_SHARE;
+            }
+        } else {
+            sharingLocally = false;
+        }
+        if (inProgressSinceRecovery(bucketWindows, now)) {
+            return Mode.DRAINING;
+        }
+        if (wantsLease) {
+            lease.earliestNanos = leaseEarliestNanos(now, away);
+        }
+        return Mode.LEASE;
+    }
+
+    private long leaseEarliestNanos(long now, boolean away) {
         if (closed) {
             return now;
         }
-        if (storeAway()) {
-            noticeOutage();
-            if (!syncing && now - retrySyncAtNanos >= 0) {
-                startSync(now, want(), 0); // nobody waits for it: its answer ends the outage
-            }
-            return credits > 0 || sharingLocally ? now : Bucket.UNTIL_RELEASE; // fail-closed: see refuses
+        if (away) {
+            syncIfRetryDue(now);
+            return credits > 0 ? now : Bucket.UNTIL_RELEASE; // fail-closed: see refuses
         }
-        sharingLocally = false;
         if (credits > 0) {
             return now;
         }
@@ -111,24 +157,43 @@ final class SharedWindow {
         return Bucket.UNTIL_RELEASE;
     }
 
-    /** Whether this replica admits from its local share of each window now: the store is away and the mode is {@code local-share}. */
-    synchronized boolean sharesLocally() {
-        if (closed || !storeAway()) {
-            sharingLocally = false;
-            return false;
+    /**
+     * Under {@code local-share}, the bucket's local share lets a request go (after a {@link #check}
+     * said {@link Mode#LOCAL_SHARE}): if the store is still away and a retry is due, a sync tries it
+     * again.
+     */
+    synchronized void localShareLetsOneGo(long now) {
+        if (!closed && storeAway()) {
+            syncIfRetryDue(now);
         }
-        noticeOutage();
-        return sharingLocally;
+    }
+
+    /** While the store is away: a sync every {@link LearnedWindowSharing#fallback()}; nobody waits for it, its answer ends the outage. */
+    private void syncIfRetryDue(long now) {
+        if (!syncing && now - retrySyncAtNanos >= 0) {
+            startSync(now, want(), 0);
+        }
     }
 
     /**
-     * Under {@code local-share}, when the store last came back after this replica was without it (its
-     * probe said so, or a sync answered after failing); {@link Long#MIN_VALUE} if never, or under
-     * {@code fail-closed}, where nothing was sent without a lease.
+     * Under {@code local-share}, whether a window of the bucket began before the store last came back
+     * after this replica was without it (its probe said so, or a sync answered after failing) and is
+     * not over yet. Never under {@code fail-closed}, where nothing was sent without a lease.
      */
-    synchronized long recoveredAtNanos() {
-        return windows.sharing.onFailure() == FailureMode.LOCAL_SHARE
-                ? Math.max(windows.recoveredAtNanos(), syncRecoveredAtNanos) : Long.MIN_VALUE;
+    private boolean inProgressSinceRecovery(List<ReportedWindow> bucketWindows, long now) {
+        if (windows.sharing.onFailure() != FailureMode.LOCAL_SHARE) {
+            return false;
+        }
+        long recoveredAt = Math.max(windows.recoveredAtNanos(), syncRecoveredAtNanos);
+        if (recoveredAt == Long.MIN_VALUE) {
+            return false;
+        }
+        for (int i = 0; i < bucketWindows.size(); i++) {
+            if (bucketWindows.get(i).inProgressSince(recoveredAt, now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether a request must be refused now: the store is away, {@code fail-closed}, and no leased credit is left. */

@@ -98,11 +98,11 @@ final class TicketQueue {
 
     /**
      * Something changed in these buckets (capacity came back, a head left): let their heads try.
-     * Most buckets have nobody waiting; then this allocates nothing.
+     * Most buckets have nobody waiting; then this allocates nothing and takes no lock.
      */
     void wake(Bucket... buckets) {
         for (int i = 0; i < buckets.length; i++) {
-            if (hasHead(buckets[i])) {
+            if (buckets[i].hasWaitersUnlocked()) {
                 ArrayDeque<Bucket> work = new ArrayDeque<>((buckets.length - i) * 2);
                 for (int j = i; j < buckets.length; j++) {
                     work.add(buckets[j]);
@@ -113,27 +113,32 @@ final class TicketQueue {
         }
     }
 
-    /** {@link #wake(Bucket...)} for one bucket. */
+    /**
+     * {@link #wake(Bucket...)} for one bucket.
+     *
+     * <p>Trusting {@link Bucket#hasWaitersUnlocked}, read without the lock, leaves no one sleeping.
+     * Whatever calls for this wake-up was published before the flag is read: under the bucket's
+     * lock, or under the lock of (or in a volatile of) the shared state a waiter's check reads, like
+     * a {@link SharedWindow}'s grant. A waiter is queued under the bucket's lock, which leaves the
+     * flag set, then tries once itself ({@link #started}), checking again under those same locks.
+     * The flag is volatile and written only under the lock, so the read falls before or after that
+     * enqueue: after, it sees the flag set (or cleared later, once nobody waits any more) and the
+     * head tries here; before, the change was published before the waiter's own try, which sees it.
+     */
     void wake(Bucket bucket) {
-        if (hasHead(bucket)) {
+        if (bucket.hasWaitersUnlocked()) {
             ArrayDeque<Bucket> work = new ArrayDeque<>(2);
             work.add(bucket);
             drain(work);
         }
     }
 
-    private static boolean hasHead(Bucket b) {
-        b.lock();
-        try {
-            return b.hasWaiters();
-        } finally {
-            b.unlock();
-        }
-    }
-
     private void drain(ArrayDeque<Bucket> work) {
         Bucket b;
         while ((b = work.poll()) != null) {
+            if (!b.hasWaitersUnlocked()) {
+                continue; // nobody to wake, as in wake(Bucket): no need for its lock
+            }
             Waiter head;
             b.lock();
             try {
