@@ -5,11 +5,14 @@
 --
 -- KEYS: 1 open leases (hash id -> "grantedAt:count:expiresAt"), 2 used slots of closed leases
 --       (sorted set, score = when, member "lease:chunk:count"), 3 lease id sequence, 4 retry
---       times promised to replicas (sorted set, score = when, member = the lease id they got, or
---       an id of their own if none).
+--       times promised to replicas (sorted set, score = when, member = the id of the answer they
+--       got: their lease's, or with nothing granted the promise's own).
 -- ARGV: 1 limit, 2 per (us), 3 validity (us), 4 grace (us), 5 wanted, 6 carried, 7 previous lease
---       id (0: none), then pairs: offset from the previous lease's grant (us), sends in that chunk.
--- Returns {lease id (0: none), granted (carried + fresh), fresh, retry after (us)}.
+--       id or promise of an empty answer (0: none), then pairs: offset from the previous lease's
+--       grant (us), sends in that chunk.
+-- Returns {id (0: neither a lease nor a retry promise; with nothing granted, the promise's, to be
+-- passed back as the previous lease id so the replica withdraws it), granted (carried + fresh),
+-- fresh, retry after (us)}.
 
 local function int(x)
   return string.format('%.0f', x)
@@ -108,12 +111,14 @@ end
 
 local granted = carried + fresh
 local id = 0
-if granted > 0 then
+if granted > 0 or retry > 0 then
   id = redis.call('INCR', KEYS[3])
+end
+if granted > 0 then
   redis.call('HSET', KEYS[1], id, int(now) .. ':' .. granted .. ':' .. int(now + validity + grace))
 end
 if retry > 0 then
-  redis.call('ZADD', KEYS[4], int(now + retry), id ~= 0 and id or redis.call('INCR', KEYS[3]))
+  redis.call('ZADD', KEYS[4], int(now + retry), id)
 end
 local ttl = int(math.ceil((per + validity + grace) / 1000) + 1000)
 for k = 1, 4 do

@@ -142,11 +142,15 @@ final class UpstreamFactory {
                 config.pool().maxConnections(), config.pool().minIdle(), config.pool().maxConnectsPerSecond(),
                 MAX_PENDING_ACQUIRES_PER_LOOP);
         UpstreamTarget target = UpstreamTarget.of(config.name(), config.url());
-        UpstreamTls tls = target.tls() ? new UpstreamTls(UpstreamTrust.context(config.name(), config.tls(), false),
-                config.http2() == Http2Mode.AUTO ? UpstreamTrust.context(config.name(), config.tls(), true) : null,
-                config.tls() != null && config.tls().serverName() != null ? config.tls().serverName() : target.host())
-                : null;
+        UpstreamTls tls = target.tls() ? tls(config, target) : null;
         return new UpstreamConnections(target, settings, tls, egressProxy(config, target), channelType, resolver);
+    }
+
+    /** The https upstream's client contexts, over one reading of its trust. */
+    private static UpstreamTls tls(UpstreamConfig config, UpstreamTarget target) {
+        UpstreamTrust trust = UpstreamTrust.of(config.name(), config.tls());
+        return new UpstreamTls(trust.context(false), config.http2() == Http2Mode.AUTO ? trust.context(true) : null,
+                config.tls() != null && config.tls().serverName() != null ? config.tls().serverName() : target.host());
     }
 
     /** The upstream as the request path sees it, over connections, token pool and dialect that may be reused. */

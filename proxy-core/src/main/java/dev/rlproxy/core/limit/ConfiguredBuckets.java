@@ -18,10 +18,12 @@ import java.util.concurrent.locks.StampedLock;
  * one scan per such moment, not one per request.
  *
  * <p>A {@code ConcurrentHashMap}'s table never shrinks: after a million keys turned idle and went,
- * it would keep 8 MiB. So when the periodic sweep leaves only a few keys of many, the map is
- * replaced by a copy of the live ones. Creating and dropping buckets hold {@link #table}'s read lock
- * and the copy its write lock, so no bucket is created in, or dropped from, a map being replaced;
- * looking a key up takes no lock (a bucket is the same object in the old and the new map).
+ * it would keep 8 MiB. So when the periodic sweep finds only a few keys where there once were many,
+ * the map is replaced by a copy of the live ones. The peak is taken as keys are added, since a full
+ * group drops its idle keys itself between sweeps and the sweep alone might never see the crowd.
+ * Creating and dropping buckets hold {@link #table}'s read lock and the copy its write lock, so no
+ * bucket is created in, or dropped from, a map being replaced; looking a key up takes no lock (a
+ * bucket is the same object in the old and the new map).
  */
 final class ConfiguredBuckets {
 
@@ -33,8 +35,12 @@ final class ConfiguredBuckets {
     private volatile ConcurrentHashMap<String, ConfiguredBucket> byKey = new ConcurrentHashMap<>();
     /** Read: creating or dropping buckets. Write: replacing {@link #byKey}. */
     private final StampedLock table = new StampedLock();
-    /** The most keys seen since the map was last replaced; the sweep's own. */
-    private int peakKeys;
+    /**
+     * The most keys held since the map was last replaced. Raised by whoever adds a key, with a plain
+     * compare: two adders racing may leave it a key or two short of the true peak, which changes no
+     * shrink decision worth having.
+     */
+    private volatile int peakKeys;
     private int replacements;
     private final ConcurrentHashMap<String, KeyGroup> groups = new ConcurrentHashMap<>();
     /** Null when this process alone decides. */
@@ -66,6 +72,12 @@ final class ConfiguredBuckets {
         try {
             bucket = byKey.computeIfAbsent(ref.key(),
                     k -> created[0] = new ConfiguredBucket(k, group, ref.limit(), now, shared));
+            if (created[0] != null) {
+                int keys = byKey.size();
+                if (keys > peakKeys) {
+                    peakKeys = keys;
+                }
+            }
         } finally {
             table.unlockRead(stamp);
         }
@@ -77,7 +89,6 @@ final class ConfiguredBuckets {
 
     /** Drops idle buckets of every group: nothing in their window, nothing reserved, nobody waiting. */
     void evictIdle(long now) {
-        peakKeys = Math.max(peakKeys, byKey.size());
         long stamp = table.readLock();
         try {
             for (ConfiguredBucket bucket : byKey.values()) {
@@ -97,11 +108,11 @@ final class ConfiguredBuckets {
         long stamp = table.writeLock();
         try {
             byKey = new ConcurrentHashMap<>(byKey);
+            peakKeys = byKey.size();
             replacements++;
         } finally {
             table.unlockWrite(stamp);
         }
-        peakKeys = byKey.size();
     }
 
     /** How often the map was replaced by a smaller copy (for tests). */

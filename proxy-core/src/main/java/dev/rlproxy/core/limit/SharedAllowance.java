@@ -28,6 +28,8 @@ final class SharedAllowance {
 
     /** The current lease, 0 for none (also while a request is in flight). */
     private long leaseId;
+    /** With no lease: the retry promise of the last, empty answer, withdrawn by the next request. */
+    private long promiseId;
     /** Slots of the accounting period: the current lease's, or the carried ones while a request flies. */
     private int granted;
     private int used;
@@ -216,8 +218,9 @@ final class SharedAllowance {
      */
     private void request(long now, int wanted) {
         LeaseRequest request = new LeaseRequest(bucket.key, bucket.limit().limit(), bucket.spanNanos(), wanted,
-                leasedReserved, leaseId, leaseId == 0 ? LeaseUsage.NONE : chunks.drain());
+                leasedReserved, leaseId != 0 ? leaseId : promiseId, leaseId == 0 ? LeaseUsage.NONE : chunks.drain());
         leaseId = 0;
+        promiseId = 0;
         granted = leasedReserved;
         used = 0;
         requestedAt = now;
@@ -250,7 +253,9 @@ final class SharedAllowance {
                 retryPending = true;
                 retryAt = now + RETRY_AFTER_ERROR_NANOS;
             } else {
-                leaseId = lease.id();
+                boolean leased = lease.granted() > 0;
+                leaseId = leased ? lease.id() : 0;
+                promiseId = leased ? 0 : lease.id();
                 granted = lease.granted();
                 usableUntil = sentAt + shared.validityNanos;
                 if (request.wanted() > 0) {

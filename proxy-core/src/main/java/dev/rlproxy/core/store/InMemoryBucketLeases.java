@@ -63,12 +63,12 @@ public final class InMemoryBucketLeases implements BucketLeases {
         long useful = LeaseSizing.minUseful(r.limit(), r.wanted());
         long retryAfter = r.wanted() > 0 && left - fresh < useful ? retryAfter(b, now, left - fresh, useful, fresh, r) : 0;
         int granted = r.carried() + fresh;
-        long id = granted > 0 ? nextId++ : 0;
+        long id = granted > 0 || retryAfter > 0 ? nextId++ : 0;
         if (granted > 0) {
             b.open.put(id, new Open(now, granted, now + validityNanos + graceNanos));
         }
         if (retryAfter > 0) {
-            b.promised.put(id != 0 ? id : nextId++, now + retryAfter);
+            b.promised.put(id, now + retryAfter);
         }
         if (b.open.isEmpty() && b.used.isEmpty() && b.promised.isEmpty()) {
             buckets.remove(r.bucketKey());
@@ -123,7 +123,7 @@ public final class InMemoryBucketLeases implements BucketLeases {
     private static final class Shared {
         final Map<Long, Open> open = new LinkedHashMap<>();
         final List<Used> used = new ArrayList<>();
-        /** Retry times promised to callers, by the lease id they got (or one of their own if none). */
+        /** Retry times promised to callers, by the id of the answer they got (a lease's, or the promise's own). */
         final Map<Long, Long> promised = new HashMap<>();
     }
 

@@ -3,7 +3,9 @@ package dev.rlproxy.core.store;
 /**
  * The answer to a {@link LeaseRequest}.
  *
- * @param id              names the lease when it is closed; 0 when nothing was granted or carried
+ * @param id              names the lease when it is closed; with nothing granted, names the retry
+ *                        promise instead, which the caller withdraws by passing it as the previous
+ *                        lease id when it comes back; 0 when there is neither
  * @param granted         slots the caller may use: the carried reservations plus the fresh slots
  * @param fresh           of {@code granted}, the slots newly taken from the bucket
  * @param retryAfterNanos when the answer leaves the bucket with less than a useful share (nothing

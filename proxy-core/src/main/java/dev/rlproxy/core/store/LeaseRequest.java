@@ -9,7 +9,8 @@ package dev.rlproxy.core.store;
  * @param wanted          fresh slots wanted (0: only close and carry)
  * @param carried         reservations granted from the previous lease and not yet sent: they move
  *                        into the new lease without a capacity check, having been counted all along
- * @param previousLeaseId the lease being closed, 0 for none
+ * @param previousLeaseId the lease being closed, or the retry promise of an empty answer being
+ *                        withdrawn; 0 for none
  * @param usage           when the previous lease's slots were used
  */
 public record LeaseRequest(String bucketKey, long limit, long perNanos, int wanted, int carried,

@@ -232,6 +232,26 @@ class LocalRateLimiterTest {
     }
 
     @Test
+    void aGroupThatDropsItsIdleKeysItselfBetweenSweepsStillLetsTheSweepShrinkTheMap() {
+        int maxKeys = ConfiguredBuckets.SHRINK_FROM_KEYS;
+        for (int i = 0; i < maxKeys; i++) {
+            assertThat(limiter.acquire(request(0, new BucketRef("user-" + i, ONE_PER_SECOND, "users", maxKeys))))
+                    .isCompleted();
+        }
+        clock.advanceNanos(SECOND);
+        // The group is full of idle keys: the next new key makes it drop them all before any sweep.
+        assertThat(limiter.acquire(request(0, new BucketRef("late", ONE_PER_SECOND, "users", maxKeys))))
+                .isCompleted();
+        assertThat(limiter.configuredBucketCount()).isEqualTo(1);
+
+        limiter.evictIdle();
+
+        assertThat(limiter.configuredMapReplacements())
+                .as("the sweep knows the map once held 8192 keys although it never saw them").isEqualTo(1);
+        assertThat(limiter.configuredBucketCount()).isEqualTo(1);
+    }
+
+    @Test
     void burstSpacesAdmissions() {
         BucketLimit tenPerSecondBurstTwo = new BucketLimit(10, Duration.ofSeconds(1), 2);
         assertThat(limiter.acquire(request(0, ref("a", tenPerSecondBurstTwo)))).isCompleted();

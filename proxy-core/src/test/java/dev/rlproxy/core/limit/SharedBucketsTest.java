@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.rlproxy.core.config.FailureMode;
 import dev.rlproxy.core.headers.RateLimitObservation;
 import dev.rlproxy.core.store.InMemoryBucketLeases;
+import dev.rlproxy.core.store.Lease;
+import dev.rlproxy.core.store.LeaseRequest;
+import dev.rlproxy.core.store.LeaseUsage;
 import dev.rlproxy.core.store.SharedBuckets;
 import dev.rlproxy.core.time.ManualClock;
 import dev.rlproxy.core.time.ManualScheduler;
@@ -125,6 +128,31 @@ class SharedBucketsTest {
             }
             scheduler.schedule(() -> sendAtOnce(limiter), 0);
         });
+    }
+
+    @Test
+    void aReplicaToldToComeBackWithNothingGrantedPassesThePromiseBackWhenItDoesAndNotBefore() {
+        long per = 5 * SECOND;
+        Lease elsewhere = store.lease(new LeaseRequest("api/per-second", 1, per, 1, 0, 0, LeaseUsage.NONE)).join();
+        store.lease(new LeaseRequest("api/per-second", 1, per, 0, 0, elsewhere.id(),
+                new LeaseUsage(new long[] {0}, new int[] {1}))).join(); // another replica sent the only slot
+        SwitchableLeases view = new SwitchableLeases(store);
+        LocalRateLimiter limiter = replica(view, FailureMode.LOCAL_SHARE, 2);
+
+        limiter.acquire(request(BucketLimit.of(1, Duration.ofNanos(per)), false, 30 * SECOND));
+        scheduler.runDue();
+        Lease empty = view.answers.get(0);
+        assertThat(empty.granted()).isZero();
+        assertThat(empty.id()).isNotZero();
+        assertThat(empty.retryAfterNanos()).as("when the slot leaves the window, past a lease's validity")
+                .isEqualTo(per).isGreaterThan(VALIDITY);
+
+        scheduler.advanceNanos(empty.retryAfterNanos() - 1);
+        assertThat(view.sent).as("the empty answer is no lease: nothing to close before the hint").hasSize(1);
+        scheduler.advanceNanos(1);
+        assertThat(view.sent).hasSize(2);
+        assertThat(view.sent.get(1).previousLeaseId()).as("the promise withdrawn").isEqualTo(empty.id());
+        assertThat(view.sent.get(1).usage()).isEqualTo(LeaseUsage.NONE);
     }
 
     @Test

@@ -15,6 +15,9 @@ final class SwitchableLeases implements BucketLeases {
     private final List<Consumer<Boolean>> listeners = new CopyOnWriteArrayList<>();
     private volatile boolean available = true;
     int requests;
+    /** Every request sent and every answer received, in order. */
+    final List<LeaseRequest> sent = new CopyOnWriteArrayList<>();
+    final List<Lease> answers = new CopyOnWriteArrayList<>();
 
     SwitchableLeases(BucketLeases store) {
         this.store = store;
@@ -23,8 +26,14 @@ final class SwitchableLeases implements BucketLeases {
     @Override
     public CompletableFuture<Lease> lease(LeaseRequest request) {
         requests++;
-        return available ? store.lease(request)
+        sent.add(request);
+        return available ? store.lease(request).thenApply(this::answered)
                 : CompletableFuture.failedFuture(new IllegalStateException("store unavailable (test)"));
+    }
+
+    private Lease answered(Lease lease) {
+        answers.add(lease);
+        return lease;
     }
 
     void goDown() {

@@ -3,6 +3,7 @@ package dev.rlproxy.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +110,42 @@ public abstract class BucketLeasesContract {
         assertThat(rolled.granted()).isEqualTo(2);
         assertThat(rolled.fresh()).isZero();
         assertThat(rolled.retryAfterNanos()).isPositive();
+    }
+
+    /**
+     * 16 slots, all used and closed: 2 at the first grant, 14 a little later. With a useful share
+     * of 2 the first 2 leaving the window suffice for one replica waiting; each other replica told
+     * to come back wants one more (half a share), so its hint waits for the later 14.
+     */
+    @Test
+    void anEmptyAnswerNamesItsRetryPromiseAndComingBackWithItWithdrawsThePromise() {
+        String key = "contract/promise";
+        long later = TimeUnit.MILLISECONDS.toNanos(200);
+        Lease a = ask(key, 16, MINUTE, 16);
+        Lease b = ask(key, 16, MINUTE, 16);
+        Lease c = ask(key, 16, MINUTE, 16);
+        Lease d = ask(key, 16, MINUTE, 16);
+        assertThat(List.of(a.fresh(), b.fresh(), c.fresh(), d.fresh())).containsExactly(8, 4, 2, 2);
+        letTimePass(later);
+        close(key, 16, MINUTE, a, 0, 0, new LeaseUsage(new long[] {0, later}, new int[] {2, 6}));
+        close(key, 16, MINUTE, b, 0, 0, new LeaseUsage(new long[] {later}, new int[] {4}));
+        close(key, 16, MINUTE, c, 0, 0, new LeaseUsage(new long[] {later}, new int[] {2}));
+        close(key, 16, MINUTE, d, 0, 0, new LeaseUsage(new long[] {later}, new int[] {2}));
+
+        Lease empty = ask(key, 16, MINUTE, 2);
+        assertThat(empty.granted()).isZero();
+        assertThat(empty.retryAfterNanos()).as("back when the first 2 leave").isLessThan(MINUTE - later / 2);
+        assertThat(empty.id()).as("the empty answer names its promise").isNotZero();
+
+        Lease back = close(key, 16, MINUTE, empty, 0, 2, LeaseUsage.NONE);
+        assertThat(back.granted()).isZero();
+        assertThat(back.retryAfterNanos()).as("its own promise withdrawn, nobody else waits: the first 2 again")
+                .isLessThan(MINUTE - later / 2);
+        assertThat(back.id()).isNotZero().isNotEqualTo(empty.id());
+
+        Lease other = ask(key, 16, MINUTE, 2);
+        assertThat(other.retryAfterNanos()).as("behind the replica that came back: the later 14")
+                .isGreaterThan(MINUTE - later / 2);
     }
 
     @Test

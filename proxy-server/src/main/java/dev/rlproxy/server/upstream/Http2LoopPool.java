@@ -43,13 +43,19 @@ final class Http2LoopPool {
 
     private static final Logger log = LoggerFactory.getLogger(Http2LoopPool.class);
 
+    /**
+     * Frames to HTTP/1 objects and back, for every stream: Netty marks the converter sharable (what it
+     * knows of a connection it keeps on the connection's channel). Headers are validated once, by the
+     * HTTP/2 codec's decoder.
+     */
+    private static final ChannelHandler TO_HTTP1 = new Http2StreamFrameToHttpObjectCodec(false, false);
+    private static final ChannelHandler ADAPTER = new Http2StreamAdapter();
     /** Pipeline of each stream: frames to HTTP/1 objects and back, then the same relay as HTTP/1.1. */
     private static final ChannelHandler STREAM = new ChannelInitializer<Channel>() {
         @Override
         protected void initChannel(Channel stream) {
-            // Headers are validated once, by the HTTP/2 codec's decoder.
-            stream.pipeline().addLast("http", new Http2StreamFrameToHttpObjectCodec(false, false));
-            stream.pipeline().addLast("h2-adapter", new Http2StreamAdapter());
+            stream.pipeline().addLast("http", TO_HTTP1);
+            stream.pipeline().addLast("h2-adapter", ADAPTER);
             stream.pipeline().addLast("relay", new UpstreamRelayHandler());
         }
     };
