@@ -14,20 +14,41 @@ import java.util.Map;
  * {@code Connection} and every header it names, {@code Keep-Alive}, {@code Proxy-*}, {@code TE},
  * {@code Trailer}, {@code Transfer-Encoding} and {@code Upgrade}. The codecs re-frame bodies.
  *
- * <p>Runs twice per exchange (request and response head): the common case, no {@code Connection}
- * header naming others and no {@code Proxy-*}, allocates nothing.
+ * <p>Runs twice per exchange (request and response head): a head without any of them allocates
+ * nothing.
  */
 final class HopByHopHeaders {
 
     private static final AsciiString PROXY_PREFIX = AsciiString.cached("proxy-");
+    private static final AsciiString[] FIXED = {HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE,
+            HttpHeaderNames.TE, HttpHeaderNames.TRAILER, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE};
 
     private HopByHopHeaders() {
     }
 
     static void strip(HttpHeaders headers) {
-        if (headers.contains(HttpHeaderNames.CONNECTION)) {
-            for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-                for (String named : connection.split(",")) {
+        // One pass over the names instead of a hashed lookup per hop-by-hop name: most heads have
+        // none or one (Connection), and a few headers in all.
+        List<CharSequence> found = null;
+        boolean connection = false;
+        // The CharSequence view: the String view makes a String of every header name.
+        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+        while (entries.hasNext()) {
+            CharSequence name = entries.next().getKey();
+            if (isHopByHop(name)) {
+                if (found == null) {
+                    found = new ArrayList<>(4);
+                }
+                found.add(name);
+                connection |= HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name);
+            }
+        }
+        if (found == null) {
+            return;
+        }
+        if (connection) {
+            for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+                for (String named : value.split(",")) {
                     String name = named.trim();
                     if (!name.isEmpty()) {
                         headers.remove(name);
@@ -35,26 +56,15 @@ final class HopByHopHeaders {
                 }
             }
         }
-        headers.remove(HttpHeaderNames.CONNECTION)
-                .remove(HttpHeaderNames.KEEP_ALIVE)
-                .remove(HttpHeaderNames.TE)
-                .remove(HttpHeaderNames.TRAILER)
-                .remove(HttpHeaderNames.TRANSFER_ENCODING)
-                .remove(HttpHeaderNames.UPGRADE);
-        List<CharSequence> proxyHeaders = null;
-        // The CharSequence view: the String view makes a String of every header name.
-        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
-        while (entries.hasNext()) {
-            CharSequence name = entries.next().getKey();
-            if (AsciiString.regionMatches(name, true, 0, PROXY_PREFIX, 0, PROXY_PREFIX.length())) {
-                if (proxyHeaders == null) {
-                    proxyHeaders = new ArrayList<>(2);
-                }
-                proxyHeaders.add(name);
+        found.forEach(headers::remove);
+    }
+
+    static boolean isHopByHop(CharSequence name) {
+        for (AsciiString fixed : FIXED) {
+            if (fixed.length() == name.length() && fixed.contentEqualsIgnoreCase(name)) {
+                return true;
             }
         }
-        if (proxyHeaders != null) {
-            proxyHeaders.forEach(headers::remove);
-        }
+        return AsciiString.regionMatches(name, true, 0, PROXY_PREFIX, 0, PROXY_PREFIX.length());
     }
 }

@@ -3,7 +3,13 @@ package dev.rlproxy.server.proxy;
 import dev.rlproxy.core.config.ForwardedHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 
+import io.netty.util.AsciiString;
+
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What the upstream learns about the client through forwarding headers. The client's own
@@ -21,8 +27,9 @@ public record RequestForwarding(ForwardedHeaders mode, boolean trustClient) {
     static final String X_FORWARDED_HOST = "X-Forwarded-Host";
     static final String X_FORWARDED_PROTO = "X-Forwarded-Proto";
     static final String FORWARDED = "Forwarded";
-    private static final List<String> FROM_CLIENT = List.of(X_FORWARDED_FOR, X_FORWARDED_HOST, X_FORWARDED_PROTO,
-            "X-Forwarded-Port", "X-Forwarded-Server", FORWARDED, "X-Real-IP", "Via");
+    private static final List<AsciiString> FROM_CLIENT = Stream.of(X_FORWARDED_FOR, X_FORWARDED_HOST,
+            X_FORWARDED_PROTO, "X-Forwarded-Port", "X-Forwarded-Server", FORWARDED, "X-Real-IP", "Via")
+            .map(AsciiString::cached).toList();
 
     public static final RequestForwarding NONE = new RequestForwarding(ForwardedHeaders.NONE, false);
 
@@ -33,7 +40,7 @@ public record RequestForwarding(ForwardedHeaders mode, boolean trustClient) {
      */
     void apply(HttpHeaders headers, String clientAddress, String originalHost) {
         if (!trustClient) {
-            FROM_CLIENT.forEach(headers::remove);
+            removeFromClient(headers);
         }
         switch (mode) {
             case NONE -> {
@@ -53,6 +60,33 @@ public record RequestForwarding(ForwardedHeaders mode, boolean trustClient) {
                 headers.set(FORWARDED, appended(headers.getAll(FORWARDED), element));
             }
         }
+    }
+
+    /** One pass over the names rather than a hashed lookup for each of eight that are rarely there. */
+    private static void removeFromClient(HttpHeaders headers) {
+        List<CharSequence> found = null;
+        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
+        while (entries.hasNext()) {
+            CharSequence name = entries.next().getKey();
+            if (isFromClient(name)) {
+                if (found == null) {
+                    found = new ArrayList<>(2);
+                }
+                found.add(name);
+            }
+        }
+        if (found != null) {
+            found.forEach(headers::remove);
+        }
+    }
+
+    private static boolean isFromClient(CharSequence name) {
+        for (AsciiString fromClient : FROM_CLIENT) {
+            if (fromClient.length() == name.length() && fromClient.contentEqualsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String appended(List<String> earlier, String ours) {

@@ -4,10 +4,13 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
@@ -20,6 +23,8 @@ import java.net.InetSocketAddress;
  * forwarding headers as the upstream's {@link RequestForwarding} says, and the pooled token in place of whatever credential the client sent.
  */
 final class RequestRewriter {
+
+    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory();
 
     private RequestRewriter() {
     }
@@ -53,16 +58,17 @@ final class RequestRewriter {
                                ByteBuf body, boolean streamed, boolean chunked) {
         Upstream upstream = route.upstream();
         String uri = upstream.connections().target().requestUri(route.upstreamPath(client.uri()));
+        // A complete request has no trailers to send: no empty trailer map made for each one.
         HttpRequest out = streamed
                 ? new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri)
                 : new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri,
-                        body != null ? body : Unpooled.EMPTY_BUFFER);
+                        body != null ? body : Unpooled.EMPTY_BUFFER, HEADERS.newHeaders(), EmptyHttpHeaders.INSTANCE);
         HttpHeaders headers = out.headers();
         headers.set(client.headers());
         String originalHost = client.headers().get(HttpHeaderNames.HOST);
         HopByHopHeaders.strip(headers);
 
-        headers.set(HttpHeaderNames.HOST, upstream.connections().target().hostHeader());
+        headers.set(HttpHeaderNames.HOST, upstream.connections().hostHeader());
         if (upstream.rewriteBodyUrls()) {
             headers.remove(HttpHeaderNames.ACCEPT_ENCODING); // bodies to rewrite must come uncompressed
         }

@@ -39,6 +39,7 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
     static final AttributeKey<Boolean> WAITED_IN_POOL = AttributeKey.valueOf("rlproxy.waitedInPool");
 
     private final UpstreamTarget target;
+    private final String hostHeader;
     private final UpstreamSettings settings;
     private final Class<? extends Channel> channelType;
     private final AddressResolverGroup<? extends SocketAddress> resolver;
@@ -59,6 +60,7 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
     public UpstreamConnections(UpstreamTarget target, UpstreamSettings settings, UpstreamTls tls, EgressProxy egress,
                                Class<? extends Channel> channelType, AddressResolverGroup<InetSocketAddress> resolver) {
         this.target = target;
+        this.hostHeader = target.hostHeader();
         this.settings = settings;
         this.channelType = channelType;
         this.offersHttp2 = tls != null && tls.offersHttp2();
@@ -75,6 +77,11 @@ public final class UpstreamConnections implements UpstreamChannels, AutoCloseabl
 
     public UpstreamTarget target() {
         return target;
+    }
+
+    /** The Host header of requests to the upstream, made once ({@link UpstreamTarget#hostHeader}). */
+    public String hostHeader() {
+        return hostHeader;
     }
 
     /**

@@ -27,4 +27,29 @@ class HopByHopHeadersTest {
 
         assertThat(headers.names()).containsExactlyInAnyOrder("Accept", "Authorization");
     }
+
+    @Test
+    void matchesNamesWhateverTheirCaseAndOnlyWhole() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("TE", "trailers")
+                .add("UPGRADE", "h2c")
+                .add("proxy-Authorization", "Basic x")
+                .add("Upgrade-Insecure-Requests", "1")
+                .add("Tea", "green")
+                .add("Trailers", "kept")
+                .add("Proxyish", "kept");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactlyInAnyOrder("Upgrade-Insecure-Requests", "Tea", "Trailers", "Proxyish");
+    }
+
+    @Test
+    void aHeadWithoutAnyIsLeftAsItIs() {
+        HttpHeaders headers = new DefaultHttpHeaders().add("Host", "api").add("Accept", "*/*");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactlyInAnyOrder("Host", "Accept");
+    }
 }
