@@ -147,7 +147,7 @@ public final class ProxyApplication implements AutoCloseable {
             Retirements retirements = new Retirements(runtime.draining(), choreScheduler);
             LiveUpstreams upstreams = LiveUpstreams.start(factory, workers, retirements, config.upstreams());
             usage.flushEvery(config.usage().flushInterval(), choreScheduler);
-            telemetry.watch(runtime.inFlight(), workers);
+            telemetry.watch(runtime.draining()::inFlight, workers);
             applyRoutes(config, upstreams.current(), factory, telemetry, runtime, limiter);
             ProxyServer server = bind(config, runtime, workers, transport, listenerTls(config.server().tls(), files));
             log.info("proxy ready on port {} ({} transport) with upstreams {}", server.port(), transport.name(),
@@ -341,7 +341,7 @@ public final class ProxyApplication implements AutoCloseable {
         log.info("shutting down: {} requests in progress ({} waiting for admission get 503 shutting_down); "
                 + "draining for up to {} ms", live, queued, drain.toMillis());
         server.stop(drain);
-        log.info("drained: {} of {} requests in progress finished or were answered", live - runtime.inFlight().get(), live);
+        log.info("drained: {} of {} requests in progress finished or were answered", live - runtime.draining().inFlight(), live);
         usage.close(USAGE_FLUSH_AT_SHUTDOWN);
         retirements.close();
         upstreams.current().values().forEach(u -> {

@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * The proxy's metrics registry and what feeds and reads it: the request-path listener (metrics
@@ -67,7 +67,7 @@ public final class ProxyTelemetry {
     }
 
     /** Gauges over the running proxy, once it exists. */
-    public void watch(AtomicInteger inFlight, EventExecutorGroup eventLoops) {
+    public void watch(IntSupplier inFlight, EventExecutorGroup eventLoops) {
         RuntimeGauges.register(registry, inFlight, eventLoops);
     }
 

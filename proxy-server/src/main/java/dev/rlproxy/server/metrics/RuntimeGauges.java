@@ -11,7 +11,7 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
 
 /**
  * Process-wide gauges: exchanges in flight, event loops, and a few JVM basics
@@ -23,8 +23,8 @@ public final class RuntimeGauges {
     private RuntimeGauges() {
     }
 
-    public static void register(MetricRegistry registry, AtomicInteger inFlight, EventExecutorGroup eventLoops) {
-        gauge(registry, "rlproxy.in_flight_requests", inFlight::get);
+    public static void register(MetricRegistry registry, IntSupplier inFlight, EventExecutorGroup eventLoops) {
+        gauge(registry, "rlproxy.in_flight_requests", inFlight::getAsInt);
         gauge(registry, "netty.eventloop_pending_tasks", () -> pendingTasks(eventLoops));
         gauge(registry, "netty.pooled_direct_memory_bytes", () -> PooledByteBufAllocator.DEFAULT.metric().usedDirectMemory());
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();

@@ -121,7 +121,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         body = new RequestBody(mode, HttpUtil.isTransferEncodingChunked(request),
                 runtime.maxRequestBodyBytes(), ctx);
         exchange = new ProxyExchange(ctx, runtime, request, route, channels.apply(route.upstream()), body, this);
-        runtime.inFlight().incrementAndGet();
         busyWith = exchange.upstream();
         body.attach(exchange);
         exchange.start();
@@ -148,7 +147,6 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
         if (exchange == null) {
             return;
         }
-        runtime.inFlight().decrementAndGet();
         busyWith = null;
         exchange = null;
         body = null;
@@ -171,8 +169,7 @@ final class ClientConnectionHandler extends ChannelInboundHandlerAdapter impleme
             exchange.clientGone();
             busyWith = null;
             exchange = null;
-            runtime.inFlight().decrementAndGet();
-        }
+            }
         runtime.draining().remove(this);
         pipelined.forEach(ReferenceCountUtil::release);
         pipelined.clear();

@@ -44,6 +44,17 @@ public final class Draining {
         return false;
     }
 
+    /** Exchanges started and not yet finished (graceful shutdown waits for 0); counted when asked, not kept per request. */
+    public int inFlight() {
+        int count = 0;
+        for (Connection connection : connections) {
+            if (connection.busyWith() != null) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     public boolean started() {
         return started;
     }

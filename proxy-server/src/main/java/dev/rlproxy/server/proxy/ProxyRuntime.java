@@ -4,7 +4,6 @@ import dev.rlproxy.core.limit.RateLimiter;
 import dev.rlproxy.core.metrics.ProxyMetrics;
 
 import dev.rlproxy.core.time.Clock;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What every exchange shares: routes, the limiter, time, and the proxy-wide bounds.
@@ -12,13 +11,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * @param routing            the routes and {@code queue.maxWait} in force (a reload replaces them)
  * @param maxRequestBodyBytes server.maxRequestBody
  * @param replayBufferBytes  request bodies up to this size are buffered, so they can be retried
- * @param inFlight           exchanges started and not yet finished (graceful shutdown waits for 0)
  * @param metrics            where the request path reports what it does (metrics, access log)
- * @param draining           live exchanges, and whether graceful shutdown has begun
+ * @param draining           the client connections and the exchanges in flight on them, and whether
+ *                           graceful shutdown has begun
  * @param queues             requests waiting for a token or ticket, per upstream
  */
 public record ProxyRuntime(RoutingTable routing, RateLimiter limiter, Clock clock,
-                           long maxRequestBodyBytes, long replayBufferBytes, AtomicInteger inFlight,
+                           long maxRequestBodyBytes, long replayBufferBytes,
                            ProxyMetrics metrics, Draining draining, QueueDepths queues) {
 
     public ProxyRuntime(Router router, RateLimiter limiter, Clock clock, long maxWaitNanos,
@@ -29,7 +28,7 @@ public record ProxyRuntime(RoutingTable routing, RateLimiter limiter, Clock cloc
     public ProxyRuntime(Router router, RateLimiter limiter, Clock clock, long maxWaitNanos,
                         long maxRequestBodyBytes, long replayBufferBytes, ProxyMetrics metrics) {
         this(new RoutingTable(router, maxWaitNanos), limiter, clock, maxRequestBodyBytes, replayBufferBytes,
-                new AtomicInteger(), metrics, new Draining(), new QueueDepths());
+                metrics, new Draining(), new QueueDepths());
     }
 
     /** The routes in force now. */

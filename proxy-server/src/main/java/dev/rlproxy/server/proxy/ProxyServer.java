@@ -16,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -30,11 +29,11 @@ public final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
     private final Channel listener;
-    private final AtomicInteger inFlight;
+    private final Draining draining;
 
-    private ProxyServer(Channel listener, AtomicInteger inFlight) {
+    private ProxyServer(Channel listener, Draining draining) {
         this.listener = listener;
-        this.inFlight = inFlight;
+        this.draining = draining;
     }
 
     /**
@@ -78,7 +77,7 @@ public final class ProxyServer implements AutoCloseable {
         log.info("proxy listening on {}{} (at most {} client connections, {} per client address)",
                 channel.localAddress(), tls == null ? "" : " with TLS", limits.maxConnections(),
                 limits.maxConnectionsPerClient());
-        return new ProxyServer(channel, runtime.inFlight());
+        return new ProxyServer(channel, runtime.draining());
     }
 
     /** {@code configured}, lowered to half the process's open-file limit when that is smaller. */
@@ -101,11 +100,12 @@ public final class ProxyServer implements AutoCloseable {
     public void stop(Duration drain) {
         listener.close().syncUninterruptibly();
         long deadline = System.nanoTime() + drain.toNanos();
-        while (inFlight.get() > 0 && System.nanoTime() < deadline) {
+        while (draining.inFlight() > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // shutdown thread only, never an event loop
         }
-        if (inFlight.get() > 0) {
-            log.warn("stopping with {} exchanges still in flight after {}", inFlight.get(), drain);
+        int left = draining.inFlight();
+        if (left > 0) {
+            log.warn("stopping with {} exchanges still in flight after {}", left, drain);
         }
     }
 
