@@ -5,8 +5,8 @@ import com.codahale.metrics.Timer;
 
 /**
  * The timers updated on every request: their quantiles are over the last {@value #SAMPLES} samples
- * of each series ({@link RecentSamplesReservoir}) rather than Dropwizard's default decaying sample,
- * whose update takes a lock that the event loops fight over.
+ * of each series from each event loop ({@link RecentSamplesReservoir}) rather than Dropwizard's
+ * default decaying sample, whose update takes a lock that the event loops fight over.
  */
 final class RequestTimers {
 

@@ -48,8 +48,8 @@ class RecentSamplesReservoirTest {
     }
 
     @Test
-    void concurrentUpdatesEachTakeASlot() throws InterruptedException {
-        RecentSamplesReservoir reservoir = new RecentSamplesReservoir(1024);
+    void eachThreadKeepsItsOwnLastSamples() throws InterruptedException {
+        RecentSamplesReservoir reservoir = new RecentSamplesReservoir(256);
         int threads = 4;
         CountDownLatch start = new CountDownLatch(1);
         List<Thread> writers = new ArrayList<>();
@@ -61,7 +61,7 @@ class RecentSamplesReservoirTest {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                for (int i = 0; i < 256; i++) {
+                for (int i = 0; i < 200; i++) {
                     reservoir.update(value);
                 }
             });
@@ -73,11 +73,13 @@ class RecentSamplesReservoirTest {
             writer.join();
         }
 
+        // Threads whose ids share a ring keep that ring's last 256 between them; none is lost below that.
         long[] values = reservoir.getSnapshot().getValues();
-        assertThat(values).hasSize(1024).doesNotContain(0L);
+        assertThat(values).hasSizeBetween(256, 800).doesNotContain(0L);
+        assertThat(reservoir.size()).isEqualTo(values.length);
         for (long v = 1; v <= threads; v++) {
             long value = v;
-            assertThat(LongStream.of(values).filter(x -> x == value).count()).as("samples of writer " + v).isEqualTo(256);
+            assertThat(LongStream.of(values).filter(x -> x == value).count()).as("samples of writer " + v).isPositive();
         }
     }
 
@@ -91,6 +93,6 @@ class RecentSamplesReservoirTest {
 
         assertThat(RequestTimers.timer(registry, "t")).isSameAs(timer);
         assertThat(timer.getCount()).isEqualTo(RequestTimers.SAMPLES + 10);
-        assertThat(timer.getSnapshot().getMin()).as("the first ten fell out").isEqualTo(11);
+        assertThat(timer.getSnapshot().getMin()).as("the first ten fell out (one thread, one ring)").isEqualTo(11);
     }
 }
