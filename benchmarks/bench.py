@@ -518,7 +518,7 @@ def main():
     p.add_argument("--duration", type=int, default=10, help="seconds per measured wrk run (10)")
     p.add_argument("--reps", type=int, default=3, help="interleaved repetitions of every run (3)")
     p.add_argument("--connections", default="1,32,256", help="wrk connection counts (1,32,256)")
-    p.add_argument("--warmup", type=int, default=20, help="seconds of wrk against each target first (20)")
+    p.add_argument("--warmup", type=int, default=60, help="seconds of wrk against each target first (60)")
     p.add_argument("--wrk-threads", type=int, default=1, help="wrk threads (1; never more than connections)")
     p.add_argument("--modes", default="unlimited,memory,redis",
                    help="rlproxy modes (unlimited,memory,redis); also tls-h1,tls-h2: to nginx's TLS + HTTP/2 listener "

@@ -5,13 +5,11 @@ import dev.rlproxy.core.time.ManualClock;
 import dev.rlproxy.core.time.ManualScheduler;
 import org.junit.jupiter.api.Test;
 
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The proxy asks for a ticket on every request: one that goes at once must cost one small object,
@@ -29,7 +27,7 @@ class GoNowAllocationTest {
 
     @Test
     void aGoNowTicketInOneConfiguredBucketIsTheOnlyAllocation() {
-        com.sun.management.ThreadMXBean threads = hotSpotThreads();
+        com.sun.management.ThreadMXBean threads = ThreadAllocations.counter();
         TicketRequest request = new TicketRequest(
                 List.of(new BucketRef("github/per-user/X-User=alice", BucketLimit.of(1_000, Duration.ofNanos(1)))),
                 null, 1, 0);
@@ -56,14 +54,5 @@ class GoNowAllocationTest {
             }
         }
         return wentNow;
-    }
-
-    private static com.sun.management.ThreadMXBean hotSpotThreads() {
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "this JVM does not count allocated bytes per thread");
-        com.sun.management.ThreadMXBean hotSpot = (com.sun.management.ThreadMXBean) threads;
-        assumeTrue(hotSpot.isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes per thread");
-        hotSpot.setThreadAllocatedMemoryEnabled(true);
-        return hotSpot;
     }
 }

@@ -1,7 +1,6 @@
 package dev.rlproxy.core.limit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rlproxy.core.config.FailureMode;
 import dev.rlproxy.core.headers.RateLimitObservation;
@@ -12,7 +11,6 @@ import dev.rlproxy.core.store.WindowGrant;
 import dev.rlproxy.core.store.WindowSync;
 import dev.rlproxy.core.time.ManualClock;
 import dev.rlproxy.core.time.ManualScheduler;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -185,7 +183,7 @@ class LearnedBucketSharedWindowTest {
         reported(10, 10_000);
         bucket.refreshEarliestNanos(now(), 1);
         scheduler.runDue();
-        com.sun.management.ThreadMXBean threads = hotSpotThreads();
+        com.sun.management.ThreadMXBean threads = ThreadAllocations.counter();
         int rounds = 10_000;
         checkOnCredit(rounds); // loads classes
 
@@ -207,14 +205,5 @@ class LearnedBucketSharedWindowTest {
             }
         }
         return wentNow;
-    }
-
-    private static com.sun.management.ThreadMXBean hotSpotThreads() {
-        java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        assumeTrue(threads instanceof com.sun.management.ThreadMXBean, "this JVM does not count allocated bytes per thread");
-        com.sun.management.ThreadMXBean hotSpot = (com.sun.management.ThreadMXBean) threads;
-        assumeTrue(hotSpot.isThreadAllocatedMemorySupported(), "this JVM does not count allocated bytes per thread");
-        hotSpot.setThreadAllocatedMemoryEnabled(true);
-        return hotSpot;
     }
 }

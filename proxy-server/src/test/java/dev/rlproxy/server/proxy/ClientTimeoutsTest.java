@@ -147,20 +147,24 @@ class ClientTimeoutsTest {
 
     // ---- the upstream's response deadline, on the same timer --------------------------------------
 
-    /** Records each expiry with the virtual time it ran at. */
-    private static final class Recorded implements ClientTimeouts.Expiry {
+    /** The timers alone on a channel with frozen time, recording each expiry with the virtual time it ran at. */
+    private static final class Timers implements ClientTimeouts.Expiry {
         final List<String> events = new java.util.ArrayList<>();
-        final EmbeddedChannel ch;
+        final EmbeddedChannel ch = new EmbeddedChannel();
+        final ClientTimeouts timeouts = new ClientTimeouts(new ClientLimits(Duration.ofSeconds(1), Duration.ofSeconds(2),
+                Duration.ofSeconds(3), 10, 10));
+        private final long start;
 
-        Recorded(EmbeddedChannel ch) {
-            this.ch = ch;
+        Timers() {
+            ch.freezeTime();
+            start = ch.eventLoop().ticker().nanoTime();
+            timeouts.expireInto(this);
+            ch.pipeline().addLast(timeouts);
         }
 
         private void at(String what) {
             events.add(what + "@" + TimeUnit.NANOSECONDS.toMillis(ch.eventLoop().ticker().nanoTime() - start));
         }
-
-        long start;
 
         @Override
         public void headTimedOut() {
@@ -183,73 +187,51 @@ class ClientTimeoutsTest {
         }
     }
 
-    private static ClientTimeouts bare(EmbeddedChannel ch, Recorded expiry) {
-        ClientTimeouts timeouts = new ClientTimeouts(new ClientLimits(Duration.ofSeconds(1), Duration.ofSeconds(2),
-                Duration.ofSeconds(3), 10, 10));
-        timeouts.expireInto(expiry);
-        ch.pipeline().addLast(timeouts);
-        return timeouts;
-    }
-
-    private static Recorded bareChannel() {
-        EmbeddedChannel ch = new EmbeddedChannel();
-        ch.freezeTime();
-        Recorded expiry = new Recorded(ch);
-        expiry.start = ch.eventLoop().ticker().nanoTime();
-        return expiry;
-    }
-
     @Test
     void theResponseDeadlineAndABodyDeadlineEachExpireAtTheirOwnTime() {
-        Recorded expiry = bareChannel();
-        EmbeddedChannel ch = expiry.ch;
-        ClientTimeouts timeouts = bare(ch, expiry);
-        timeouts.headReceived(true);
-        ch.read(); // the body is asked for: 3 s of silence allowed
-        timeouts.awaitResponse(TimeUnit.SECONDS.toNanos(5)); // a streamed body: the head went out first
+        Timers t = new Timers();
+        t.timeouts.headReceived(true);
+        t.ch.read(); // the body is asked for: 3 s of silence allowed
+        t.timeouts.awaitResponse(TimeUnit.SECONDS.toNanos(5)); // a streamed body: the head went out first
 
-        after(ch, 3_000);
-        assertThat(expiry.events).containsExactly("body@3000");
-        after(ch, 1_999);
-        assertThat(expiry.events).containsExactly("body@3000");
-        after(ch, 1);
-        assertThat(expiry.events).containsExactly("body@3000", "response@5000");
-        assertThat(ch.finish()).isFalse();
+        after(t.ch, 3_000);
+        assertThat(t.events).containsExactly("body@3000");
+        after(t.ch, 1_999);
+        assertThat(t.events).containsExactly("body@3000");
+        after(t.ch, 1);
+        assertThat(t.events).containsExactly("body@3000", "response@5000");
+        assertThat(t.ch.finish()).isFalse();
     }
 
     @Test
     void progressMovesTheResponseDeadlineAndAnArrivedResponseDisarmsIt() {
-        Recorded expiry = bareChannel();
-        EmbeddedChannel ch = expiry.ch;
-        ClientTimeouts timeouts = bare(ch, expiry);
-        timeouts.headReceived(false);
-        timeouts.awaitResponse(TimeUnit.SECONDS.toNanos(5));
-        after(ch, 4_000);
-        timeouts.awaitResponse(TimeUnit.SECONDS.toNanos(5)); // more of the body went upstream
+        Timers t = new Timers();
+        t.timeouts.headReceived(false);
+        t.timeouts.awaitResponse(TimeUnit.SECONDS.toNanos(5));
+        after(t.ch, 4_000);
+        t.timeouts.awaitResponse(TimeUnit.SECONDS.toNanos(5)); // more of the body went upstream
 
-        after(ch, 4_999);
-        assertThat(expiry.events).isEmpty();
-        after(ch, 1);
-        assertThat(expiry.events).containsExactly("response@9000");
+        after(t.ch, 4_999);
+        assertThat(t.events).isEmpty();
+        after(t.ch, 1);
+        assertThat(t.events).containsExactly("response@9000");
 
-        timeouts.awaitResponse(TimeUnit.SECONDS.toNanos(5));
-        timeouts.responseArrived();
-        after(ch, 60_000);
-        assertThat(expiry.events).as("nothing armed: the connection is busy relaying").containsExactly("response@9000");
-        assertThat(ch.finish()).isFalse();
+        t.timeouts.awaitResponse(TimeUnit.SECONDS.toNanos(5));
+        t.timeouts.responseArrived();
+        after(t.ch, 60_000);
+        assertThat(t.events).as("nothing armed: the connection is busy relaying").containsExactly("response@9000");
+        assertThat(t.ch.finish()).isFalse();
     }
 
     @Test
     void aResponseDeadlineEarlierThanTheScheduledTimerIsNotMissed() {
-        Recorded expiry = bareChannel();
-        EmbeddedChannel ch = expiry.ch;
-        ClientTimeouts timeouts = bare(ch, expiry);
-        timeouts.headReceived(true);
-        ch.read(); // body timer scheduled for 3 s
-        timeouts.awaitResponse(TimeUnit.MILLISECONDS.toNanos(500));
+        Timers t = new Timers();
+        t.timeouts.headReceived(true);
+        t.ch.read(); // body timer scheduled for 3 s
+        t.timeouts.awaitResponse(TimeUnit.MILLISECONDS.toNanos(500));
 
-        after(ch, 500);
-        assertThat(expiry.events).containsExactly("response@500");
-        assertThat(ch.finish()).isFalse();
+        after(t.ch, 500);
+        assertThat(t.events).containsExactly("response@500");
+        assertThat(t.ch.finish()).isFalse();
     }
 }
