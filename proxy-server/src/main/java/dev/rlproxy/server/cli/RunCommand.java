@@ -61,6 +61,7 @@ final class RunCommand implements Callable<Integer> {
             System.err.println(e.getMessage());
             return ExitCodes.BAD_CONFIG;
         }
+        IdleHeapReturn.enable();
         ProxyApplication app;
         try {
             app = ProxyApplication.start(parsed);
