@@ -4,10 +4,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Strips the headers that describe one connection rather than the message (RFC 9110 §7.6.1):
@@ -27,26 +24,11 @@ final class HopByHopHeaders {
     }
 
     static void strip(HttpHeaders headers) {
-        // One pass over the names instead of a hashed lookup per hop-by-hop name: most heads have
-        // none or one (Connection), and a few headers in all.
-        List<CharSequence> found = null;
-        boolean connection = false;
-        // The CharSequence view: the String view makes a String of every header name.
-        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
-        while (entries.hasNext()) {
-            CharSequence name = entries.next().getKey();
-            if (isHopByHop(name)) {
-                if (found == null) {
-                    found = new ArrayList<>(4);
-                }
-                found.add(name);
-                connection |= HttpHeaderNames.CONNECTION.contentEqualsIgnoreCase(name);
-            }
-        }
+        List<CharSequence> found = HeaderNameScan.matching(headers, HopByHopHeaders::isHopByHop);
         if (found == null) {
             return;
         }
-        if (connection) {
+        if (headers.contains(HttpHeaderNames.CONNECTION)) {
             for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
                 for (String named : value.split(",")) {
                     String name = named.trim();

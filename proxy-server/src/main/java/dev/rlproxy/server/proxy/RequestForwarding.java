@@ -5,10 +5,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 
 import io.netty.util.AsciiString;
 
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -62,19 +59,8 @@ public record RequestForwarding(ForwardedHeaders mode, boolean trustClient) {
         }
     }
 
-    /** One pass over the names rather than a hashed lookup for each of eight that are rarely there. */
     private static void removeFromClient(HttpHeaders headers) {
-        List<CharSequence> found = null;
-        Iterator<Map.Entry<CharSequence, CharSequence>> entries = headers.iteratorCharSequence();
-        while (entries.hasNext()) {
-            CharSequence name = entries.next().getKey();
-            if (isFromClient(name)) {
-                if (found == null) {
-                    found = new ArrayList<>(2);
-                }
-                found.add(name);
-            }
-        }
+        List<CharSequence> found = HeaderNameScan.matching(headers, RequestForwarding::isFromClient);
         if (found != null) {
             found.forEach(headers::remove);
         }
