@@ -74,7 +74,7 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
 
     @Override
     public void grantToWrite(String upstream, long nanos) {
-        grantToWrite.computeIfAbsent(upstream, u -> RequestTimers.timer(registry, MetricNames.GRANT_TO_WRITE + "." + MetricNames.segment(u)))
+        grantToWrite.computeIfAbsent(upstream, u -> RequestTimer.of(registry, MetricNames.GRANT_TO_WRITE + "." + MetricNames.segment(u)))
                 .update(Math.max(0, nanos), TimeUnit.NANOSECONDS);
     }
 
@@ -134,14 +134,14 @@ public final class DropwizardProxyMetrics implements ProxyMetrics {
 
         Timer queueWait() {
             if (queueWait == null) {
-                queueWait = RequestTimers.timer(registry, MetricNames.QUEUE_WAIT + suffix);
+                queueWait = RequestTimer.of(registry, MetricNames.QUEUE_WAIT + suffix);
             }
             return queueWait;
         }
 
         Timer upstreamLatency() {
             if (upstreamLatency == null) {
-                upstreamLatency = RequestTimers.timer(registry, MetricNames.UPSTREAM_LATENCY + suffix);
+                upstreamLatency = RequestTimer.of(registry, MetricNames.UPSTREAM_LATENCY + suffix);
             }
             return upstreamLatency;
         }

@@ -42,6 +42,15 @@ final class RecentSamplesReservoir implements Reservoir {
         return size;
     }
 
+    /** How many values were ever added, including those that have fallen out of the rings. */
+    long count() {
+        long count = 0;
+        for (Ring ring : rings) {
+            count += ring.written.get();
+        }
+        return count;
+    }
+
     @Override
     public void update(long value) {
         rings[(int) Thread.currentThread().getId() & (STRIPES - 1)].add(value);

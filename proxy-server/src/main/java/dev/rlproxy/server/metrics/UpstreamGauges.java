@@ -44,7 +44,7 @@ final class UpstreamGauges {
         registry.removeMatching((name, metric) -> RECONFIGURED.stream().anyMatch(p -> name.startsWith(p + ".")));
         upstreams.forEach((name, config) -> {
             String upstream = MetricNames.segment(name);
-            RequestTimers.timer(registry, MetricNames.GRANT_TO_WRITE + "." + upstream);
+            RequestTimer.of(registry, MetricNames.GRANT_TO_WRITE + "." + upstream);
             registry.gauge(MetricNames.QUEUE_DEPTH + "." + upstream, () -> (Gauge<Integer>) () -> queues.depth(name));
             double marginSeconds = config.windowMargin().toNanos() / 1e9;
             registry.gauge(MetricNames.WINDOW_MARGIN + "." + upstream, () -> () -> marginSeconds);

@@ -82,17 +82,4 @@ class RecentSamplesReservoirTest {
             assertThat(LongStream.of(values).filter(x -> x == value).count()).as("samples of writer " + v).isPositive();
         }
     }
-
-    @Test
-    void requestTimersUseIt() {
-        com.codahale.metrics.MetricRegistry registry = new com.codahale.metrics.MetricRegistry();
-        com.codahale.metrics.Timer timer = RequestTimers.timer(registry, "t");
-        for (int i = 1; i <= RequestTimers.SAMPLES + 10; i++) {
-            timer.update(i, java.util.concurrent.TimeUnit.NANOSECONDS);
-        }
-
-        assertThat(RequestTimers.timer(registry, "t")).isSameAs(timer);
-        assertThat(timer.getCount()).isEqualTo(RequestTimers.SAMPLES + 10);
-        assertThat(timer.getSnapshot().getMin()).as("the first ten fell out (one thread, one ring)").isEqualTo(11);
-    }
 }
