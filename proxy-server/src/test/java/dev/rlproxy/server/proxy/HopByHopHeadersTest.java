@@ -52,4 +52,19 @@ class HopByHopHeadersTest {
 
         assertThat(headers.names()).containsExactlyInAnyOrder("Host", "Accept");
     }
+
+    @Test
+    void everyConnectionHeaderNamesHeadersWhateverItsListLooksLike() {
+        HttpHeaders headers = new DefaultHttpHeaders()
+                .add("CONNECTION", "X-One ,, x-two,")
+                .add("connection", "close")
+                .add("X-One", "1")
+                .add("X-Two", "2")
+                .add("X-Three", "3")
+                .add("Close", "a header, not the option");
+
+        HopByHopHeaders.strip(headers);
+
+        assertThat(headers.names()).containsExactlyInAnyOrder("X-Three", "Close");
+    }
 }
