@@ -10,13 +10,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * @param minIdle              connections opened at start and kept open while idle, so requests
  *                             rarely wait for a connect or TLS handshake (default 0)
  * @param maxConnectsPerSecond new connections opened per second at most, spread evenly, so a burst
- *                             of clients does not overrun a small accept backlog (default 100)
+ *                             of clients does not overrun a small accept backlog (default 1,000: a
+ *                             hundred at once, so a step from a few to hundreds of concurrent
+ *                             requests waits a fraction of a second for its connections, not seconds)
  */
 public record PoolConfig(int maxConnections, int minIdle, int maxConnectsPerSecond) {
 
     public static final int DEFAULT_MAX_CONNECTIONS = 128;
     public static final int DEFAULT_MIN_IDLE = 0;
-    public static final int DEFAULT_MAX_CONNECTS_PER_SECOND = 100;
+    public static final int DEFAULT_MAX_CONNECTS_PER_SECOND = 1_000;
     /** Far beyond what one upstream needs; a typo of extra digits is caught. */
     static final int MAX_CONNECTIONS_LIMIT = 10_000;
 

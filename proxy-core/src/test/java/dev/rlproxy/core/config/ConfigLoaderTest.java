@@ -44,7 +44,7 @@ class ConfigLoaderTest {
         assertThat(api.responseTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(api.windowMargin()).isEqualTo(Duration.ofMillis(100));
         assertThat(api.maxResetWait()).isEqualTo(Duration.ofHours(1));
-        assertThat(api.pool()).isEqualTo(new PoolConfig(128, 0, 100));
+        assertThat(api.pool()).isEqualTo(new PoolConfig(128, 0, 1_000));
         assertThat(api.retry().maxAttempts()).isEqualTo(3);
         assertThat(api.tokens()).isNull();
         assertThat(api.hasTokens()).isFalse();
