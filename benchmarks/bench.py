@@ -856,6 +856,15 @@ def live_heap_mib(pid):
     return sum(used) / 1024 if used else float("nan")
 
 
+def native_memory(pid):
+    """Committed memory per JVM area (MiB), from Native Memory Tracking; empty unless the JVM runs with it."""
+    out = subprocess.run(["jcmd", str(pid), "VM.native_memory", "summary"], capture_output=True, text=True).stdout
+    areas = {}
+    for name, committed in re.findall(r"^-\s+(.+?) \(reserved=\d+KB, committed=(\d+)KB\)", out, re.M):
+        areas[name.strip()] = int(committed) / 1024
+    return areas
+
+
 def idle_connections(port, count):
     """Opens `count` keep-alive connections, each after one answered request, and returns them."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -888,6 +897,7 @@ def footprint(args, targets, stem, quiet, load_before, startup_ms):
             log(f"footprint rep {rep + 1} {name}: {r['rps']:.0f} req/s, {r['cpu_cores']:.3f} cores, "
                 f"{r['cpu_us_per_req']:.0f} us/req, RSS {r['rss_mib']:.0f} MiB")
     pid = target.main_pid
+    areas = native_memory(pid)
     port = int(target.url.split(":")[2].split("/")[0])
     heap_before, rss_before = live_heap_mib(pid), target.rss_kib() / 1024
     sockets = idle_connections(port, args.idle_connections)
@@ -915,6 +925,11 @@ def footprint(args, targets, stem, quiet, load_before, startup_ms):
               "| measure | before | with the connections open |", "|---|---:|---:|",
               f"| live heap after a full GC (MiB) | {heap_before:.1f} | {heap_idle:.1f} |",
               f"| RSS (MiB) | {rss_before:.0f} | {rss_idle:.0f} |", ""]
+    if areas:
+        lines += ["## Where the memory is (Native Memory Tracking, committed, at the end of the steady runs)", "",
+                  "| JVM area | MiB |", "|---|---:|"]
+        lines += [f"| {name} | {mib:.1f} |" for name, mib in sorted(areas.items(), key=lambda a: -a[1]) if mib >= 0.5]
+        lines.append("")
     with open(stem + ".md", "w") as f:
         f.write("\n".join(lines) + "\n")
     print(stem + ".md")

@@ -14,20 +14,31 @@ import java.util.List;
  * Lets G1, the JVM's default collector, give heap it no longer needs back to the system when the
  * proxy is quiet: without a collection G1 never shrinks the heap, so a burst of traffic left the
  * process holding the heap it grew to (291 MiB resident at a steady 150 req/s after a burst).
- * Sets the JVM's manageable {@code G1PeriodicGCInterval} (a concurrent cycle after that long without
- * any collection, after which G1 returns free regions) unless the command line set it, or the JVM
- * runs another collector.
+ * Sets two of the JVM's manageable options unless the command line set them, or the JVM runs
+ * another collector:
+ * <ul>
+ *   <li>{@code G1PeriodicGCInterval}: a concurrent cycle after 30 s without any collection, after
+ *       which G1 returns free regions;</li>
+ *   <li>{@code MaxHeapFreeRatio} 30 (and {@code MinHeapFreeRatio} 10, which may not exceed it): at
+ *       that cycle G1 keeps at most 30% of the heap free rather than 70%. The proxy's live data is
+ *       small (about 12 MiB), so this took the committed heap at 150 req/s from 80 to 36 MiB and
+ *       the resident size from 167 to 131 MiB; under load G1 grows the heap again as it needs.</li>
+ * </ul>
  */
 final class IdleHeapReturn {
 
     private static final Logger log = LoggerFactory.getLogger(IdleHeapReturn.class);
-    static final String OPTION = "G1PeriodicGCInterval";
+    static final String INTERVAL_OPTION = "G1PeriodicGCInterval";
     static final Duration INTERVAL = Duration.ofSeconds(30);
+    static final String MIN_FREE_OPTION = "MinHeapFreeRatio";
+    static final String MAX_FREE_OPTION = "MaxHeapFreeRatio";
+    static final int MIN_FREE_PERCENT = 10;
+    static final int MAX_FREE_PERCENT = 30;
 
     private IdleHeapReturn() {
     }
 
-    /** Returns whether it set the interval. */
+    /** Returns whether it set any option. */
     static boolean enable() {
         return enable(ManagementFactory.getGarbageCollectorMXBeans(),
                 ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class));
@@ -38,16 +49,31 @@ final class IdleHeapReturn {
         if (!g1 || hotSpot == null) {
             return false;
         }
+        boolean interval = setUnlessChosen(hotSpot, List.of(INTERVAL_OPTION), List.of(Long.toString(INTERVAL.toMillis())));
+        // The minimum first: the maximum may not go below it (its default is 40).
+        boolean ratios = setUnlessChosen(hotSpot, List.of(MIN_FREE_OPTION, MAX_FREE_OPTION),
+                List.of(Integer.toString(MIN_FREE_PERCENT), Integer.toString(MAX_FREE_PERCENT)));
+        if (interval || ratios) {
+            log.debug("G1 returns unused heap after {} s without a collection, keeping {}% to {}% of it free",
+                    INTERVAL.toSeconds(), MIN_FREE_PERCENT, MAX_FREE_PERCENT);
+        }
+        return interval || ratios;
+    }
+
+    /** Sets the options to the values, in order, if none of them was chosen on the command line. */
+    private static boolean setUnlessChosen(HotSpotDiagnosticMXBean hotSpot, List<String> options, List<String> values) {
         try {
-            VMOption option = hotSpot.getVMOption(OPTION);
-            if (option.getOrigin() != VMOption.Origin.DEFAULT) {
-                return false; // the operator chose
+            for (String option : options) {
+                if (hotSpot.getVMOption(option).getOrigin() != VMOption.Origin.DEFAULT) {
+                    return false; // the operator chose
+                }
             }
-            hotSpot.setVMOption(OPTION, Long.toString(INTERVAL.toMillis()));
-            log.debug("G1 returns unused heap after {} s without a collection ({})", INTERVAL.toSeconds(), OPTION);
+            for (int i = 0; i < options.size(); i++) {
+                hotSpot.setVMOption(options.get(i), values.get(i));
+            }
             return true;
         } catch (IllegalArgumentException | SecurityException e) {
-            log.debug("{} not set: {}", OPTION, e.toString()); // a JVM without it: nothing to tune
+            log.debug("{} not set: {}", options, e.toString()); // a JVM without them: nothing to tune
             return false;
         }
     }
