@@ -62,6 +62,7 @@ final class RunCommand implements Callable<Integer> {
             return ExitCodes.BAD_CONFIG;
         }
         IdleHeapReturn.enable();
+        NativeHeapTrim.start(); // a daemon thread: ends with the JVM
         ProxyApplication app;
         try {
             app = ProxyApplication.start(parsed);
