@@ -84,8 +84,9 @@ class SendTimeIntegrationTest {
         assertThat(outcome.delays().getMax()).as("requests really waited for a connection after their ticket")
                 .isGreaterThan(Duration.ofMillis(100).toNanos());
         // A request that waits for a connection holds its slot meanwhile: that wait is quota the
-        // pool's size costs (measured 88-90% here; a bigger pool or minIdle gets it back).
-        assertThat(outcome.utilisation()).isGreaterThanOrEqualTo(0.85);
+        // pool's size costs (measured 87-90% alone, 82% with another process busy on the same 2
+        // cores; a bigger pool or minIdle gets it back). Far below would mean slots are wasted.
+        assertThat(outcome.utilisation()).isGreaterThanOrEqualTo(0.78);
     }
 
     @Test
