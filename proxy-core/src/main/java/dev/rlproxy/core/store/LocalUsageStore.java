@@ -38,6 +38,8 @@ public final class LocalUsageStore implements UsageStore {
     private final AtomicBoolean writeQueued = new AtomicBoolean();
     /** Totals changed since the file was last written (none at all: no file is created). */
     private final AtomicBoolean unwritten = new AtomicBoolean();
+    /** Set by {@link #close}: a write still queued then does nothing (the file may be gone by then). */
+    private boolean closed; // guarded by this
 
     private record Entry(long total, long expireAtMillis) {
     }
@@ -79,9 +81,13 @@ public final class LocalUsageStore implements UsageStore {
         return CompletableFuture.completedFuture(answer);
     }
 
-    /** Writes the state file a last time, on the caller's thread, if anything changed. */
+    /**
+     * Writes the state file a last time, on the caller's thread, if anything changed; after this no
+     * queued write touches the file (a write in progress finishes first).
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
         if (file != null && unwritten.get()) {
             write();
         }
@@ -91,7 +97,11 @@ public final class LocalUsageStore implements UsageStore {
         if (file != null && writeQueued.compareAndSet(false, true)) {
             writer.execute(() -> {
                 writeQueued.set(false); // a change after this point queues another write
-                write();
+                synchronized (this) {
+                    if (!closed) {
+                        write();
+                    }
+                }
             });
         }
     }
@@ -127,7 +137,8 @@ public final class LocalUsageStore implements UsageStore {
         LOG.info("usage totals read from {} ({} counters)", file, totals.size());
     }
 
-    private synchronized void write() {
+    /** Called holding this object's lock. */
+    private void write() {
         unwritten.set(false); // a change from here on is written again
         StringBuilder text = new StringBuilder(HEADER).append('\n');
         synchronized (totals) {

@@ -44,6 +44,23 @@ class LocalUsageStoreTest {
     }
 
     @Test
+    void aWriteStillQueuedAtCloseLeavesTheFileAlone() throws Exception {
+        Path file = dir.resolve("late.usage");
+        List<Runnable> queued = new java.util.ArrayList<>();
+        LocalUsageStore store = new LocalUsageStore(file, queued::add, clock);
+        store.add(List.of(new UsageDelta("api|x", 3, clock.wallMillis() + 60_000))).join();
+        assertThat(queued).as("a write was queued on the writer").hasSize(1);
+
+        store.close();
+        assertThat(Files.readString(file)).contains("api|x\t3\t");
+        Files.delete(file); // e.g. the directory being removed after shutdown
+        queued.forEach(Runnable::run);
+
+        assertThat(file).as("not written again after close").doesNotExist();
+        assertThat(dir.resolve("late.usage.tmp")).doesNotExist();
+    }
+
+    @Test
     void aProxyThatCountedNothingWritesNoStateFile() {
         Path file = dir.resolve("quiet.usage");
         UsageMeter meter = new UsageMeter(new LocalUsageStore(file, Runnable::run, clock), clock);
