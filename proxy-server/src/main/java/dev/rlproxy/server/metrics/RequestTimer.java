@@ -2,100 +2,128 @@ package dev.rlproxy.server.metrics;
 
 import com.codahale.metrics.Clock;
 import com.codahale.metrics.ExponentialMovingAverages;
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Snapshot;
 import com.codahale.metrics.Timer;
 
-import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A timer updated on every request. Its quantiles are over the last {@value #SAMPLES} samples of
  * each event loop ({@link RecentSamplesReservoir}) rather than Dropwizard's decaying sample, whose
  * update takes a lock the event loops fight over; and an update is one slot written in that ring.
- * Dropwizard's own {@link Timer} also adds to five shared counters per update (the histogram's
- * count, the meter's, three moving averages) and reads the clock: here the count is the rings'
- * own, and the moving rates are brought up to date from it when they are read (what arrived
- * between two reads counts in the five-second tick of the second read; nothing the proxy exports
- * reads them, {@code /metrics} has counts and quantiles).
+ * Dropwizard's own {@link Timer} parts also add to five shared counters per update (the histogram's
+ * count, the meter's, three moving averages) and read the clock: here the timer's histogram and
+ * meter both count from the rings, the meter's mark does nothing, and its moving rates are brought
+ * up to date from that count when they are read (what arrived between two reads counts in the
+ * five-second tick of the second read; nothing the proxy exports reads them, {@code /metrics} has
+ * counts and quantiles). Every way into a Dropwizard timer ({@code update}, {@code time}) ends in
+ * that histogram and meter.
  */
-final class RequestTimer extends Timer {
+final class RequestTimer {
 
     static final int SAMPLES = 1024;
 
-    private final RecentSamplesReservoir samples;
-    private final Clock clock;
-    private final long startTick;
-    private final ExponentialMovingAverages rates;
-    /** The count the moving rates have been given; guarded by this. */
-    private long countInRates;
-
-    RequestTimer(Clock clock) {
-        this(new RecentSamplesReservoir(SAMPLES), clock);
-    }
-
-    private RequestTimer(RecentSamplesReservoir samples, Clock clock) {
-        super(samples, clock);
-        this.samples = samples;
-        this.clock = clock;
-        this.startTick = clock.getTick();
-        this.rates = new ExponentialMovingAverages(clock);
+    private RequestTimer() {
     }
 
     /** The timer named {@code name}, registered if it is new. */
     static Timer of(MetricRegistry registry, String name) {
-        return registry.timer(name, () -> new RequestTimer(Clock.defaultClock()));
+        return registry.timer(name, () -> create(Clock.defaultClock()));
     }
 
-    @Override
-    public void update(long duration, TimeUnit unit) {
-        if (duration >= 0) {
-            samples.update(unit.toNanos(duration));
+    static Timer create(Clock clock) {
+        RecentSamplesReservoir samples = new RecentSamplesReservoir(SAMPLES);
+        return new Timer(new CountedRates(samples, clock), new RingHistogram(samples), clock);
+    }
+
+    /** The samples as a histogram: an update is one ring slot, the count is the rings' own. */
+    private static final class RingHistogram extends Histogram {
+        private final RecentSamplesReservoir samples;
+
+        RingHistogram(RecentSamplesReservoir samples) {
+            super(samples);
+            this.samples = samples;
+        }
+
+        @Override
+        public void update(long value) {
+            samples.update(value);
+        }
+
+        @Override
+        public long getCount() {
+            return samples.count();
+        }
+
+        @Override
+        public Snapshot getSnapshot() {
+            return samples.getSnapshot();
         }
     }
 
-    @Override
-    public void update(Duration duration) {
-        update(duration.toNanos(), TimeUnit.NANOSECONDS);
-    }
+    /** Rates from the rings' count: marking costs nothing, reading catches the moving averages up. */
+    private static final class CountedRates extends Meter {
+        private final RecentSamplesReservoir samples;
+        private final Clock clock;
+        private final long startTick;
+        private final ExponentialMovingAverages rates;
+        /** The count the moving rates have been given; guarded by this. */
+        private long countInRates;
 
-    @Override
-    public long getCount() {
-        return samples.count();
-    }
+        CountedRates(RecentSamplesReservoir samples, Clock clock) {
+            super(clock);
+            this.samples = samples;
+            this.clock = clock;
+            this.startTick = clock.getTick();
+            this.rates = new ExponentialMovingAverages(clock);
+        }
 
-    @Override
-    public Snapshot getSnapshot() {
-        return samples.getSnapshot();
-    }
+        @Override
+        public void mark() {
+            // counted by the histogram's rings
+        }
 
-    @Override
-    public double getMeanRate() {
-        long count = getCount();
-        long elapsed = clock.getTick() - startTick;
-        return count == 0 || elapsed <= 0 ? 0.0 : count * (double) TimeUnit.SECONDS.toNanos(1) / elapsed;
-    }
+        @Override
+        public void mark(long n) {
+            // counted by the histogram's rings
+        }
 
-    @Override
-    public double getOneMinuteRate() {
-        return caughtUpRates().getM1Rate();
-    }
+        @Override
+        public long getCount() {
+            return samples.count();
+        }
 
-    @Override
-    public double getFiveMinuteRate() {
-        return caughtUpRates().getM5Rate();
-    }
+        @Override
+        public double getMeanRate() {
+            long count = getCount();
+            long elapsed = clock.getTick() - startTick;
+            return count == 0 || elapsed <= 0 ? 0.0 : count * (double) TimeUnit.SECONDS.toNanos(1) / elapsed;
+        }
 
-    @Override
-    public double getFifteenMinuteRate() {
-        return caughtUpRates().getM15Rate();
-    }
+        @Override
+        public double getOneMinuteRate() {
+            return caughtUp().getM1Rate();
+        }
 
-    private synchronized ExponentialMovingAverages caughtUpRates() {
-        long count = getCount();
-        rates.update(count - countInRates);
-        countInRates = count;
-        rates.tickIfNecessary();
-        return rates;
+        @Override
+        public double getFiveMinuteRate() {
+            return caughtUp().getM5Rate();
+        }
+
+        @Override
+        public double getFifteenMinuteRate() {
+            return caughtUp().getM15Rate();
+        }
+
+        private synchronized ExponentialMovingAverages caughtUp() {
+            long count = getCount();
+            rates.update(count - countInRates);
+            countInRates = count;
+            rates.tickIfNecessary();
+            return rates;
+        }
     }
 }

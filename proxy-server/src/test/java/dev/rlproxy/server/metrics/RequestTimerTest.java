@@ -38,7 +38,7 @@ class RequestTimerTest {
 
     @Test
     void takesDurationsInAnyUnitAsNanosAndIgnoresNegativeOnes() {
-        Timer timer = new RequestTimer(new ManualClock());
+        Timer timer = RequestTimer.create(new ManualClock());
         timer.update(3, TimeUnit.MILLISECONDS);
         timer.update(Duration.ofNanos(5_000));
         timer.update(-1, TimeUnit.SECONDS);
@@ -50,7 +50,7 @@ class RequestTimerTest {
     @Test
     void timesWhatItWraps() {
         ManualClock clock = new ManualClock();
-        Timer timer = new RequestTimer(clock);
+        Timer timer = RequestTimer.create(clock);
         try (Timer.Context context = timer.time()) {
             clock.nanos += 7_000;
         }
@@ -59,9 +59,26 @@ class RequestTimerTest {
     }
 
     @Test
+    void everyWayOfTimingLandsInTheSamples() throws Exception {
+        ManualClock clock = new ManualClock();
+        Timer timer = RequestTimer.create(clock);
+        timer.time(() -> {
+            clock.nanos += 1_000;
+        });
+        assertThat(timer.time(() -> {
+            clock.nanos += 2_000;
+            return "answer";
+        })).isEqualTo("answer");
+        timer.timeSupplier(() -> clock.nanos += 3_000);
+
+        assertThat(timer.getCount()).isEqualTo(3);
+        assertThat(timer.getSnapshot().getValues()).containsExactlyInAnyOrder(1_000L, 2_000L, 3_000L);
+    }
+
+    @Test
     void ratesComeFromTheCountWhenRead() {
         ManualClock clock = new ManualClock();
-        Timer timer = new RequestTimer(clock);
+        Timer timer = RequestTimer.create(clock);
         assertThat(timer.getMeanRate()).isZero();
         assertThat(timer.getOneMinuteRate()).isZero();
 
