@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The ticket request of each exchange to one upstream: every configured bucket in the request's
@@ -29,16 +30,16 @@ final class TicketRequests {
     private static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie");
 
     private final ScopedBucket[] buckets;
-    private final String learnedScopePrefix;
     private final BucketLimit assumedLimit;
-    private final String injectHeader;
-    private final Map<String, String> learnedScopes = new ConcurrentHashMap<>();
+    /** Token fingerprint → the learned scope of that token. */
+    private final ScopeCache<String> learnedScopes;
 
     TicketRequests(String upstream, List<BucketSpec> buckets, BucketLimit assumedLimit, String injectHeader) {
-        this.buckets = buckets.stream().map(spec -> new ScopedBucket(upstream, spec)).toArray(ScopedBucket[]::new);
-        this.learnedScopePrefix = Upstream.learnedScopePrefix(upstream);
+        this.buckets = buckets.stream().map(spec -> new ScopedBucket(upstream, spec, injectHeader))
+                .toArray(ScopedBucket[]::new);
         this.assumedLimit = assumedLimit;
-        this.injectHeader = injectHeader;
+        String learnedScopePrefix = Upstream.learnedScopePrefix(upstream);
+        this.learnedScopes = new ScopeCache<>(token -> learnedScopePrefix + token);
     }
 
     /**
@@ -57,61 +58,74 @@ final class TicketRequests {
                 yield List.of(each);
             }
         };
-        String scope = cached(learnedScopes, token, learnedScopePrefix);
-        LearnedRef learned = new LearnedRef(scope, routeKey, assumedLimit);
+        LearnedRef learned = new LearnedRef(learnedScopes.get(token), routeKey, assumedLimit);
         // Stamped at send: the exchange reports when the request really leaves (see ProxyExchange).
         return new TicketRequest(refs, learned, 1, maxWaitNanos, true);
     }
 
-    private static String cached(Map<String, String> scopes, String value, String prefix) {
-        String scope = scopes.get(value);
-        if (scope == null) {
-            scope = prefix + value;
-            if (scopes.size() < CACHED_SCOPES) {
-                scopes.putIfAbsent(value, scope);
-            }
+    /** What is made from a scope (a token, a route), kept for up to {@value #CACHED_SCOPES} scopes. */
+    private static final class ScopeCache<V> {
+        private final Map<String, V> made = new ConcurrentHashMap<>();
+        private final Function<String, V> make;
+
+        ScopeCache(Function<String, V> make) {
+            this.make = make;
         }
-        return scope;
+
+        V get(String scope) {
+            V value = made.get(scope);
+            if (value == null) {
+                value = make.apply(scope);
+                if (made.size() < CACHED_SCOPES) {
+                    made.putIfAbsent(scope, value);
+                }
+            }
+            return value;
+        }
     }
 
     /** One configured bucket, with the refs of the scopes it has seen. */
-    private final class ScopedBucket {
+    private static final class ScopedBucket {
         private final BucketSpec spec;
         private final String keyPrefix;
         private final String group;
         /** The one ref of an upstream-wide bucket; null for other scopes. */
         private final BucketRef upstreamWide;
-        /** Token or route → its ref, for buckets of those scopes. */
-        private final Map<String, BucketRef> byScope = new ConcurrentHashMap<>();
+        /** Token or route → its ref, for buckets of those scopes; null for other scopes. */
+        private final ScopeCache<BucketRef> byScope;
+        /**
+         * For a header scope: whether the header carries a credential (the token header,
+         * Authorization, Cookie). Keys show in {@code /status}, so such a value is keyed by its
+         * fingerprint, never itself.
+         */
+        private final boolean credentialHeader;
 
-        ScopedBucket(String upstream, BucketSpec spec) {
+        ScopedBucket(String upstream, BucketSpec spec, String injectHeader) {
             this.spec = spec;
             this.keyPrefix = Upstream.bucketKeyPrefix(upstream, spec.name());
             this.group = upstream + "/" + spec.name();
-            this.upstreamWide = spec.scope().kind() == BucketScope.Kind.UPSTREAM ? build("") : null;
+            BucketScope.Kind kind = spec.scope().kind();
+            this.upstreamWide = kind == BucketScope.Kind.UPSTREAM ? build("") : null;
+            String label = kind == BucketScope.Kind.TOKEN ? "token=" : "route=";
+            this.byScope = kind == BucketScope.Kind.TOKEN || kind == BucketScope.Kind.ROUTE
+                    ? new ScopeCache<>(value -> build(label + value)) : null;
+            String header = spec.scope().header();
+            this.credentialHeader = header != null && (header.equalsIgnoreCase(injectHeader)
+                    || CREDENTIAL_HEADERS.contains(header.toLowerCase(Locale.ROOT)));
         }
 
         BucketRef ref(String token, String routeKey, HttpHeaders requestHeaders) {
             return switch (spec.scope().kind()) {
                 case UPSTREAM -> upstreamWide;
-                case TOKEN -> cachedRef(token, "token=");
-                case ROUTE -> cachedRef(routeKey, "route=");
+                case TOKEN -> byScope.get(token);
+                case ROUTE -> byScope.get(routeKey);
                 case HEADER -> {
                     String header = spec.scope().header();
-                    yield build(header + "=" + headerScopeValue(header, requestHeaders.get(header)));
+                    String value = requestHeaders.get(header);
+                    String scoped = value == null ? "" : credentialHeader ? Fingerprint.of(value) : value;
+                    yield build(header + "=" + scoped);
                 }
             };
-        }
-
-        private BucketRef cachedRef(String value, String label) {
-            BucketRef ref = byScope.get(value);
-            if (ref == null) {
-                ref = build(label + value);
-                if (byScope.size() < CACHED_SCOPES) {
-                    byScope.putIfAbsent(value, ref);
-                }
-            }
-            return ref;
         }
 
         private BucketRef build(String scopeValue) {
@@ -119,17 +133,5 @@ final class TicketRequests {
             return spec.limit() != null ? new BucketRef(key, spec.limit(), group, spec.maxKeys())
                     : BucketRef.inFlight(key, spec.maxInFlight());
         }
-    }
-
-    /**
-     * A header's value as a bucket scope. Keys show in {@code /status}, so a credential (the
-     * token header, Authorization, Cookie) is keyed by its fingerprint, never its value.
-     */
-    private String headerScopeValue(String header, String value) {
-        if (value == null) {
-            return "";
-        }
-        boolean credential = header.equalsIgnoreCase(injectHeader) || CREDENTIAL_HEADERS.contains(header.toLowerCase(Locale.ROOT));
-        return credential ? Fingerprint.of(value) : value;
     }
 }
