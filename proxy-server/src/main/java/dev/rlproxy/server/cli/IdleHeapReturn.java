@@ -9,6 +9,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Lets G1, the JVM's default collector, give heap it no longer needs back to the system when the
@@ -49,10 +50,10 @@ final class IdleHeapReturn {
         if (!g1 || hotSpot == null) {
             return false;
         }
-        boolean interval = setUnlessChosen(hotSpot, List.of(INTERVAL_OPTION), List.of(Long.toString(INTERVAL.toMillis())));
+        boolean interval = setUnlessChosen(hotSpot, Map.entry(INTERVAL_OPTION, Long.toString(INTERVAL.toMillis())));
         // The minimum first: the maximum may not go below it (its default is 40).
-        boolean ratios = setUnlessChosen(hotSpot, List.of(MIN_FREE_OPTION, MAX_FREE_OPTION),
-                List.of(Integer.toString(MIN_FREE_PERCENT), Integer.toString(MAX_FREE_PERCENT)));
+        boolean ratios = setUnlessChosen(hotSpot, Map.entry(MIN_FREE_OPTION, Integer.toString(MIN_FREE_PERCENT)),
+                Map.entry(MAX_FREE_OPTION, Integer.toString(MAX_FREE_PERCENT)));
         if (interval || ratios) {
             log.debug("G1 returns unused heap after {} s without a collection, keeping {}% to {}% of it free",
                     INTERVAL.toSeconds(), MIN_FREE_PERCENT, MAX_FREE_PERCENT);
@@ -60,20 +61,21 @@ final class IdleHeapReturn {
         return interval || ratios;
     }
 
-    /** Sets the options to the values, in order, if none of them was chosen on the command line. */
-    private static boolean setUnlessChosen(HotSpotDiagnosticMXBean hotSpot, List<String> options, List<String> values) {
+    /** Sets each option to its value, in order, if none of them was chosen on the command line. */
+    @SafeVarargs
+    private static boolean setUnlessChosen(HotSpotDiagnosticMXBean hotSpot, Map.Entry<String, String>... settings) {
         try {
-            for (String option : options) {
-                if (hotSpot.getVMOption(option).getOrigin() != VMOption.Origin.DEFAULT) {
+            for (Map.Entry<String, String> setting : settings) {
+                if (hotSpot.getVMOption(setting.getKey()).getOrigin() != VMOption.Origin.DEFAULT) {
                     return false; // the operator chose
                 }
             }
-            for (int i = 0; i < options.size(); i++) {
-                hotSpot.setVMOption(options.get(i), values.get(i));
+            for (Map.Entry<String, String> setting : settings) {
+                hotSpot.setVMOption(setting.getKey(), setting.getValue());
             }
             return true;
         } catch (IllegalArgumentException | SecurityException e) {
-            log.debug("{} not set: {}", options, e.toString()); // a JVM without them: nothing to tune
+            log.debug("{} not set: {}", List.of(settings), e.toString()); // a JVM without them: nothing to tune
             return false;
         }
     }

@@ -10,7 +10,6 @@ import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -66,16 +65,14 @@ final class NativeHeapTrim implements AutoCloseable {
         }
     }
 
-    /** Trims once: what the JVM reports (resident size before and after), or empty if it cannot. */
+    /**
+     * Trims once: what the JVM reports (resident size before and after), or empty if it cannot (a
+     * JVM without the command answers with a {@code ReflectionException}).
+     */
     static Optional<String> trimNow() {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName commands = new ObjectName("com.sun.management:type=DiagnosticCommand");
-            boolean known = Arrays.stream(server.getMBeanInfo(commands).getOperations())
-                    .anyMatch(op -> op.getName().equals(OPERATION));
-            if (!known) {
-                return Optional.empty();
-            }
             Object result = server.invoke(commands, OPERATION, new Object[0], new String[0]);
             return Optional.of(String.valueOf(result).strip());
         } catch (JMException | RuntimeException e) {
